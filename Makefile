@@ -1,0 +1,146 @@
+# boxcg — build, test, demo, install.
+#
+#   make            library (static + shared), the boxcg CLI
+#   make demo       validate, plan and apply the bundled policies
+#   make check      unit tests (plain and ASan+UBSan), golden tests,
+#                   host cgroup2 tests, real-kernel tests under qemu
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# O=DIR puts every build product under DIR (default build/), so several
+# builds (plain, sanitizer, fuzz) can live side by side.
+
+VERSION      := 0.1.0
+SOVERSION    := 0
+O            ?= build
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+LIBDIR       ?= $(PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+BINDIR       ?= $(PREFIX)/bin
+MANDIR       ?= $(PREFIX)/share/man
+
+CC           ?= cc
+PKG_CONFIG   ?= pkg-config
+DEPS_PKGS    := yaml-0.1 libcyaml jansson
+SANITIZE     ?=
+OPT          ?= -O2 -g
+
+DEPS_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS) 2>/dev/null)
+DEPS_LIBS    = $(shell $(PKG_CONFIG) --libs $(DEPS_PKGS) 2>/dev/null)
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+            -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS   ?= $(OPT)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DBOXCG_VERSION='"$(VERSION)"' \
+             $(WARN) -fPIC -Ilib/include -Ilib $(DEPS_CFLAGS) $(SANITIZE) $(CFLAGS)
+ALL_LDFLAGS = $(SANITIZE) $(LDFLAGS)
+
+LIB_SRC  := $(sort $(shell find lib -name '*.c'))
+CLI_SRC  := $(sort $(wildcard cmd/boxcg/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(O)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(O)/obj/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(O)/obj/%.o)
+
+LIB_A    := $(O)/libboxcg.a
+LIB_SO   := $(O)/libboxcg.so.$(VERSION)
+BOXCG    := $(O)/boxcg
+UNIT     := $(O)/unit-tests
+
+.PHONY: all deps test-deps check check-unit check-asan check-golden \
+        check-host check-kernel demo install uninstall clean bench fuzz
+.DEFAULT_GOAL := all
+
+all: deps
+	@$(MAKE) --no-print-directory build-all
+
+build-all: $(LIB_A) $(LIB_SO) $(BOXCG)
+
+deps:
+	@scripts/deps.sh build
+
+test-deps:
+	@scripts/deps.sh test
+
+$(O)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/obj/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -I$(O) -Itests/unit -MMD -MP -c $< -o $@
+
+$(LIB_A): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIB_SO): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libboxcg.so.$(SOVERSION) -o $@ $^ $(ALL_LDFLAGS) $(DEPS_LIBS)
+	ln -sf libboxcg.so.$(VERSION) $(O)/libboxcg.so.$(SOVERSION)
+	ln -sf libboxcg.so.$(SOVERSION) $(O)/libboxcg.so
+
+$(BOXCG): $(CLI_OBJ) $(LIB_A)
+	$(CC) -o $@ $(CLI_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(DEPS_LIBS)
+
+# The unit-test runner learns its suites from the file names:
+# tests/unit/test_foo.c defines `Suite *suite_foo(void)`.
+$(O)/suites.inc: $(UNIT_SRC) Makefile
+	@mkdir -p $(O)
+	@for f in $(filter tests/unit/test_%.c,$(UNIT_SRC)); do \
+		n=$${f#tests/unit/test_}; echo "SUITE($${n%.c})"; done > $@.tmp
+	@cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
+
+$(O)/obj/tests/unit/main.o: $(O)/suites.inc
+
+$(UNIT): $(UNIT_OBJ) $(LIB_A)
+	$(CC) -o $@ $(UNIT_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(DEPS_LIBS) $(CHECK_LIBS)
+
+# ---- tests ---------------------------------------------------------------
+
+check: test-deps
+	@$(MAKE) --no-print-directory check-unit
+	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory check-golden
+	@$(MAKE) --no-print-directory check-host
+	@$(MAKE) --no-print-directory check-kernel
+	@echo "make check: all suites passed"
+
+check-unit: $(UNIT) $(BOXCG)
+	BOXCG=$(abspath $(BOXCG)) BOXCG_SRC=$(CURDIR) $(UNIT)
+
+check-asan:
+	@$(MAKE) --no-print-directory O=$(O)/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" check-unit
+
+check-golden: $(BOXCG)
+	tests/golden/run.sh $(abspath $(BOXCG))
+
+check-host: $(BOXCG)
+	tests/host/run.sh $(abspath $(BOXCG))
+
+check-kernel:
+	tests/kernel/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory build-all
+	@scripts/demo.sh $(abspath $(BOXCG))
+
+# ---- install -------------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+	install -m 755 $(BOXCG) $(DESTDIR)$(BINDIR)/boxcg
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf libboxcg.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libboxcg.so.$(SOVERSION)
+	ln -sf libboxcg.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libboxcg.so
+	install -m 644 lib/include/boxcg.h $(DESTDIR)$(INCLUDEDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
+		lib/boxcg.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/boxcg.pc
+
+clean:
+	rm -rf build $(O)
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,85 @@
+/* cgroupfs access: finding the base, and every read, write, mkdir and
+ * rmdir boxcg makes, relative to a directory fd of the base.
+ *
+ * Paths handed to these functions are relative to the base ("" is the base
+ * itself, "boxlite/small/b1" a box). They are resolved with openat2()
+ * RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS where the kernel has it, and
+ * component by component with O_NOFOLLOW otherwise, so no write can leave
+ * the base, even through symlinks planted inside it. Absolute paths and
+ * ".." components are refused (EINVAL).
+ *
+ * Directory mode: when the base is a plain directory and not a cgroup2
+ * filesystem, interface files are plain files, a missing one reads as the
+ * kernel's default (from the knob registry), every controller counts as
+ * available, and writes emulate the kernel's semantics for the files boxcg
+ * manages (subtree_control +/-, keyed files merged per key, rmdir of a
+ * cgroup with children fails EBUSY). */
+#ifndef BX_CGROUPFS_CGFS_H
+#define BX_CGROUPFS_CGFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "core/err.h"
+#include "model.h"
+
+#define BX_CGROUP2_SUPER_MAGIC 0x63677270
+
+typedef struct bx_cgfs {
+	int base_fd;          /* O_PATH|O_DIRECTORY descriptor of the base */
+	char *base_path;      /* absolute path of the base, for messages */
+	bool dirmode;         /* a plain directory, not cgroup2 */
+	bool hybrid;          /* cgroup2 mounted beside v1 hierarchies */
+	unsigned v1_bound;    /* controllers bound to v1 hierarchies (bx_ctrl bits) */
+	bx_host_facts facts;  /* this host's facts (directory mode too) */
+	/* Fault injection for tests: when > 0, the Nth mutation from now
+	 * (mkdir, rmdir, write) fails with fail_errno instead of running. */
+	long fail_after;
+	int fail_errno;
+} bx_cgfs;
+
+/* Open the base. root == NULL: discover it (the cgroup2 mount from
+ * /proc/self/mountinfo for root; for other users the delegated cgroup they
+ * run in, checked for write access). A root that is neither cgroup2 nor a
+ * plain directory is refused. */
+int bx_cgfs_open(const char *root, bx_cgfs **out, bx_error **err);
+void bx_cgfs_close(bx_cgfs *fs);
+
+/* The cgroup2 mount point from a mountinfo text (testable); NULL if none. */
+char *bx_cgfs_find_mount(const char *mountinfo);
+
+/* Read an interface file of cgroup `cg`; trailing newline stripped. In
+ * directory mode a missing file reads as the registry default (ENOENT if
+ * the cgroup itself is missing). */
+int bx_cgfs_read(bx_cgfs *fs, const char *cg, const char *file, char **out, bx_error **err);
+
+/* Write one value with one write(). */
+int bx_cgfs_write(bx_cgfs *fs, const char *cg, const char *file, const char *value,
+		  bx_error **err);
+
+int bx_cgfs_mkdir(bx_cgfs *fs, const char *cg, bx_error **err);
+int bx_cgfs_rmdir(bx_cgfs *fs, const char *cg, bx_error **err);
+
+/* 1 if the cgroup directory exists, 0 if not, -1 on error. */
+int bx_cgfs_exists(bx_cgfs *fs, const char *cg, bx_error **err);
+
+/* Names of the child cgroups of `cg`, sorted. */
+int bx_cgfs_children(bx_cgfs *fs, const char *cg, char ***names, size_t *n, bx_error **err);
+void bx_strv_free(char **v, size_t n);
+
+/* Controllers available in `cg` (its cgroup.controllers; every controller
+ * in directory mode). */
+int bx_cgfs_controllers(bx_cgfs *fs, const char *cg, unsigned *bits, bx_error **err);
+
+/* An O_DIRECTORY|O_CLOEXEC fd of cgroup `cg` (for clone3
+ * CLONE_INTO_CGROUP), or of an interface file opened for writing. */
+int bx_cgfs_open_dir(bx_cgfs *fs, const char *cg, int *fd, bx_error **err);
+int bx_cgfs_open_file(bx_cgfs *fs, const char *cg, const char *file, int flags, int *fd,
+		      bx_error **err);
+
+/* Validate a relative cgroup path: components match the safe-name rule
+ * (^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$), no "", ".", "..", no leading '/'. */
+bool bx_cgpath_valid(const char *cg);
+
+#endif

@@ -1,0 +1,52 @@
+/* Small helpers shared by every module: cleanup attributes, checked
+ * allocation, growable arrays, string formatting. */
+#ifndef BX_CORE_UTIL_H
+#define BX_CORE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BX_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Scope-bound cleanup, as crun does it. */
+static inline void bx_freep(void *p) { free(*(void **)p); }
+static inline void bx_closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+#define cleanup_free __attribute__((cleanup(bx_freep)))
+#define cleanup_close __attribute__((cleanup(bx_closep)))
+
+/* Hand ownership out of a cleanup variable. */
+#define bx_steal(pp) ({ __typeof__(*(pp)) _v = *(pp); *(pp) = NULL; _v; })
+#define bx_steal_fd(p) ({ int _fd = *(p); *(p) = -1; _fd; })
+
+/* asprintf that returns the string, NULL on failure. */
+char *bx_sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grow *v (element size `size`) to hold at least `want` elements.
+ * Returns 0, or -1 with errno ENOMEM. */
+int bx_grow(void *v, size_t *cap, size_t want, size_t size);
+
+/* Append-only string buffer. */
+typedef struct bx_buf {
+	char *s;
+	size_t len, cap;
+	bool oom;
+} bx_buf;
+
+void bx_buf_add(bx_buf *b, const char *s, size_t n);
+void bx_buf_puts(bx_buf *b, const char *s);
+void bx_buf_printf(bx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Returns the string and resets the buffer; NULL on OOM. */
+char *bx_buf_take(bx_buf *b);
+void bx_buf_free(bx_buf *b);
+
+bool bx_streq(const char *a, const char *b); /* NULL-safe */
+
+#endif

@@ -1,0 +1,170 @@
+#include "knobs.h"
+
+#include <string.h>
+
+#include "core/util.h"
+
+static const char *const ctrl_names[BX_NCTRL] = {
+	"cpuset", "cpu", "io", "memory", "hugetlb", "pids", "rdma", "misc",
+};
+
+const char *bx_ctrl_name(unsigned bit)
+{
+	for (unsigned i = 0; i < BX_NCTRL; i++)
+		if (bit == 1u << i)
+			return ctrl_names[i];
+	return NULL;
+}
+
+unsigned bx_ctrl_from_name(const char *name, size_t len)
+{
+	for (unsigned i = 0; i < BX_NCTRL; i++)
+		if (strlen(ctrl_names[i]) == len && memcmp(ctrl_names[i], name, len) == 0)
+			return 1u << i;
+	return 0;
+}
+
+unsigned bx_ctrl_parse_list(const char *s)
+{
+	unsigned bits = 0;
+	while (s && *s) {
+		s += strspn(s, " \t\n");
+		size_t n = strcspn(s, " \t\n");
+		if (n)
+			bits |= bx_ctrl_from_name(s, n);
+		s += n;
+	}
+	return bits;
+}
+
+char *bx_ctrl_format_list(unsigned bits)
+{
+	bx_buf b = {0};
+	for (unsigned i = 0; i < BX_NCTRL; i++) {
+		if (!(bits & (1u << i)))
+			continue;
+		if (b.len)
+			bx_buf_puts(&b, " ");
+		bx_buf_puts(&b, ctrl_names[i]);
+	}
+	return bx_buf_take(&b);
+}
+
+/* Write ranks: structural limits first, then protections and weights,
+ * then hard limits. Value-dependent orderings (lowering cpu.max.burst
+ * before the quota; cpu.idle / cpu.weight.nice before cpu.weight) are
+ * the planner's job and refine this order. */
+const bx_file_info bx_files[] = {
+	{ "cgroup.max.descendants", 0, BX_SHAPE_SCALAR, "max", 10 },
+	{ "cgroup.max.depth", 0, BX_SHAPE_SCALAR, "max", 10 },
+	{ "cpuset.cpus", BX_CTRL_CPUSET, BX_SHAPE_SCALAR, "", 20 },
+	{ "cpuset.mems", BX_CTRL_CPUSET, BX_SHAPE_SCALAR, "", 21 },
+	{ "cpu.idle", BX_CTRL_CPU, BX_SHAPE_SCALAR, "0", 30 },
+	{ "cpu.weight.nice", BX_CTRL_CPU, BX_SHAPE_SCALAR, "0", 31 },
+	{ "cpu.weight", BX_CTRL_CPU, BX_SHAPE_SCALAR, "100", 32 },
+	{ "cpu.max.burst", BX_CTRL_CPU, BX_SHAPE_SCALAR, "0", 33 },
+	{ "cpu.max", BX_CTRL_CPU, BX_SHAPE_SCALAR, "max 100000", 34 },
+	{ "io.weight", BX_CTRL_IO, BX_SHAPE_KEYED, "100", 40 },
+	{ "io.max", BX_CTRL_IO, BX_SHAPE_KEYED, "rbps=max wbps=max riops=max wiops=max", 41 },
+	{ "memory.oom.group", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "0", 50 },
+	{ "memory.min", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "0", 51 },
+	{ "memory.low", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "0", 52 },
+	{ "memory.swap.high", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "max", 53 },
+	{ "memory.swap.max", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "max", 54 },
+	{ "memory.zswap.max", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "max", 55 },
+	{ "memory.high", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "max", 56 },
+	{ "memory.max", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "max", 57 },
+	{ "hugetlb.*.max", BX_CTRL_HUGETLB, BX_SHAPE_SCALAR, "max", 60 },
+	{ "pids.max", BX_CTRL_PIDS, BX_SHAPE_SCALAR, "max", 70 },
+	{ "misc.max", BX_CTRL_MISC, BX_SHAPE_KEYED, "max", 80 },
+};
+const size_t bx_nfiles = BX_ARRAY_LEN(bx_files);
+
+static bool match_hugetlb(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 12 && strncmp(name, "hugetlb.", 8) == 0 &&
+	       strcmp(name + n - 4, ".max") == 0 &&
+	       strchr(name + 8, '.') == name + n - 4;
+}
+
+const bx_file_info *bx_file_lookup(const char *name)
+{
+	for (size_t i = 0; i < bx_nfiles; i++) {
+		const char *p = bx_files[i].name;
+		if (strcmp(p, "hugetlb.*.max") == 0 ? match_hugetlb(name) : strcmp(p, name) == 0)
+			return &bx_files[i];
+	}
+	return NULL;
+}
+
+#define MAX_PIDS 4194304
+#define MAX_WEIGHT 10000
+#define US_PER_S INT64_C(1000000)
+
+const bx_knob bx_knobs[] = {
+	{ "cpu.max", "cpu.max", BX_VT_CPUS, 0, 0,
+	  "CPU bandwidth in CPUs: max, 1, 0.5, \"1500m\" or \"150%\"" },
+	{ "cpu.period", "cpu.max", BX_VT_DURATION, 1000, US_PER_S,
+	  "bandwidth period, 1ms to 1s (default 100ms)" },
+	{ "cpu.burst", "cpu.max.burst", BX_VT_DURATION, 0, US_PER_S,
+	  "burst allowance above the quota, at most the quota" },
+	{ "cpu.weight", "cpu.weight", BX_VT_INT, 1, MAX_WEIGHT,
+	  "proportional CPU share, 1 to 10000 (default 100)" },
+	{ "cpu.nice", "cpu.weight.nice", BX_VT_INT, -20, 19,
+	  "CPU weight as a nice value, -20 to 19; excludes weight" },
+	{ "cpu.idle", "cpu.idle", BX_VT_BOOL, 0, 1,
+	  "schedule as SCHED_IDLE; excludes weight and nice" },
+	{ "memory.min", "memory.min", BX_VT_MEMSIZE, 0, 0,
+	  "hard memory protection: size, max or percent of memory.max" },
+	{ "memory.low", "memory.low", BX_VT_MEMSIZE, 0, 0,
+	  "best-effort memory protection: size, max or percent of memory.max" },
+	{ "memory.high", "memory.high", BX_VT_MEMSIZE, 0, 0,
+	  "throttle above this: size, max or percent of memory.max" },
+	{ "memory.max", "memory.max", BX_VT_MEMSIZE, 0, 0,
+	  "hard limit, OOM above it: size, max or percent of host RAM" },
+	{ "memory.swap_max", "memory.swap.max", BX_VT_SIZE, 0, 0,
+	  "swap limit: size or max" },
+	{ "memory.swap_high", "memory.swap.high", BX_VT_SIZE, 0, 0,
+	  "swap throttle: size or max" },
+	{ "memory.zswap_max", "memory.zswap.max", BX_VT_SIZE, 0, 0,
+	  "zswap limit: size or max" },
+	{ "memory.oom_group", "memory.oom.group", BX_VT_BOOL, 0, 1,
+	  "kill the whole cgroup on OOM" },
+	{ "pids.max", "pids.max", BX_VT_INT_OR_MAX, 0, MAX_PIDS,
+	  "process limit: 0 to 4194304 or max" },
+	{ "io.weight", "io.weight", BX_VT_INT, 1, MAX_WEIGHT,
+	  "default proportional IO weight, 1 to 10000" },
+	{ "io.devices", "io.max", BX_VT_DEVICES, 0, 0,
+	  "per-device limits: device, weight, rbps, wbps, riops, wiops" },
+	{ "cpuset.cpus", "cpuset.cpus", BX_VT_CPULIST, 0, 0,
+	  "CPUs allowed, a list such as \"0-3,6\"" },
+	{ "cpuset.mems", "cpuset.mems", BX_VT_CPULIST, 0, 0,
+	  "memory nodes allowed, a list such as \"0\"" },
+	{ "hugetlb.*", "hugetlb.*.max", BX_VT_SIZE, 0, 0,
+	  "huge page limit per size (2MB, 1GB): size or max" },
+	{ "misc.*", "misc.max", BX_VT_INT_OR_MAX, 0, INT64_MAX,
+	  "misc resource limit: integer or max" },
+	{ "cgroup.max_descendants", "cgroup.max.descendants", BX_VT_INT_OR_MAX, 0, INT32_MAX,
+	  "most descendant cgroups: integer or max" },
+	{ "cgroup.max_depth", "cgroup.max.depth", BX_VT_INT_OR_MAX, 0, INT32_MAX,
+	  "deepest descendant level: integer or max" },
+};
+const size_t bx_nknobs = BX_ARRAY_LEN(bx_knobs);
+
+const bx_knob *bx_knob_lookup(const char *key)
+{
+	for (size_t i = 0; i < bx_nknobs; i++) {
+		const char *k = bx_knobs[i].key;
+		size_t kl = strlen(k);
+		if (kl >= 2 && k[kl - 1] == '*') {
+			/* family: "hugetlb.*" matches "hugetlb.2MB" */
+			if (strncmp(key, k, kl - 1) == 0 && key[kl - 1] != '\0' &&
+			    !strchr(key + kl - 1, '.'))
+				return &bx_knobs[i];
+		} else if (strcmp(k, key) == 0) {
+			return &bx_knobs[i];
+		}
+	}
+	return NULL;
+}
