@@ -44,3 +44,18 @@ typedef struct bx_plan {
 void bx_plan_free(bx_plan *p);
 
 #endif
+
+#ifndef BX_PLAN_PLAN_API
+#define BX_PLAN_PLAN_API
+#include "plan/state.h"
+
+typedef struct bx_plan_opts {
+	bool prune;       /* remove undeclared class slices and static boxes */
+	bx_scope scope;   /* whole policy, or one box (box create) */
+} bx_plan_opts;
+
+/* Compute the ordered steps from `st` to `p`. Warnings about irreversible
+ * effects are attached to the steps (bx_step.warning). */
+int bx_plan_compute(const bx_policy *p, const bx_state *st, const bx_plan_opts *o,
+		    bx_plan **out, bx_error **err);
+#endif

@@ -1,0 +1,29 @@
+/* The policy front end: load YAML files (or directories of *.yaml/*.yml,
+ * read in name order), validate against the schema and the kernel's rules,
+ * resolve `extends` and `defaults`, and compile every value to the
+ * kernel's canonical read-back form for the given host facts. */
+#ifndef BX_POLICY_POLICY_H
+#define BX_POLICY_POLICY_H
+
+#include <stddef.h>
+
+#include "core/diag.h"
+#include "core/err.h"
+#include "model.h"
+
+/* Load `npaths` files or directories as one policy.
+ *
+ * Every problem in every file is appended to `diags` (errors and
+ * warnings, each with file:line:col and YAML path); an unreadable file is
+ * a diagnostic too. Returns 0 when loading ran: *out is the compiled
+ * policy when diags->errors == 0, else NULL. Returns -1 with *err only for
+ * runtime failures (out of memory). */
+int bx_policy_load(const char *const *paths, size_t npaths, const bx_host_facts *facts,
+		   bx_policy **out, bx_diags *diags, bx_error **err);
+
+/* The same, from one in-memory buffer named `name` (tests, fuzzing). */
+int bx_policy_load_buffer(const char *name, const char *data, size_t len,
+			  const bx_host_facts *facts, bx_policy **out, bx_diags *diags,
+			  bx_error **err);
+
+#endif
