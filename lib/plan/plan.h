@@ -30,6 +30,9 @@ typedef struct bx_step {
 	bx_loc loc;     /* the policy node that asked for this step */
 	char *ypath;    /* its YAML path */
 	char *warning;  /* effects no rollback can undo (e.g. reclaim/OOM), or NULL */
+	bool static_box; /* MKDIR of a box declared under `boxes:`: the applier
+	                    marks it with the xattr user.boxcg.static so a later
+	                    --prune can tell it from boxes a runtime created */
 } bx_step;
 
 typedef struct bx_plan {
