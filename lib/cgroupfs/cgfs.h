@@ -37,7 +37,37 @@ typedef struct bx_cgfs {
 	 * (mkdir, rmdir, write) fails with fail_errno instead of running. */
 	long fail_after;
 	int fail_errno;
+	/* Resolve paths component by component (openat + O_NOFOLLOW) instead
+	 * of openat2(). Set by tests to exercise the fallback, and by the
+	 * library itself when the kernel has no openat2 (ENOSYS). */
+	bool no_openat2;
 } bx_cgfs;
+
+/* What /proc/self/mountinfo says about cgroups (see cgroupfs/mountinfo.c). */
+typedef struct bx_mountinfo {
+	char *cg2_mount;   /* the cgroup2 mount point, NULL if none */
+	char *cg2_root;    /* the part of the hierarchy mounted there ("/") */
+	bool hybrid;       /* cgroup v1 hierarchies are mounted too */
+	unsigned v1_bound; /* controllers bound to v1 hierarchies (bx_ctrl bits) */
+} bx_mountinfo;
+
+/* Parse a mountinfo text. Never fails on odd lines (they are skipped);
+ * -1 only when out of memory. */
+int bx_mountinfo_parse(const char *text, bx_mountinfo *mi, bx_error **err);
+void bx_mountinfo_free(bx_mountinfo *mi);
+/* true when a cgroup or cgroup2 mount point lies strictly below `dir`
+ * (an absolute, canonical path): such a directory is not a plain one. */
+bool bx_mountinfo_has_cgroup_below(const char *text, const char *dir);
+
+/* Find the base from the texts of /proc/self/mountinfo and
+ * /proc/self/cgroup (testable). as_root: the cgroup2 mount. Otherwise the
+ * delegated cgroup: walking up from the caller's own cgroup ("0::/path"),
+ * the highest one of that chain the caller can write (cgroup.procs,
+ * cgroup.subtree_control and the directory itself, checked with
+ * faccessat(AT_EACCESS)); a clear error when even its own cgroup is not
+ * writable. Fills *mi (caller frees with bx_mountinfo_free). */
+int bx_cgfs_discover(const char *mountinfo, const char *proc_cgroup, bool as_root, char **base,
+		     bx_mountinfo *mi, bx_error **err);
 
 /* Open the base. root == NULL: discover it (the cgroup2 mount from
  * /proc/self/mountinfo for root; for other users the delegated cgroup they
@@ -81,5 +111,15 @@ int bx_cgfs_open_file(bx_cgfs *fs, const char *cg, const char *file, int flags, 
 /* Validate a relative cgroup path: components match the safe-name rule
  * (^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$), no "", ".", "..", no leading '/'. */
 bool bx_cgpath_valid(const char *cg);
+
+/* Validate an interface file name: a letter, then letters, digits, '_'
+ * and '.' ("memory.max", "hugetlb.2MB.max"), at most 64 bytes; so never
+ * "", ".", ".." nor anything with a '/'. */
+bool bx_cgfile_valid(const char *file);
+
+/* Why controller `bit` cannot be used under this base, for error messages:
+ * "memory is bound to a cgroup v1 hierarchy on this host" when it is, else
+ * "memory is not available in <cg>'s cgroup.controllers". Caller frees. */
+char *bx_cgfs_ctrl_unavailable(const bx_cgfs *fs, const char *cg, unsigned bit);
 
 #endif

@@ -1,0 +1,56 @@
+/* cgroupfs internals shared by the files of lib/cgroupfs/. */
+#ifndef BX_CGROUPFS_CGFS_INT_H
+#define BX_CGROUPFS_CGFS_INT_H
+
+#include <dirent.h>
+#include <limits.h>
+
+#include "cgroupfs/cgfs.h"
+
+/* Room for "cg/file": PATH_MAX is the kernel's limit too. */
+typedef char bx_cgpath_buf[PATH_MAX];
+
+/* Join cg and file into buf: "cg/file", "file" when cg is "", "cg" when
+ * file is NULL, "." for the base itself. -1 with ENAMETOOLONG if it does
+ * not fit. Both parts must already be valid. */
+int bx_cgfs_join(bx_cgpath_buf buf, const char *cg, const char *file);
+
+/* Open `path` (relative, already validated) beneath the base without
+ * following any symlink: openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+ * RESOLVE_NO_MAGICLINKS) or, without openat2, one openat(O_NOFOLLOW) per
+ * component. O_CLOEXEC is added. Returns the fd, or -1 with errno (ELOOP
+ * for a symlink anywhere on the way). */
+int bx_cgfs_resolve(bx_cgfs *fs, const char *path, int flags, mode_t mode);
+
+/* The directory fd of the parent of cg ("a/b" → "a", "a" → the base) and
+ * cg's last component. -1 with errno. Release with bx_cgfs_parent_close. */
+int bx_cgfs_parent(bx_cgfs *fs, const char *cg, int *pfd, const char **name);
+void bx_cgfs_parent_close(bx_cgfs *fs, int pfd);
+
+/* A directory entry that is a real directory, not a symlink to one. */
+bool bx_dirent_is_dir(DIR *d, const struct dirent *e);
+
+/* The fault-injection countdown, called once per mutation before it runs:
+ * 0 to go ahead, else the errno the mutation must fail with. */
+int bx_cgfs_injected(bx_cgfs *fs);
+
+/* Read a whole fd (or file beneath the base) into a NUL-terminated string.
+ * -1 with errno. */
+int bx_read_fd(int fd, char **out);
+
+/* Directory mode (cgroupfs/dirmode.c). */
+int bx_dirmode_read_missing(bx_cgfs *fs, const char *cg, const char *file, char **out,
+			    bx_error **err);
+int bx_dirmode_write(bx_cgfs *fs, const char *cg, const char *file, const char *value,
+		     bx_error **err);
+int bx_dirmode_rmdir(bx_cgfs *fs, const char *cg, bx_error **err);
+
+/* Merge one write into the current text of a keyed file the way the
+ * kernel does (cgroupfs/dirmode_keyed.c). 0 and the new text (no trailing
+ * newline) in *out, or the errno the kernel would fail the write with. */
+int bx_keyed_merge(const char *file, const char *cur, const char *value, char **out);
+
+/* "cg/file" or "file" for messages (static storage of the caller). */
+#define BX_CGSHOW(cg) (cg), ((cg)[0] ? "/" : "")
+
+#endif

@@ -1,0 +1,213 @@
+/* Safe names and safe resolution: every path boxcg opens is relative to
+ * the base fd, made of validated components, and resolved without
+ * following a symlink anywhere, so nothing planted inside the base can
+ * send a write outside it. */
+#include "cgroupfs/cgfs_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/util.h"
+
+#define BX_NAME_MAX 64
+
+static bool alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$ on s[0..n) */
+static bool component_valid(const char *s, size_t n)
+{
+	if (n == 0 || n > BX_NAME_MAX || !alnum(s[0]))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!alnum(s[i]) && s[i] != '_' && s[i] != '-')
+			return false;
+	return true;
+}
+
+bool bx_cgpath_valid(const char *cg)
+{
+	if (!cg)
+		return false;
+	if (!*cg) /* the base itself */
+		return true;
+	for (;;) {
+		size_t n = strcspn(cg, "/");
+		if (!component_valid(cg, n))
+			return false;
+		if (!cg[n])
+			return true;
+		cg += n + 1; /* a trailing '/' leaves an empty, invalid component */
+	}
+}
+
+bool bx_cgfile_valid(const char *file)
+{
+	if (!file || !((file[0] >= 'a' && file[0] <= 'z') || (file[0] >= 'A' && file[0] <= 'Z')))
+		return false;
+	size_t n = 0;
+	for (const char *c = file; *c; c++, n++)
+		if (!alnum(*c) && *c != '_' && *c != '.')
+			return false;
+	return n <= BX_NAME_MAX;
+}
+
+int bx_cgfs_join(bx_cgpath_buf buf, const char *cg, const char *file)
+{
+	size_t a = strlen(cg), b = file ? strlen(file) : 0;
+	if (a + b + 2 > sizeof(bx_cgpath_buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (!a && !b) {
+		memcpy(buf, ".", 2);
+		return 0;
+	}
+	memcpy(buf, cg, a);
+	size_t n = a;
+	if (a && b)
+		buf[n++] = '/';
+	if (b)
+		memcpy(buf + n, file, b);
+	buf[n + b] = '\0';
+	return 0;
+}
+
+/* openat(O_NOFOLLOW) reports a symlink met where a directory is wanted as
+ * ENOTDIR; say ELOOP, as openat2 does, when that is what it is. */
+static int nofollow_errno(int dirfd, const char *name, int e)
+{
+	struct stat st;
+	if (e == ENOTDIR && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		return ELOOP;
+	return e;
+}
+
+/* The fallback: one openat per component, none of them following a
+ * symlink. Components were validated, so none is "." or "..". */
+static int walk(int base, const char *path, int flags, mode_t mode)
+{
+	char comp[BX_NAME_MAX + 1];
+	int cur = base;
+	const char *p = path;
+	for (;;) {
+		size_t n = strcspn(p, "/");
+		if (n >= sizeof comp) {
+			if (cur != base)
+				close(cur);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		bool last = !p[n];
+		int fd = last ? openat(cur, comp, flags | O_NOFOLLOW | O_CLOEXEC, mode)
+			      : openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int e = fd < 0 ? nofollow_errno(cur, comp, errno) : 0;
+		if (cur != base)
+			close(cur);
+		if (fd < 0) {
+			errno = e;
+			return -1;
+		}
+		if (last)
+			return fd;
+		cur = fd;
+		p += n + 1;
+	}
+}
+
+int bx_cgfs_resolve(bx_cgfs *fs, const char *path, int flags, mode_t mode)
+{
+	if (strcmp(path, ".") == 0) /* the base itself: nothing to resolve */
+		return openat(fs->base_fd, ".", flags | O_CLOEXEC, mode);
+	if (!fs->no_openat2) {
+#ifdef SYS_openat2
+		struct open_how how = {
+			.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
+			.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+			.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+		};
+		int fd = (int)syscall(SYS_openat2, fs->base_fd, path, &how, sizeof how);
+		if (fd >= 0 || errno != ENOSYS)
+			return fd;
+#endif
+		fs->no_openat2 = true;
+	}
+	return walk(fs->base_fd, path, flags, mode);
+}
+
+/* The directory fd of the parent of cg ("a/b" → "a", "a" → the base) and
+ * cg's last component; release the fd with bx_cgfs_parent_close(). */
+int bx_cgfs_parent(bx_cgfs *fs, const char *cg, int *pfd, const char **name)
+{
+	const char *slash = strrchr(cg, '/');
+	*name = slash ? slash + 1 : cg;
+	if (!slash) {
+		*pfd = fs->base_fd;
+		return 0;
+	}
+	bx_cgpath_buf parent;
+	size_t n = (size_t)(slash - cg);
+	memcpy(parent, cg, n);
+	parent[n] = '\0';
+	*pfd = bx_cgfs_resolve(fs, parent, O_PATH | O_DIRECTORY, 0);
+	return *pfd < 0 ? -1 : 0;
+}
+
+void bx_cgfs_parent_close(bx_cgfs *fs, int pfd)
+{
+	if (pfd >= 0 && pfd != fs->base_fd)
+		close(pfd);
+}
+
+/* A real directory, not a symlink to one. */
+bool bx_dirent_is_dir(DIR *d, const struct dirent *e)
+{
+	if (e->d_type != DT_UNKNOWN)
+		return e->d_type == DT_DIR;
+	struct stat st;
+	return fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+}
+
+int bx_cgfs_injected(bx_cgfs *fs)
+{
+	if (fs->fail_after <= 0 || --fs->fail_after > 0)
+		return 0;
+	return fs->fail_errno ? fs->fail_errno : EIO;
+}
+
+int bx_read_fd(int fd, char **out)
+{
+	bx_buf b = {0};
+	char chunk[4096];
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			bx_buf_free(&b);
+			errno = e;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		bx_buf_add(&b, chunk, (size_t)n);
+	}
+	*out = bx_buf_take(&b);
+	if (!*out) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
