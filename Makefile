@@ -18,6 +18,9 @@ LIBDIR       ?= $(PREFIX)/lib
 INCLUDEDIR   ?= $(PREFIX)/include
 BINDIR       ?= $(PREFIX)/bin
 MANDIR       ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+TMPFILESDIR  ?= $(PREFIX)/lib/tmpfiles.d
+BASHCOMPDIR  ?= $(PREFIX)/share/bash-completion/completions
 
 CC           ?= cc
 PKG_CONFIG   ?= pkg-config
@@ -50,7 +53,7 @@ BOXCG    := $(O)/boxcg
 UNIT     := $(O)/unit-tests
 
 .PHONY: all deps test-deps check check-unit check-asan check-golden \
-        check-host check-kernel demo install uninstall clean bench fuzz
+        check-host check-kernel check-eco demo install install-dist uninstall clean bench fuzz
 .DEFAULT_GOAL := all
 
 all: deps
@@ -103,6 +106,7 @@ check: test-deps
 	@$(MAKE) --no-print-directory check-unit
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-golden
+	@$(MAKE) --no-print-directory check-eco
 	@$(MAKE) --no-print-directory check-host
 	@$(MAKE) --no-print-directory check-kernel
 	@echo "make check: all suites passed"
@@ -117,6 +121,10 @@ check-asan:
 check-golden: $(BOXCG)
 	tests/golden/run.sh $(abspath $(BOXCG))
 
+# Man pages, bash completion, systemd unit, Ansible module and role.
+check-eco: $(BOXCG)
+	tests/eco/run.sh $(abspath $(BOXCG)) $(abspath $(O))
+
 check-host: $(BOXCG)
 	tests/host/run.sh $(abspath $(BOXCG))
 
@@ -129,7 +137,7 @@ demo: deps
 
 # ---- install -------------------------------------------------------------
 
-install: all
+install: all install-dist
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
 	install -m 755 $(BOXCG) $(DESTDIR)$(BINDIR)/boxcg
 	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
@@ -139,6 +147,18 @@ install: all
 	install -m 644 lib/include/boxcg.h $(DESTDIR)$(INCLUDEDIR)/
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
 		lib/boxcg.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/boxcg.pc
+
+# What makes boxcg native on a host: man pages, bash completion, the
+# boot-time unit (ExecStart at the installed binary) and the state dir.
+install-dist:
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(TMPFILESDIR)
+	install -m 644 man/boxcg.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/boxcg-policy.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 completion/boxcg.bash $(DESTDIR)$(BASHCOMPDIR)/boxcg
+	sed -e 's|@BINDIR@|$(BINDIR)|g' dist/systemd/boxcg.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/boxcg.service
+	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/boxcg.service
+	install -m 644 dist/systemd/boxcg.tmpfiles $(DESTDIR)$(TMPFILESDIR)/boxcg.conf
 
 clean:
 	rm -rf build $(O)
