@@ -148,6 +148,26 @@ install: all install-dist
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
 		lib/boxcg.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/boxcg.pc
 
+# ---- benchmarks (not part of check; docs/PERFORMANCE.md) ------------------
+# boxcg at normal optimization (never sanitizers) against floor programs.
+
+BENCH_BIN := $(addprefix $(O)/bench/,gen_policy floor_scan floor_apply floor_read timeit)
+
+$(O)/bench/gen_policy: bench/gen_policy.c bench/gen_model.c bench/gen_model.h
+$(O)/bench/floor_scan: bench/floor_scan.c
+$(O)/bench/floor_apply: bench/floor_apply.c bench/floor_io.c bench/gen_model.c \
+	bench/floor_io.h bench/gen_model.h
+$(O)/bench/floor_read: bench/floor_read.c bench/floor_io.c bench/gen_model.c \
+	bench/floor_io.h bench/gen_model.h
+$(O)/bench/timeit: bench/timeit.c
+$(BENCH_BIN):
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c,$^) $(ALL_LDFLAGS) $(DEPS_LIBS)
+
+bench: deps
+	@$(MAKE) --no-print-directory SANITIZE= OPT="-O2 -g" build-all $(BENCH_BIN)
+	bench/run.sh $(abspath $(BOXCG)) $(abspath $(O)/bench)
+
 # What makes boxcg native on a host: man pages, bash completion, the
 # boot-time unit (ExecStart at the installed binary) and the state dir.
 install-dist:
