@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Bash completion (completion/boxcg.bash): source it, set COMP_WORDS and
+# COMP_CWORD as readline would, call the function, compare COMPREPLY.
+set -uo pipefail
+boxcg=${1:?usage: test_completion.sh BOXCG}
+: "${SCRATCH:?}"
+src=$PWD
+# shellcheck source=/dev/null
+source "$src/completion/boxcg.bash"
+fail=0 n=0
+
+# complete_at CWORD WORD... : run the completion with the cursor on word
+# CWORD; prints the candidates sorted, space-separated.
+complete_at() {
+	local cw=$1
+	shift
+	COMP_WORDS=("$@")
+	COMP_CWORD=$cw
+	COMP_LINE="$*"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	_boxcg
+	printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ' | sed 's/ $//'
+}
+# expect WANT CWORD WORD... ; the cursor word defaults to the last one
+expect() {
+	local want=$1 got
+	shift
+	n=$((n + 1))
+	got=$(complete_at "$@")
+	if [ "$got" != "$want" ]; then
+		echo "FAIL: boxcg completion of [${*:2}] at word $1"
+		echo "   want: $want"
+		echo "   got:  $got"
+		fail=1
+	fi
+}
+last() { echo $(($# - 1)); }
+e() { expect "$1" "$(last "${@:2}")" "${@:2}"; }
+
+complete -p boxcg | grep -q -- '-F _boxcg' || { echo "complete -F _boxcg boxcg not registered"; fail=1; }
+
+cd "$SCRATCH"
+mkdir -p pol/sub "dir with space" other
+cat >pol/a.yaml <<'YAML'
+# yaml-language-server: $schema=../schemas/boxcg-policy.schema.json
+version: 1
+root: boxlite
+defaults:
+  pids: { max: 1024 }
+classes:
+  small:
+    description: "1 vCPU"
+    box:
+      cpu: { max: 1 }
+      memory:
+        max: 1GiB
+  "quoted-1":   # a comment
+    extends: small
+  # commented-out: not a class
+  'single_q':
+    box: {}
+boxes:
+  - { id: b1, class: small }
+  - id: b2
+    class: small
+YAML
+cat >pol/b.yml <<'YAML'
+version: 1
+classes:
+    wide-indent:
+        box:
+            pids: { max: 1 }
+    second:
+        extends: wide-indent
+YAML
+cat >"dir with space/c.yaml" <<'YAML'
+version: 1
+classes:
+  spaced:
+    box: {}
+YAML
+cat >other/flow.yaml <<'YAML'
+version: 1
+classes: { flow1: { box: {} } }
+boxes: []
+YAML
+printf 'not yaml\n' >pol/notes.txt
+
+# Commands, box subcommands, global options.
+e "apply box diff plan recover schema snapshot validate" boxcg ""
+e "box" boxcg b
+e "--help --no-color --quiet --root --state-dir --verbose --version" boxcg --
+e "attach create delete exec list" boxcg box ""
+e "delete" boxcg --root /x box d
+# Global options with arguments, then the command.
+e "dir with space other pol" boxcg --root ""
+e "other" boxcg --state-dir o
+e "apply box diff plan recover schema snapshot validate" boxcg --root /r --state-dir /s ""
+e "plan" boxcg -q --root=/r pl
+
+# Options per command.
+e "--detailed-exitcode --json --output --prune --state" boxcg plan --
+e "--plan --prune" boxcg apply --p
+e "--format" boxcg validate --
+e "--class" boxcg box create id1 --
+e "-- --class" boxcg box exec id1 --
+e "--kill --timeout" boxcg box delete id1 --
+e "" boxcg recover ""
+e "json text" boxcg validate --format ""
+e "--format=json" boxcg validate --format=j
+# An option's argument is not completed as a policy path.
+e "" boxcg box delete id1 --timeout ""
+
+# Class names from the policy paths on the line: directory, file, several,
+# before or after the cursor, --class X and --class=X.
+e "quoted-1 second single_q small wide-indent" boxcg box create id1 pol --class ""
+e "quoted-1 single_q small" boxcg box create id1 pol/a.yaml --class ""
+e "second" boxcg box exec id1 pol/b.yml --class s
+e "second single_q small" boxcg box exec id1 pol --class s
+e "--class=second --class=single_q --class=small" boxcg box exec id1 pol --class=s
+expect "quoted-1 single_q small spaced" 5 boxcg box create id1 --class "" pol/a.yaml "dir with space"
+# The id is not a policy path.
+e "quoted-1 single_q small" boxcg box create pol pol/a.yaml --class ""
+# Keys under classes (description, box, cpu…), under boxes, in comments:
+# never class names; a flow mapping is not read.
+e "" boxcg box create id1 other --class ""
+
+# Policy paths: directories and *.yaml/*.yml only.
+e "pol/a.yaml pol/b.yml pol/sub" boxcg validate pol/
+e "dir with space" boxcg plan --json d
+e "dir with space other pol" boxcg apply --prune "" # only directories here
+e "pol/a.yaml pol/b.yml pol/sub" boxcg apply pol/ # not pol/notes.txt
+
+# After box exec's "--": a command, then its files.
+got=$(complete_at 7 boxcg box exec id1 --class small -- bas)
+case " $got " in *" bash "*) ;; *) echo "FAIL: no 'bash' after --: $got"; fail=1 ;; esac
+n=$((n + 1))
+e "pol/a.yaml pol/b.yml pol/notes.txt pol/sub" boxcg box exec id1 --class small -- ls pol/
+
+# Box ids for delete/attach come from `boxcg box list --json`, with the
+# global options of the line. A stand-in binary records its arguments.
+cat >fakeboxcg <<'SH'
+#!/bin/sh
+printf '%s\n' "$*" >"$(dirname "$0")/fake.args"
+printf '{"format_version":1,"boxes":[{"id":"web-1","class":"small"},{"id":"web-2","class":"small"},{"id":"db","class":"big"}]}\n'
+SH
+chmod +x fakeboxcg
+e "web-1 web-2" ./fakeboxcg --root /r box delete w
+[ "$(cat fake.args)" = "--root /r box list --json" ] || { echo "FAIL: box list called as: $(cat fake.args)"; fail=1; }
+e "db web-1 web-2" ./fakeboxcg box attach ""
+# The second word of attach is a pid: our own shell is one.
+got=$(complete_at 4 boxcg box attach web-1 "$$")
+[ "$got" = "$$" ] || [[ " $got " == *" $$ "* ]] || { echo "FAIL: pid $$ not offered: $got"; fail=1; }
+n=$((n + 1))
+
+echo "completion: $n cases"
+exit $fail
