@@ -27,12 +27,13 @@ static char *unified_path(const char *text)
 }
 
 /* What the caller cannot write in dir: NULL when it can write everything
- * a base needs (create children, move processes, enable controllers). */
+ * a base needs (create children, move processes, enable controllers).
+ * "" with errno set when dir cannot be opened at all. */
 static const char *unwritable_part(const char *dir)
 {
 	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return "the directory";
+		return "";
 	const char *bad = NULL;
 	if (faccessat(fd, ".", W_OK | X_OK, AT_EACCESS) < 0)
 		bad = "the directory";
@@ -78,13 +79,15 @@ static int find_delegated(const bx_mountinfo *mi, const char *proc_cgroup, char 
 		return bx_err(err, errno, "this process's cgroup %s is outside the cgroup2 mount %s",
 			      path, mi->cg2_mount);
 	const char *bad = unwritable_part(dir);
+	if (bad && !*bad)
+		return bx_err(err, errno, "open %s, the cgroup this process runs in", dir);
 	if (bad)
 		return bx_err(err, EACCES,
 			      "no delegated cgroup to work in: this process runs in cgroup %s, and uid "
-			      "%u cannot write %s of %s (run as root, start boxcg in a delegated "
-			      "cgroup, e.g. `systemd-run --user --scope -p Delegate=yes boxcg …`, or "
-			      "pass --root)",
-			      path, (unsigned)geteuid(), bad, dir);
+			      "%u cannot write %s%s%s (run as root, start boxcg in a delegated cgroup, "
+			      "e.g. `systemd-run --user --scope -p Delegate=yes boxcg …`, or pass --root)",
+			      path, (unsigned)geteuid(), dir, strcmp(bad, "the directory") ? "/" : "",
+			      strcmp(bad, "the directory") ? bad : "");
 	/* Climb while the parent is writable too, up to the top of the
 	 * delegation (user@UID.service), never above the mount. */
 	size_t floor = strlen(mi->cg2_mount);

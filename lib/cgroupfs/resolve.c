@@ -119,6 +119,15 @@ static int walk(int base, const char *path, int flags, mode_t mode)
 			errno = e;
 			return -1;
 		}
+		if (last && (flags & O_PATH) && !(flags & O_DIRECTORY)) {
+			/* O_PATH|O_NOFOLLOW opens a trailing symlink itself. */
+			struct stat st;
+			if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode)) {
+				close(fd);
+				errno = ELOOP;
+				return -1;
+			}
+		}
 		if (last)
 			return fd;
 		cur = fd;
@@ -132,8 +141,12 @@ int bx_cgfs_resolve(bx_cgfs *fs, const char *path, int flags, mode_t mode)
 		return openat(fs->base_fd, ".", flags | O_CLOEXEC, mode);
 	if (!fs->no_openat2) {
 #ifdef SYS_openat2
+		/* RESOLVE_NO_SYMLINKS refuses every symlink, the trailing one
+		 * included, with ELOOP. O_NOFOLLOW must not be added: it would
+		 * turn that into ENOTDIR (with O_DIRECTORY) or open the link
+		 * itself (with O_PATH). */
 		struct open_how how = {
-			.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
+			.flags = (uint64_t)(flags | O_CLOEXEC),
 			.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
 			.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 		};
