@@ -235,13 +235,15 @@ frss=$(field validate floor maxrss_kib)
 rss_mib=""
 [ -n "$rss" ] && rss_mib=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
 
-gen --classes 200 --boxes 0 >"$work/s0.yaml"
-gen --classes 200 --boxes 1000 >"$work/s1k.yaml"
-gen --classes 200 --boxes "$scale_max" >"$work/smax.yaml"
+# Policy directories (classes in one file, 10,000 boxes per file): boxcg
+# refuses a single policy file above 4 MiB.
+gen --classes 200 --boxes 0 --dir "$work/s0"
+gen --classes 200 --boxes 1000 --dir "$work/s1k"
+gen --classes 200 --boxes "$scale_max" --dir "$work/smax"
 measure scale \
-	--label b0 "$boxcg" validate "$work/s0.yaml" ::: \
-	--label b1k "$boxcg" validate "$work/s1k.yaml" ::: \
-	--label bmax "$boxcg" validate "$work/smax.yaml"
+	--label b0 "$boxcg" validate "$work/s0" ::: \
+	--label b1k "$boxcg" validate "$work/s1k" ::: \
+	--label bmax "$boxcg" validate "$work/smax"
 t0=$(field scale b0 median_ms) t1=$(field scale b1k median_ms) tm=$(field scale bmax median_ms)
 per1="" perm="" mar1="" marm="" lin="" mlin=""
 if [ -n "$t0" ] && [ -n "$t1" ] && [ -n "$tm" ]; then
