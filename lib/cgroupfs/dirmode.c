@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -90,9 +91,20 @@ static int store(bx_cgfs *fs, const char *cg, const char *file, const char *text
 	memcpy(buf, text, n);
 	if (!n || text[n - 1] != '\n')
 		buf[n++] = '\n';
-	int fd = bx_cgfs_resolve(fs, path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	/* Truncate only once the file is known to be a plain file of its
+	 * own: O_NONBLOCK so a planted FIFO fails (ENXIO) instead of
+	 * hanging, and a hard link (to a file outside the base) is refused. */
+	int fd = bx_cgfs_resolve(fs, path, O_WRONLY | O_CREAT | O_NONBLOCK, 0644);
 	if (fd < 0)
 		return bx_err(err, errno, "write %s", path);
+	struct stat st;
+	int bad = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EINVAL : st.st_nlink > 1 ? EMLINK : 0;
+	if (bad || ftruncate(fd, 0) < 0) {
+		int e = bad ? bad : errno;
+		close(fd);
+		return bx_err(err, e, "write %s%s", path,
+			      e == EINVAL ? ": not a plain file" : e == EMLINK ? ": a hard link" : "");
+	}
 	ssize_t w = write(fd, buf, n);
 	int e = errno;
 	close(fd);

@@ -41,11 +41,18 @@ int bx_cgfs_read(bx_cgfs *fs, const char *cg, const char *file, char **out, bx_e
 	bx_cgpath_buf path;
 	if (bx_cgfs_join(path, cg, file) < 0)
 		return bx_err(err, errno, "read %s%s%s", BX_CGSHOW(cg), file);
-	int fd = bx_cgfs_resolve(fs, path, O_RDONLY, 0);
+	/* Directory mode: O_NONBLOCK and a plain-file check, so a planted
+	 * FIFO or device cannot hang or feed a read. */
+	int fd = bx_cgfs_resolve(fs, path, fs->dirmode ? O_RDONLY | O_NONBLOCK : O_RDONLY, 0);
 	if (fd < 0) {
 		if (errno == ENOENT && fs->dirmode)
 			return bx_dirmode_read_missing(fs, cg, file, out, err);
 		return bx_err(err, errno, "read %s", path);
+	}
+	struct stat st;
+	if (fs->dirmode && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		return bx_err(err, EINVAL, "read %s: not a plain file", path);
 	}
 	int r = bx_read_fd(fd, out);
 	int e = errno;

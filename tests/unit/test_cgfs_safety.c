@@ -122,8 +122,34 @@ START_TEST(symlinked_interface_file_is_never_followed)
 	REFUSED_LOOP(bx_cgfs_write(fs, "", "cgroup.subtree_control", "+cpu", err));
 	REFUSED_LOOP(bx_cgfs_open_file(fs, "a", "memory.max", O_WRONLY, &fd, err));
 	ck_assert_ptr_null(v);
+	/* A dangling link: O_CREAT must not create its target. */
+	cleanup_free char *l4 = cgfs_path(base, "a/pids.max");
+	ck_assert_int_eq(symlink("../../outside/x", l4), 0);
+	REFUSED_LOOP(bx_cgfs_write(fs, "a", "pids.max", "1", err));
 	/* rmdir in directory mode removes the link itself, not its target. */
 	CGFS_OK(bx_cgfs_rmdir(fs, "a/b", err));
+	outside_untouched();
+}
+END_TEST
+
+START_TEST(planted_special_files_and_hard_links)
+{
+	use_mode(_i);
+	CGFS_OK(bx_cgfs_mkdir(fs, "a", err));
+	/* A FIFO fails at once rather than hanging the writer or reader. */
+	cleanup_free char *fifo = cgfs_path(base, "a/memory.max");
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	char *v = NULL;
+	CGFS_FAILS(bx_cgfs_write(fs, "a", "memory.max", "1", err), ENXIO);
+	CGFS_FAILS(bx_cgfs_read(fs, "a", "memory.max", &v, err), EINVAL);
+	/* A hard link to a file outside: never truncated nor written. */
+	cleanup_free char *target = cgfs_path(outside, "target");
+	cleanup_free char *hard = cgfs_path(base, "a/pids.max");
+	ck_assert_int_eq(link(target, hard), 0);
+	CGFS_FAILS(bx_cgfs_write(fs, "a", "pids.max", "1", err), EMLINK);
+	cleanup_free char *hard2 = cgfs_path(base, "a/cgroup.subtree_control");
+	ck_assert_int_eq(link(target, hard2), 0);
+	CGFS_FAILS(bx_cgfs_write(fs, "a", "cgroup.subtree_control", "+cpu", err), EMLINK);
 	outside_untouched();
 }
 END_TEST
@@ -228,6 +254,7 @@ Suite *suite_cgfs_safety(void)
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_loop_test(t, symlinked_cgroup_dir_is_never_followed, 0, 2);
 	tcase_add_loop_test(t, symlinked_interface_file_is_never_followed, 0, 2);
+	tcase_add_loop_test(t, planted_special_files_and_hard_links, 0, 2);
 	tcase_add_loop_test(t, nested_operations_work_in_both_modes, 0, 2);
 	tcase_add_loop_test(t, unsafe_names_are_refused, 0, 2);
 	suite_add_tcase(s, t);
