@@ -42,6 +42,9 @@ typedef struct bx_plan {
 	char *base_path;   /* where it was computed */
 	bool dirmode;
 	char *fingerprint; /* hash of the observed state the plan was computed from */
+	char **files;      /* interned policy file names the steps' locations
+	                      point to: a plan outlives its policy */
+	size_t nfiles, files_cap;
 } bx_plan;
 
 void bx_plan_free(bx_plan *p);
@@ -58,7 +61,35 @@ typedef struct bx_plan_opts {
 } bx_plan_opts;
 
 /* Compute the ordered steps from `st` to `p`. Warnings about irreversible
- * effects are attached to the steps (bx_step.warning). */
+ * effects are attached to the steps (bx_step.warning).
+ *
+ * Order: cgroups top-down (base, root components, then each class slice
+ * followed by its boxes, by name); for each: MKDIR if missing, ENABLE in
+ * every ancestor from the base down what its settings need, then its
+ * WRITEs in registry rank order refined by value (cpu.max.burst and
+ * cpu.max so that burst <= quota holds; memory.min/low/high/max lowered
+ * bottom-up then raised top-down so min <= low <= high <= max holds at
+ * every step). With `prune`: RMDIR deepest first, then DISABLE, last.
+ * Fails (no plan) when a needed controller is unavailable at the base, a
+ * file is missing although its controller is enabled, or --prune would
+ * remove a populated cgroup or runtime boxes. */
 int bx_plan_compute(const bx_policy *p, const bx_state *st, const bx_plan_opts *o,
 		    bx_plan **out, bx_error **err);
+
+/* Differences between the live state and the policy, for `boxcg diff`:
+ * every step of the plan with --prune, except removals that --prune
+ * would refuse, which are reported as BX_OP_RMDIR steps carrying a
+ * warning that says why they cannot be removed. */
+int bx_plan_drift(const bx_policy *p, const bx_state *st, bx_plan **out, bx_error **err);
+
+/* Rendering (the library never prints: these return text, caller frees). */
+typedef struct bx_render_opts {
+	bool color;       /* ANSI colors */
+} bx_render_opts;
+char *bx_plan_render_text(const bx_plan *plan, const bx_render_opts *o);
+/* `boxcg diff`: one line per difference. */
+char *bx_plan_render_drift(const bx_plan *plan, const bx_render_opts *o);
+/* The plan as one JSON document (format_version 1). */
+char *bx_plan_to_json(const bx_plan *plan, bx_error **err);
+int bx_plan_from_json(const char *text, bx_plan **out, bx_error **err);
 #endif

@@ -12,8 +12,19 @@
 
 typedef struct bx_file_state {
 	char *name;   /* interface file */
-	char *raw;    /* what it read (trailing newline stripped) */
+	char *raw;    /* what it read (trailing newline stripped); NULL when the
+	                 file does not exist (its controller is not enabled) */
 } bx_file_state;
+
+/* What was read for one cgroup (bx_cg_state.observed), so a state can be
+ * observed again the same way and a snapshot knows what it covers. */
+enum {
+	BX_OBS_CONTROLLERS = 1u << 0, /* cgroup.controllers */
+	BX_OBS_SUBTREE = 1u << 1,     /* cgroup.subtree_control */
+	BX_OBS_CHILDREN = 1u << 2,    /* child cgroup names */
+	BX_OBS_EVENTS = 1u << 3,      /* cgroup.events populated */
+	BX_OBS_STATIC = 1u << 4,      /* the user.boxcg.static xattr */
+};
 
 typedef struct bx_cg_state {
 	char *path;               /* relative to the base; "" = the base */
@@ -26,6 +37,8 @@ typedef struct bx_cg_state {
 	size_t nfiles;
 	char **children;          /* child cgroup names, sorted */
 	size_t nchildren;
+	unsigned observed;        /* BX_OBS_* bits: what was read */
+	size_t nfiles_cap;
 } bx_cg_state;
 
 typedef struct bx_state {
@@ -34,21 +47,64 @@ typedef struct bx_state {
 	char *base_path;
 	bool dirmode;
 	bx_host_facts facts;
+	bool hybrid;              /* cgroup2 beside v1 hierarchies */
+	unsigned v1_bound;        /* controllers bound to v1 hierarchies (bx_ctrl bits) */
+	char *tree;               /* snapshots of a whole subtree: its path (every
+	                             cgroup and managed file under it is recorded);
+	                             NULL for a policy's observation */
+	bool sorted;              /* v is in bx_path_cmp order (bx_state_sort) */
 } bx_state;
 
 /* What to observe: the whole policy, or (box create) one box. */
 typedef struct bx_scope {
 	const char *class_name;   /* NULL = whole policy */
-	const char *box_id;       /* with class_name: just this box */
+	const char *box_id;       /* with class_name: just this box; NULL with a
+	                             class_name: that class slice and its boxes */
 } bx_scope;
 
 /* Read, from the live tree, only what `p` manages within `scope`. */
 int bx_observe(bx_cgfs *fs, const bx_policy *p, const bx_scope *scope, bx_state **out,
 	       bx_error **err);
+/* The same observation, answered from a snapshot instead of the host
+ * (plan --state): the result is what bx_observe returned on the host the
+ * snapshot was taken on. Fails naming what the snapshot does not cover. */
+int bx_observe_snapshot(const bx_state *snap, const bx_policy *p, const bx_scope *scope,
+			bx_state **out, bx_error **err);
+/* Observe again exactly what `then` observed (same cgroups, same files,
+ * same BX_OBS_* bits): how a saved plan is checked for staleness without
+ * the policy. */
+int bx_observe_again(bx_cgfs *fs, const bx_state *then, bx_state **out, bx_error **err);
+/* The whole subtree under `tree` (every cgroup, every interface file boxcg
+ * manages, present or not) plus the ancestors from the base: `boxcg
+ * snapshot`. */
+int bx_observe_tree(bx_cgfs *fs, const char *tree, bx_state **out, bx_error **err);
+
 const bx_cg_state *bx_state_find(const bx_state *st, const char *path);
-/* The raw value of `file` in cgroup `path`, NULL if not observed. */
+/* The raw value of `file` in cgroup `path`, NULL if not observed (or the
+ * file does not exist: see bx_cg_file to tell the two apart). */
 const char *bx_state_file(const bx_state *st, const char *path, const char *file);
+/* The file entry of a cgroup, NULL if it was not observed. */
+const bx_file_state *bx_cg_file(const bx_cg_state *cg, const char *file);
 void bx_state_free(bx_state *st);
+
+/* Building a state (observe, snapshots, tests). */
+bx_state *bx_state_new(const char *base_path, bool dirmode);
+/* Append a cgroup (pointers from earlier calls may move). NULL on OOM. */
+bx_cg_state *bx_state_add(bx_state *st, const char *path);
+/* Record a file (raw NULL = absent); replaces an earlier entry. -1 on OOM. */
+int bx_cg_set_file(bx_cg_state *cg, const char *name, const char *raw);
+/* Sort v ancestors-first (bx_path_cmp) so lookups are binary searches. */
+void bx_state_sort(bx_state *st);
+/* Compare cgroup paths so that a cgroup sorts right before its
+ * descendants ("a" < "a/b" < "a-b"): a preorder walk of the tree. */
+int bx_path_cmp(const char *a, const char *b);
+
+/* A 64-bit FNV-1a hash, as 16 hex digits, of the state's canonical form
+ * (paths, existence, controllers, subtree_control, static marks, children
+ * and canonical file values, base and mode; never `populated` or
+ * pids.current, which change on their own). A change detector, not a
+ * security measure. Caller frees. */
+char *bx_state_fingerprint(const bx_state *st);
 
 /* Snapshots: the observed state as a JSON document (format_version 1),
  * and back. */

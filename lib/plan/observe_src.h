@@ -1,0 +1,47 @@
+/* Where observations come from: the live cgroupfs, or a snapshot. The
+ * observation logic (observe.c) is written once against this interface,
+ * so planning against a snapshot sees exactly what planning on the host
+ * saw. Internal to lib/plan. */
+#ifndef BX_PLAN_OBSERVE_SRC_H
+#define BX_PLAN_OBSERVE_SRC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+#include "model.h"
+#include "plan/state.h"
+
+typedef struct bx_obs_src {
+	void *ctx;
+	/* 1 exists, 0 not, -1 error */
+	int (*exists)(void *ctx, const char *cg, bx_error **err);
+	/* *raw = NULL when the file does not exist */
+	int (*read)(void *ctx, const char *cg, const char *file, char **raw, bx_error **err);
+	int (*children)(void *ctx, const char *cg, char ***names, size_t *n, bx_error **err);
+	int (*controllers)(void *ctx, const char *cg, unsigned *bits, bx_error **err);
+	int (*subtree)(void *ctx, const char *cg, unsigned *bits, bx_error **err);
+	int (*populated)(void *ctx, const char *cg, bool *populated, bx_error **err);
+	int (*static_mark)(void *ctx, const char *cg, bool *marked, bx_error **err);
+	const char *base_path;
+	bool dirmode, hybrid;
+	unsigned v1_bound;
+	bx_host_facts facts;
+} bx_obs_src;
+
+int bx_observe_with(const bx_obs_src *src, const bx_policy *p, const bx_scope *scope,
+		    bx_state **out, bx_error **err);
+int bx_observe_again_with(const bx_obs_src *src, const bx_state *then, bx_state **out,
+			  bx_error **err);
+int bx_observe_tree_with(const bx_obs_src *src, const char *tree, bx_state **out,
+			 bx_error **err);
+
+/* The policy's classes sorted by name, and its static boxes sorted by
+ * (class, id): the order plans and observations walk them in. Arrays of
+ * pointers into p; caller frees the arrays. */
+int bx_policy_sorted(const bx_policy *p, const bx_class ***classes,
+		     const bx_static_box ***boxes, bx_error **err);
+/* The kernel's name of a huge page size: 2097152 → "2MB". */
+char *bx_hugetlb_size_name(uint64_t bytes);
+
+#endif
