@@ -59,6 +59,22 @@ const bx_knob bx_knobs[] = {
 };
 const size_t bx_nknobs = BX_ARRAY_LEN(bx_knobs);
 
+const bx_knob bx_device_knobs[] = {
+	{ "device", "io.max", BX_VT_STRING, 0, 0,
+	  "the disk: \"MAJ:MIN\" or a /dev path resolved on the target host" },
+	{ "weight", "io.weight", BX_VT_INT, 1, MAX_WEIGHT,
+	  "proportional IO weight on this device, 1 to 10000" },
+	{ "rbps", "io.max", BX_VT_SIZE, 1, INT64_MAX,
+	  "read bytes per second: a size (at least 1) or max" },
+	{ "wbps", "io.max", BX_VT_SIZE, 1, INT64_MAX,
+	  "write bytes per second: a size (at least 1) or max" },
+	{ "riops", "io.max", BX_VT_INT_OR_MAX, 1, UINT32_MAX - 1,
+	  "read operations per second: 1 to 4294967294 or max" },
+	{ "wiops", "io.max", BX_VT_INT_OR_MAX, 1, UINT32_MAX - 1,
+	  "write operations per second: 1 to 4294967294 or max" },
+};
+const size_t bx_ndevice_knobs = BX_ARRAY_LEN(bx_device_knobs);
+
 const bx_knob *bx_knob_lookup(const char *key)
 {
 	for (size_t i = 0; i < bx_nknobs; i++) {

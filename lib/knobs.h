@@ -86,6 +86,12 @@ typedef struct bx_knob {
 extern const bx_knob bx_knobs[];
 extern const size_t bx_nknobs;
 
+/* The keys of one `io.devices` entry, in the same shape: `file` is where
+ * the key lands, `type` its value (BX_VT_STRING for `device`: "MAJ:MIN" or
+ * a /dev path), min/max the range of the numeric ones. */
+extern const bx_knob bx_device_knobs[];
+extern const size_t bx_ndevice_knobs;
+
 /* Look a policy key up ("cpu.max", "hugetlb.2MB", "misc.sev"); NULL if none. */
 const bx_knob *bx_knob_lookup(const char *key);
 

@@ -1,4 +1,4 @@
-/* The policy front end: load YAML files (or directories of *.yaml/*.yml,
+/* The policy front end: load YAML files (or directories of *.yaml and *.yml files,
  * read in name order), validate against the schema and the kernel's rules,
  * resolve `extends` and `defaults`, and compile every value to the
  * kernel's canonical read-back form for the given host facts. */

@@ -1,0 +1,148 @@
+/* boxcg validate [--format text|json] POLICY...
+ *
+ * Load, check and compile the policy for this host; report every problem.
+ * Text: diagnostics on stderr, one summary line on stdout:
+ *
+ *     policies/: 5 classes, 1 box: valid
+ *     policies/: 5 classes, 1 box: valid (1 warning)
+ *     policies/: 2 errors, 1 warning: invalid
+ *
+ * JSON (stdout only): {"format_version":1,"diagnostics":[…],"valid":bool}.
+ * Exit 1 on any error, 0 otherwise (warnings alone are 0). */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "core/util.h"
+#include "model.h"
+#include "policy/policy.h"
+
+static const char *plural(size_t n, const char *one, const char *many) { return n == 1 ? one : many; }
+
+static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+
+static int print_json(bx_diags *d)
+{
+	bx_diags_sort(d);
+	json_t *list = json_array();
+	for (size_t i = 0; list && i < d->n; i++) {
+		const bx_diag *g = &d->v[i];
+		json_t *o = json_pack("{s:o, s:I, s:I, s:s, s:s, s:o}",
+				      "file", str_or_null(g->file),
+				      "line", (json_int_t)g->line,
+				      "column", (json_int_t)g->col,
+				      "severity", g->sev == BX_SEV_ERROR ? "error" : "warning",
+				      "message", g->msg ? g->msg : "",
+				      "path", str_or_null(g->path));
+		if (!o || json_array_append_new(list, o) < 0) {
+			json_decref(list);
+			list = NULL;
+		}
+	}
+	json_t *doc = list ? json_pack("{s:i, s:o, s:b}", "format_version", 1, "diagnostics", list,
+				       "valid", d->errors == 0)
+			   : NULL;
+	char *text = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
+	json_decref(doc);
+	if (!text)
+		return -1;
+	printf("%s\n", text);
+	free(text);
+	return 0;
+}
+
+static void print_summary(cli *c, char **paths, int npaths, const bx_policy *p, const bx_diags *d)
+{
+	bx_buf label = {0};
+	for (int i = 0; i < npaths; i++) {
+		if (i)
+			bx_buf_puts(&label, ", ");
+		bx_buf_puts(&label, paths[i]);
+	}
+	char *l = bx_buf_take(&label);
+	const char *name = l ? l : "policy";
+	const char *green = cli_color(c->color, CLI_GREEN), *red = cli_color(c->color, CLI_RED),
+		   *off = cli_color(c->color, CLI_RESET);
+	if (d->errors == 0 && p) {
+		printf("%s: %zu %s, %zu %s: %svalid%s", name, p->nclasses,
+		       plural(p->nclasses, "class", "classes"), p->nboxes, plural(p->nboxes, "box", "boxes"),
+		       green, off);
+		if (d->warnings)
+			printf(" (%zu %s)", d->warnings, plural(d->warnings, "warning", "warnings"));
+		printf("\n");
+	} else {
+		printf("%s: %zu %s", name, d->errors, plural(d->errors, "error", "errors"));
+		if (d->warnings)
+			printf(", %zu %s", d->warnings, plural(d->warnings, "warning", "warnings"));
+		printf(": %sinvalid%s\n", red, off);
+	}
+	free(l);
+}
+
+static int run_validate(cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool json = false;
+	int o;
+	while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'f':
+			if (strcmp(optarg, "json") == 0)
+				json = true;
+			else if (strcmp(optarg, "text") == 0)
+				json = false;
+			else
+				return cli_usage(c, "validate", "--format: 'text' or 'json', not '%s'", optarg);
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			printf("Usage: boxcg validate [--format text|json] POLICY...\n"
+			       "Check policy files (or directories of *.yaml and *.yml files) for this host.\n"
+			       "With no POLICY, %s is read. Exit 1 on any error.\n",
+			       BX_DEFAULT_POLICY);
+			return BX_EXIT_OK;
+		default:
+			return cli_usage(c, "validate", "unknown option");
+		}
+	}
+	char *dflt[] = { (char *)BX_DEFAULT_POLICY };
+	char **paths = optind < argc ? argv + optind : dflt;
+	int npaths = optind < argc ? argc - optind : 1;
+
+	bx_host_facts facts;
+	bx_host_facts_probe(&facts);
+	bx_diags d = {0};
+	bx_policy *p = NULL;
+	bx_error *err = NULL;
+	if (bx_policy_load((const char *const *)paths, (size_t)npaths, &facts, &p, &d, &err) < 0) {
+		bx_diags_free(&d);
+		return cli_fail(c, err);
+	}
+	int status = d.errors ? BX_EXIT_ERROR : BX_EXIT_OK;
+	if (json) {
+		if (print_json(&d) < 0) {
+			bx_err(&err, 0, "out of memory while printing JSON");
+			status = cli_fail(c, err);
+		}
+	} else {
+		cli_print_diags(c, &d);
+		if (!c->quiet)
+			print_summary(c, paths, npaths, p, &d);
+	}
+	bx_policy_free(p);
+	bx_diags_free(&d);
+	return status;
+}
+
+BX_COMMAND(validate, "validate", "[--format text|json] POLICY...",
+	   "check policy files and report every problem with its file:line:col", run_validate);

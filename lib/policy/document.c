@@ -1,0 +1,350 @@
+/* The top level of a policy file (version, root, defaults, classes,
+ * boxes) and the merge of several files into one policy: classes and
+ * boxes are merged, the same class or box id twice is an error naming both
+ * places, and version/root/defaults must agree where given twice. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "policy/front.h"
+#include "policy/names.h"
+
+const char *const bx_top_keys[] = { "version", "root", "defaults", "classes", "boxes" };
+const char *const bx_class_keys[] = { "description", "extends", "box", "slice" };
+const char *const bx_box_keys[] = { "id", "class" };
+const size_t bx_ntop_keys = BX_ARRAY_LEN(bx_top_keys);
+const size_t bx_nclass_keys = BX_ARRAY_LEN(bx_class_keys);
+const size_t bx_nbox_keys = BX_ARRAY_LEN(bx_box_keys);
+
+/* "unknown key 'x'" with a suggestion from `keys`. */
+static void unknown_key(bx_front *f, const bx_ynode *k, const char *where,
+			const char *const *keys, size_t n)
+{
+	char s[BX_SHOW_MAX];
+	const char *hint = bx_suggest_list(k->u.s, keys, n);
+	if (hint)
+		bx_ferr(f, k, "unknown key '%s'%s (did you mean '%s'?)", bx_yshow(k, s), where, hint);
+	else
+		bx_ferr(f, k, "unknown key '%s'%s", bx_yshow(k, s), where);
+}
+
+/* Place of a node for "first at …" messages. */
+static void where(const bx_front *f, const bx_ynode *n, char *buf, size_t len)
+{
+	bx_loc l = bx_floc(f, n);
+	snprintf(buf, len, "%s:%u:%u", l.file ? l.file : "?", l.line, l.col);
+}
+
+/* A string-valued key: a scalar that is not null. */
+static const char *string_value(bx_front *f, const bx_ynode *v, const char *what)
+{
+	if (v->kind == BX_Y_BAD)
+		return NULL;
+	if (v->kind != BX_Y_SCALAR || bx_ynull(v)) {
+		bx_ferr(f, v, "%s: expected a string, got %s", what, bx_ydescribe(v));
+		return NULL;
+	}
+	return v->u.s;
+}
+
+/* A name: class, box id, the class a box or an `extends` names. */
+static const char *name_value(bx_front *f, const bx_ynode *v, const char *what)
+{
+	const char *s = string_value(f, v, what);
+	if (s && !bx_name_ok(s)) {
+		char b[BX_SHOW_MAX];
+		bx_ferr(f, v, "invalid %s '%s': names are %s", what, bx_yshow(v, b), BX_NAME_RULE);
+		return NULL;
+	}
+	return s;
+}
+
+/* A mapping, or null for an empty one; NULL (diagnosed) otherwise. */
+static bool map_or_null(bx_front *f, const bx_ynode *v, const char *what)
+{
+	if (v->kind == BX_Y_MAP || bx_ynull(v))
+		return true;
+	if (v->kind != BX_Y_BAD)
+		bx_ferr(f, v, "%s: expected a mapping, got %s", what, bx_ydescribe(v));
+	return false;
+}
+
+static void version_key(bx_front *f, const bx_ynode *v)
+{
+	char s[BX_SHOW_MAX];
+	if (v->kind == BX_Y_BAD)
+		return;
+	if (v->kind == BX_Y_SCALAR && v->plain && strcmp(v->u.s, "1") == 0)
+		return;
+	if (v->kind == BX_Y_SCALAR && v->plain && v->u.s[0] >= '0' && v->u.s[0] <= '9' &&
+	    strspn(v->u.s, "0123456789") == v->n)
+		bx_ferr(f, v, "unsupported policy version %s: this boxcg reads version 1", bx_yshow(v, s));
+	else
+		bx_ferr(f, v, "version: expected the integer 1, got %s%s%s%s", bx_ydescribe(v),
+			v->kind == BX_Y_SCALAR && !bx_ynull(v) ? " '" : "",
+			v->kind == BX_Y_SCALAR && !bx_ynull(v) ? bx_yshow(v, s) : "",
+			v->kind == BX_Y_SCALAR && !bx_ynull(v) ? "'" : "");
+}
+
+static void root_key(bx_front *f, const bx_ynode *v)
+{
+	char s[BX_SHOW_MAX], w[256];
+	const char *r = string_value(f, v, "root");
+	if (!r)
+		return;
+	if (!bx_root_ok(r)) {
+		bx_ferr(f, v, "invalid root '%s': one or more names joined by '/', each %s",
+			bx_yshow(v, s), BX_NAME_RULE);
+		return;
+	}
+	if (!f->root_node) {
+		f->root_node = v;
+		f->root = r;
+	} else if (strcmp(f->root, r) != 0) {
+		where(f, f->root_node, w, sizeof w);
+		bx_ferr(f, v, "root '%s' differs from root '%s' at %s", bx_yshow(v, s), f->root, w);
+	}
+}
+
+static void defaults_key(bx_front *f, const bx_ynode *v)
+{
+	char w[256];
+	if (!map_or_null(f, v, "defaults"))
+		return;
+	bx_limits lim = {0};
+	bx_limits_parse(f, v, &lim);
+	if (!f->defaults_node) {
+		f->defaults_node = v;
+		f->defaults = lim;
+	} else if (!bx_limits_equal(&f->defaults, &lim)) {
+		where(f, f->defaults_node, w, sizeof w);
+		bx_ferr(f, v, "defaults differ from the defaults at %s; give them in one file", w);
+	}
+}
+
+static void class_decl(bx_front *f, const bx_ynode *k, const bx_ynode *body)
+{
+	char s[BX_SHOW_MAX], w[256];
+	const char *name = name_value(f, k, "class name");
+	if (!name)
+		return;
+	uintptr_t first;
+	int r = bx_strmap_put(&f->class_index, name, k->n, f->nclasses, &first);
+	if (r < 0) {
+		f->oom = true;
+		return;
+	}
+	if (r == 0) {
+		where(f, f->classes[first].key, w, sizeof w);
+		bx_ferr(f, k, "class '%s' is already defined at %s", bx_yshow(k, s), w);
+		return;
+	}
+	if (bx_grow(&f->classes, &f->classes_cap, f->nclasses + 1, sizeof *f->classes) < 0) {
+		f->oom = true;
+		return;
+	}
+	bx_cdecl *c = &f->classes[f->nclasses++];
+	*c = (bx_cdecl){ .name = name, .key = k, .body = body };
+	if (!map_or_null(f, body, "class")) {
+		c->unresolved = true;
+		return;
+	}
+	if (body->kind != BX_Y_MAP)
+		return;
+	for (size_t i = 0; i < body->n; i++) {
+		const bx_ynode *ck = bx_ymap_key(body, i), *cv = bx_ymap_val(body, i);
+		if (ck->kind != BX_Y_SCALAR)
+			continue;
+		const char *key = ck->u.s;
+		if (strcmp(key, "description") == 0) {
+			c->description = string_value(f, cv, "description");
+		} else if (strcmp(key, "extends") == 0) {
+			if (name_value(f, cv, "class name"))
+				c->extends = cv;
+			else
+				c->unresolved = true;
+		} else if (strcmp(key, "box") == 0 || strcmp(key, "slice") == 0) {
+			bx_limits *lim = key[0] == 'b' ? &c->box : &c->slice;
+			if (map_or_null(f, cv, key))
+				bx_limits_parse(f, cv, lim);
+		} else {
+			unknown_key(f, ck, " in a class", bx_class_keys, bx_nclass_keys);
+		}
+	}
+}
+
+static void classes_key(bx_front *f, const bx_ynode *v)
+{
+	if (!f->classes_node)
+		f->classes_node = v;
+	if (!map_or_null(f, v, "classes") || v->kind != BX_Y_MAP)
+		return;
+	for (size_t i = 0; i < v->n; i++) {
+		const bx_ynode *k = bx_ymap_key(v, i);
+		f->class_keys++;
+		if (k->kind == BX_Y_SCALAR)
+			class_decl(f, k, bx_ymap_val(v, i));
+	}
+}
+
+static void box_decl(bx_front *f, const bx_ynode *item)
+{
+	char s[BX_SHOW_MAX], w[256];
+	if (item->kind == BX_Y_BAD)
+		return;
+	if (item->kind != BX_Y_MAP) {
+		bx_ferr(f, item, "a box: expected a mapping such as { id: builder-1, class: medium }, got %s",
+			bx_ydescribe(item));
+		return;
+	}
+	bx_bdecl b = { .node = item };
+	for (size_t i = 0; i < item->n; i++) {
+		const bx_ynode *k = bx_ymap_key(item, i), *v = bx_ymap_val(item, i);
+		if (k->kind != BX_Y_SCALAR)
+			continue;
+		if (strcmp(k->u.s, "id") == 0) {
+			b.id_node = v;
+			b.id = name_value(f, v, "box id");
+		} else if (strcmp(k->u.s, "class") == 0) {
+			b.cls_node = v;
+			b.cls = name_value(f, v, "class name");
+		} else {
+			unknown_key(f, k, " in a box", bx_box_keys, bx_nbox_keys);
+		}
+	}
+	if (!b.id_node)
+		bx_ferr(f, item, "a box needs an `id`");
+	if (!b.cls_node)
+		bx_ferr(f, item, "a box needs a `class`");
+	if (!b.id || !b.cls)
+		return;
+	uintptr_t first;
+	int r = bx_strmap_put(&f->box_index, b.id, strlen(b.id), f->nboxes, &first);
+	if (r < 0) {
+		f->oom = true;
+		return;
+	}
+	if (r == 0) {
+		where(f, f->boxes[first].id_node, w, sizeof w);
+		bx_ferr(f, b.id_node, "box '%s' is already defined at %s", bx_yshow(b.id_node, s), w);
+		return;
+	}
+	if (bx_grow(&f->boxes, &f->boxes_cap, f->nboxes + 1, sizeof *f->boxes) < 0) {
+		f->oom = true;
+		return;
+	}
+	f->boxes[f->nboxes++] = b;
+}
+
+static void boxes_key(bx_front *f, const bx_ynode *v)
+{
+	if (v->kind == BX_Y_BAD || bx_ynull(v))
+		return;
+	if (v->kind != BX_Y_SEQ) {
+		bx_ferr(f, v, "boxes: expected a sequence of { id, class }, got %s", bx_ydescribe(v));
+		return;
+	}
+	for (size_t i = 0; i < v->n; i++)
+		box_decl(f, v->u.kids[i]);
+}
+
+void bx_doc_add(bx_front *f, uint16_t file, const bx_ynode *root)
+{
+	if (!root || bx_ynull(root)) {
+		if (root)
+			bx_ferr(f, root, "empty policy: expected a mapping with `version: 1` and `classes`");
+		else
+			bx_fdiag_at(f, BX_SEV_ERROR, file, 1, 1,
+				    "empty policy file: expected a mapping with `version: 1` and `classes`");
+		return;
+	}
+	if (root->kind == BX_Y_BAD)
+		return;
+	if (root->kind != BX_Y_MAP) {
+		bx_ferr(f, root, "a policy must be a mapping (version, root, defaults, classes, boxes), not %s",
+			bx_ydescribe(root));
+		return;
+	}
+	const bx_ynode *version = NULL;
+	if (!f->first_root)
+		f->first_root = root;
+	for (size_t i = 0; i < root->n; i++) {
+		const bx_ynode *k = bx_ymap_key(root, i), *v = bx_ymap_val(root, i);
+		if (k->kind != BX_Y_SCALAR)
+			continue;
+		const char *key = k->u.s;
+		if (strcmp(key, "version") == 0) {
+			version = v;
+			version_key(f, v);
+		} else if (strcmp(key, "root") == 0) {
+			root_key(f, v);
+		} else if (strcmp(key, "defaults") == 0) {
+			defaults_key(f, v);
+		} else if (strcmp(key, "classes") == 0) {
+			classes_key(f, v);
+		} else if (strcmp(key, "boxes") == 0) {
+			boxes_key(f, v);
+		} else {
+			unknown_key(f, k, "", bx_top_keys, bx_ntop_keys);
+		}
+	}
+	if (!version)
+		bx_ferr(f, root, "missing `version: 1` (every policy file starts with it)");
+}
+
+/* Suggestions for unknown class names, computed once per name. */
+static const char *class_cand(const void *ctx, size_t i)
+{
+	const bx_front *f = ctx;
+	return f->classes[i].name;
+}
+
+const char *bx_class_suggest(bx_front *f, bx_strmap *cache, const char *name)
+{
+	uintptr_t v;
+	if (bx_strmap_get(cache, name, strlen(name), &v))
+		return (const char *)v;
+	const char *s = bx_suggest(name, class_cand, f, f->nclasses);
+	if (bx_strmap_put(cache, name, strlen(name), (uintptr_t)s, NULL) < 0)
+		f->oom = true;
+	return s;
+}
+
+bool bx_class_find(const bx_front *f, const char *name, size_t *idx)
+{
+	uintptr_t v;
+	if (!bx_strmap_get(&f->class_index, name, strlen(name), &v))
+		return false;
+	*idx = (size_t)v;
+	return true;
+}
+
+void bx_doc_finish(bx_front *f)
+{
+	if (f->broken)
+		return; /* a file that did not load may hold the classes others name */
+	if (f->class_keys == 0) {
+		if (f->classes_node)
+			bx_ferr(f, f->classes_node, "classes: the policy needs at least one class");
+		else if (f->first_root)
+			bx_ferr(f, f->first_root, "missing `classes`: the policy needs at least one class");
+		return;
+	}
+	bx_strmap cache = {0};
+	for (size_t i = 0; i < f->nboxes; i++) {
+		const bx_bdecl *b = &f->boxes[i];
+		size_t idx;
+		if (bx_class_find(f, b->cls, &idx))
+			continue;
+		char s[BX_SHOW_MAX], t[BX_SHOW_MAX];
+		const char *hint = bx_class_suggest(f, &cache, b->cls);
+		if (hint)
+			bx_ferr(f, b->cls_node, "box '%s' names unknown class '%s' (did you mean '%s'?)",
+				bx_show_str(b->id, strlen(b->id), s), bx_yshow(b->cls_node, t), hint);
+		else
+			bx_ferr(f, b->cls_node, "box '%s' names unknown class '%s'",
+				bx_show_str(b->id, strlen(b->id), s), bx_yshow(b->cls_node, t));
+	}
+	bx_strmap_free(&cache);
+}

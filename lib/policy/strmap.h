@@ -1,0 +1,30 @@
+/* An open-addressing hash map from byte strings to integers: duplicate
+ * class and box ids, class lookups, findings already reported. Keys are
+ * borrowed: they must outlive the map. */
+#ifndef BX_POLICY_STRMAP_H
+#define BX_POLICY_STRMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct bx_strmap_slot {
+	const void *key; /* NULL = empty */
+	size_t len;
+	uint64_t hash;
+	uintptr_t val;
+} bx_strmap_slot;
+
+typedef struct bx_strmap {
+	bx_strmap_slot *v;
+	size_t cap, n;
+} bx_strmap;
+
+/* true and *val when present. */
+bool bx_strmap_get(const bx_strmap *m, const void *key, size_t len, uintptr_t *val);
+/* Insert when absent: 1 inserted; 0 present (*existing set, when given);
+ * -1 out of memory. */
+int bx_strmap_put(bx_strmap *m, const void *key, size_t len, uintptr_t val, uintptr_t *existing);
+void bx_strmap_free(bx_strmap *m);
+
+#endif

@@ -1,0 +1,72 @@
+/* The YAML node tree: built from libyaml events, every node with its
+ * file:line:col. It is the source of truth for locations, duplicate keys
+ * and the input limits (depth, node count, no aliases, one document).
+ *
+ * Nodes live in the front end's arena. Scalars are NUL-terminated (a
+ * scalar holding a NUL character is refused while parsing). */
+#ifndef BX_POLICY_YTREE_H
+#define BX_POLICY_YTREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum bx_ykind {
+	BX_Y_SCALAR,
+	BX_Y_MAP,  /* kids: key, value, key, value, … ; n = number of pairs */
+	BX_Y_SEQ,  /* kids: items; n = number of items */
+	BX_Y_BAD,  /* refused (alias, tag, duplicate key…): already diagnosed, skip it */
+} bx_ykind;
+
+typedef struct bx_ynode bx_ynode;
+struct bx_ynode {
+	uint8_t kind;       /* bx_ykind */
+	uint8_t plain;      /* scalar written without quotes (so it may be null, a bool, a number) */
+	uint16_t file;      /* index into the front end's file table */
+	uint32_t line, col; /* 1-based; columns count characters */
+	uint32_t n;         /* scalar: byte length; map: pairs; seq: items */
+	bx_ynode *parent;
+	union {
+		const bx_ynode *key; /* in a map: the key node (a key points to itself) */
+		size_t index;        /* in a sequence: the position */
+	} at;
+	union {
+		const char *s;
+		bx_ynode **kids;
+	} u;
+};
+
+/* Limits on one file's tree; exceeding one is a diagnostic, never a crash. */
+#define BX_YAML_MAX_DEPTH 32
+#define BX_YAML_MAX_NODES 500000
+
+struct bx_front;
+
+/* Parse one file's bytes (already checked to be UTF-8 without control
+ * characters) into a tree. Diagnostics go to the front end. Returns the
+ * document's root node, or NULL when the file holds no document or could
+ * not be parsed (then *failed is set). */
+bx_ynode *bx_ytree_parse(struct bx_front *f, uint16_t file, const char *data, size_t len,
+			 bool *failed);
+
+static inline const bx_ynode *bx_ymap_key(const bx_ynode *m, size_t i) { return m->u.kids[2 * i]; }
+static inline const bx_ynode *bx_ymap_val(const bx_ynode *m, size_t i) { return m->u.kids[2 * i + 1]; }
+
+/* A plain null: empty, ~, null, Null, NULL. */
+bool bx_ynull(const bx_ynode *n);
+/* The value of key `k` in mapping m (skipping refused pairs), or NULL. */
+const bx_ynode *bx_yget(const bx_ynode *m, const char *k);
+
+/* The node's YAML path: "classes.small.box.memory.high", "boxes[3].id";
+ * "" for the document root. Caller frees; NULL on OOM. */
+char *bx_ypath(const bx_ynode *n);
+
+/* A scalar for a message: control characters escaped, long text cut with
+ * "...". Writes into buf (BX_SHOW_MAX bytes) and returns it. */
+#define BX_SHOW_MAX 80
+const char *bx_yshow(const bx_ynode *n, char buf[BX_SHOW_MAX]);
+const char *bx_show_str(const char *s, size_t len, char buf[BX_SHOW_MAX]);
+/* What kind of node it is, for "expected a mapping, got a sequence". */
+const char *bx_ydescribe(const bx_ynode *n);
+
+#endif
