@@ -10,24 +10,38 @@
 #include "core/err.h"
 #include "plan/plan.h"
 
+#define BX_APPLY_STATE_DIR "/run/boxcg"
+#define BX_APPLY_LOCK_TIMEOUT 30.0
+
 typedef struct bx_apply_opts {
-	const char *state_dir;   /* lock and journal; default /run/boxcg */
-	double lock_timeout;     /* seconds to wait for the lock (default 30) */
+	const char *state_dir;   /* lock and journal; NULL: /run/boxcg */
+	double lock_timeout;     /* seconds to wait for the lock: 0 means the
+	                            default (30), < 0 do not wait */
+	bool locked;             /* the caller holds the lock of state_dir
+	                            already (bx_lock_acquire, apply/lock.h),
+	                            e.g. across observe and plan */
 	/* Test hooks, set by the CLI from BOXCG_TEST_* variables: */
 	long fault_at;           /* > 0: the Nth mutation (journal writes and
 	                            fsyncs included) fails with fault_errno */
-	int fault_errno;
+	int fault_errno;         /* 0: EIO */
+	long fault_count;        /* how many mutations fail from the Nth on
+	                            (0 or 1: just that one) */
 	long kill_at;            /* > 0: SIGKILL ourselves before the Nth mutation */
 } bx_apply_opts;
 
 typedef struct bx_apply_result {
 	size_t steps_done;       /* steps completed before the end or the failure */
 	bool failed;             /* a step failed (the error says which) */
-	size_t failed_step;      /* index into plan->v */
+	size_t failed_step;      /* index into plan->v; plan->n when the
+	                            commit (removing the journal) failed */
+	bool journal_failed;     /* the failure was the journal's own I/O,
+	                            not the step's change to the tree */
 	bool rolled_back;        /* every completed step was undone and verified */
 	bool rollback_failed;    /* journal kept: `boxcg recover` is next */
-	char **unrestored;       /* "cgroup/file" that could not be restored */
+	char **unrestored;       /* "cgroup/file" that could not be restored
+	                            ("cgroup/" for a cgroup itself) */
 	size_t nunrestored;
+	long mutations;          /* mutations made, rollback included */
 } bx_apply_result;
 
 /* 0: applied (or nothing to do). -1: failed; *err says why; res says
@@ -37,14 +51,42 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 
 typedef struct bx_recover_result {
 	bool had_journal;
-	size_t undone;
+	size_t undone;           /* undo records replayed and verified */
+	size_t records;          /* undo records in the journal */
+	bool torn;               /* its last record was torn (dropped) */
+	char *base;              /* the base the journal names */
 	char **unrestored;
 	size_t nunrestored;
 } bx_recover_result;
 
 /* Roll back a transaction a crash left open, and remove its journal.
- * With no journal: 0, had_journal false. */
+ * With no journal: 0, had_journal false. The base comes from the journal.
+ * -1 when something could not be restored (the journal is kept, res lists
+ * what) or the journal is corrupt (nothing is touched). */
 int bx_recover(const char *state_dir, bx_recover_result *res, bx_error **err);
+/* The same with options: state_dir, lock_timeout and the test hooks. */
+int bx_recover_with(const bx_apply_opts *o, bx_recover_result *res, bx_error **err);
+
+/* The lock timeout `o` asks for, in seconds (see lock_timeout). */
+double bx_apply_lock_timeout(const bx_apply_opts *o);
+
+/* Is a journal waiting for `boxcg recover` in state_dir (NULL: the
+ * default)? A missing state directory has none. */
+int bx_apply_pending(const char *state_dir, bool *pending, bx_error **err);
+
+/* A duration for --lock-timeout: "30", "30s", "500ms", "2m", "1h". */
+int bx_parse_seconds(const char *s, double *secs, bx_error **err);
+
+/* Test hooks from the CLI's environment (documented as test-only):
+ * BOXCG_TEST_FAULT_AT "k[,errno[,count]]" (errno as a number or a name
+ * such as EBUSY; count consecutive mutations fail, default 1) and
+ * BOXCG_TEST_KILL_AT "k". NULL or "" leaves the option alone. */
+int bx_apply_test_hooks(bx_apply_opts *o, const char *fault_at, const char *kill_at,
+			bx_error **err);
+
+/* What errno `errnum` means for step `s` in cgroup terms ("EBUSY on
+ * cgroup.subtree_control: …"), or NULL when there is nothing to add. */
+const char *bx_apply_explain(const bx_step *s, int errnum);
 
 void bx_apply_result_free(bx_apply_result *r);
 void bx_recover_result_free(bx_recover_result *r);

@@ -1,0 +1,232 @@
+/* The transaction driver: lock, journal header, then per step capture →
+ * journal → mutate → read back; commit by removing the journal, or on any
+ * failure roll back every journaled step and verify. */
+#include "apply/apply.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "apply/capture.h"
+#include "apply/journal.h"
+#include "apply/lock.h"
+#include "apply/step.h"
+#include "apply/undo.h"
+#include "core/util.h"
+
+static const char *state_dir_of(const bx_apply_opts *o)
+{
+	return o && o->state_dir ? o->state_dir : BX_APPLY_STATE_DIR;
+}
+
+double bx_apply_lock_timeout(const bx_apply_opts *o)
+{
+	if (!o || o->lock_timeout == 0)
+		return BX_APPLY_LOCK_TIMEOUT;
+	return o->lock_timeout < 0 ? 0 : o->lock_timeout;
+}
+
+static bool one_line(const char *s)
+{
+	const char *nl = s ? strchr(s, '\n') : NULL;
+	return !nl || nl[1] == '\0';
+}
+
+/* Refuse a plan that could do anything but what boxcg plans do, before
+ * touching anything: it may come from a file. */
+static int validate_plan(const bx_plan *p, bx_error **err)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const bx_step *s = &p->v[i];
+		const char *why = NULL;
+		unsigned plus, minus;
+		if (!s->cgroup || (*s->cgroup && !bx_cgpath_valid(s->cgroup)))
+			why = "unsafe cgroup path";
+		else if ((s->op == BX_OP_MKDIR || s->op == BX_OP_RMDIR) && !*s->cgroup)
+			why = "creates or removes the base itself";
+		else if (s->op == BX_OP_WRITE &&
+			 (!s->file || !bx_cgfile_valid(s->file) || !bx_file_lookup(s->file)))
+			why = "writes a file boxcg does not manage";
+		else if (s->op == BX_OP_WRITE && (!s->write || !one_line(s->write)))
+			why = "writes no value, or more than one line";
+		else if (s->op == BX_OP_WRITE && s->key && (!*s->key || strpbrk(s->key, " \t\n")))
+			why = "has a malformed key";
+		else if ((s->op == BX_OP_ENABLE || s->op == BX_OP_DISABLE) &&
+			 bx_ctrl_tokens(s->write, &plus, &minus) < 0)
+			why = "has a malformed subtree_control value";
+		else if ((unsigned)s->op > BX_OP_DISABLE)
+			why = "has an unknown operation";
+		if (why)
+			return bx_err(err, EINVAL, "plan step %zu %s", i + 1, why);
+	}
+	return 0;
+}
+
+int bx_apply_pending(const char *state_dir, bool *pending, bx_error **err)
+{
+	*pending = false;
+	if (!state_dir)
+		state_dir = BX_APPLY_STATE_DIR;
+	if (access(state_dir, F_OK) < 0 && errno == ENOENT)
+		return 0;
+	cleanup_close int dfd = -1;
+	if (bx_state_dir_open(state_dir, &dfd, err) < 0)
+		return -1;
+	return bx_journal_present(dfd, pending, err);
+}
+
+typedef struct txn {
+	bx_cgfs *fs;
+	const bx_plan *plan;
+	bx_apply_result *res;
+	bx_hooks hooks;
+	int dirfd;
+	bx_journal j;
+	bx_undo *v;
+	size_t n, cap;
+} txn;
+
+static int run_steps(txn *t, bx_error **err)
+{
+	for (size_t i = 0; i < t->plan->n; i++) {
+		const bx_step *s = &t->plan->v[i];
+		t->res->failed_step = i;
+		bx_undo u;
+		if (bx_capture(t->fs, s, (long)i, &u, err) < 0)
+			goto step_failed;
+		if (bx_grow(&t->v, &t->cap, t->n + 1, sizeof *t->v) < 0) {
+			bx_undo_free(&u);
+			bx_err(err, ENOMEM, "apply");
+			goto step_failed;
+		}
+		if (bx_journal_append(&t->j, &u, err) < 0) {
+			/* The step never ran: its record is not ours to undo. */
+			bx_undo_free(&u);
+			t->res->journal_failed = true;
+			goto step_failed;
+		}
+		t->v[t->n++] = u;
+		if (bx_step_run(t->fs, &t->hooks, s, err) < 0)
+			goto step_failed;
+		t->res->steps_done++;
+		continue;
+	step_failed:
+		bx_err_wrap(err, "step %zu of %zu", i + 1, t->plan->n);
+		return -1;
+	}
+	t->res->failed_step = t->plan->n;
+	if (bx_journal_remove(t->dirfd, &t->hooks, err) < 0) {
+		t->res->journal_failed = true;
+		return bx_err_wrap(err, "commit");
+	}
+	return 0;
+}
+
+/* After a failure: undo what the journal holds, verify, drop the journal. */
+static void roll_back(txn *t, bx_error **err)
+{
+	bx_rollback rb = { .fs = t->fs, .hooks = &t->hooks, .exact = t->fs->dirmode };
+	bx_error *e = NULL;
+	if (bx_rollback_run(&rb, t->v, t->n, &e) == 0 && bx_journal_remove(t->dirfd, &t->hooks, &e) == 0) {
+		t->res->rolled_back = true;
+	} else {
+		t->res->rollback_failed = true;
+		bx_err_wrap(&e, "rollback failed (the journal is kept: run `boxcg recover`)");
+		bx_err_also(err, e);
+		e = NULL;
+	}
+	bx_error_free(e);
+	t->res->unrestored = bx_rollback_take(&rb, &t->res->nunrestored);
+}
+
+int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_result *res,
+	     bx_error **err)
+{
+	memset(res, 0, sizeof *res);
+	if (validate_plan(plan, err) < 0)
+		return -1;
+	if (plan->dirmode != fs->dirmode ||
+	    (plan->base_path && fs->base_path && strcmp(plan->base_path, fs->base_path) != 0))
+		return bx_err(err, EINVAL, "the plan was made for %s%s, not for %s%s",
+			      plan->base_path ? plan->base_path : "another base",
+			      plan->dirmode ? " (directory mode)" : "", fs->base_path,
+			      fs->dirmode ? " (directory mode)" : "");
+	if (plan->n == 0)
+		return 0;
+
+	const char *dir = state_dir_of(o);
+	bx_lock *lock = NULL;
+	txn t = { .fs = fs, .plan = plan, .res = res, .dirfd = -1, .j = { .fd = -1 } };
+	if (o) {
+		t.hooks.fault_at = o->fault_at;
+		t.hooks.fault_errno = o->fault_errno;
+		t.hooks.fault_count = o->fault_count;
+		t.hooks.kill_at = o->kill_at;
+	}
+	if (o && o->locked) {
+		if (bx_state_dir_open(dir, &t.dirfd, err) < 0)
+			return -1;
+	} else {
+		if (bx_lock_acquire(dir, bx_apply_lock_timeout(o), &lock, err) < 0)
+			return -1;
+		t.dirfd = dup(lock->dirfd);
+		if (t.dirfd < 0) {
+			bx_lock_release(lock);
+			return bx_err(err, errno, "state directory %s", dir);
+		}
+	}
+
+	int r = 0;
+	bool pending = false;
+	if (bx_journal_present(t.dirfd, &pending, err) < 0) {
+		r = -1;
+		goto out;
+	}
+	if (pending) {
+		r = bx_err(err, EEXIST,
+			   "%s/" BX_JOURNAL_NAME " holds the journal of an interrupted transaction: "
+			   "run `boxcg recover` first",
+			   dir);
+		goto out;
+	}
+	bx_journal_header hdr = {
+		.base = fs->base_path,
+		.dirmode = fs->dirmode,
+		.fingerprint = plan->fingerprint,
+		.pid = (long)getpid(),
+		.nsteps = (long)plan->n,
+	};
+	if (bx_journal_begin(&t.j, t.dirfd, &t.hooks, &hdr, err) < 0) {
+		res->failed = true;
+		res->journal_failed = true;
+		r = -1;
+		if (t.j.fd >= 0) /* created: nothing ran, take it away */
+			roll_back(&t, err);
+		else
+			res->rolled_back = true;
+		goto out;
+	}
+	if (run_steps(&t, err) < 0) {
+		res->failed = true;
+		r = -1;
+		roll_back(&t, err);
+	}
+out:
+	res->mutations = t.hooks.count;
+	bx_journal_close(&t.j);
+	bx_undov_free(t.v, t.n);
+	if (t.dirfd >= 0)
+		close(t.dirfd);
+	bx_lock_release(lock);
+	return r;
+}
+
+void bx_apply_result_free(bx_apply_result *r)
+{
+	if (!r)
+		return;
+	bx_strv_free(r->unrestored, r->nunrestored);
+	r->unrestored = NULL;
+	r->nunrestored = 0;
+}

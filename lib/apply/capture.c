@@ -1,0 +1,184 @@
+#include "apply/capture.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "apply/exact.h"
+#include "apply/mutate.h"
+#include "core/util.h"
+#include "knobs.h"
+
+#define SUBTREE "cgroup.subtree_control"
+
+static const char *const cpu_weight_files[] = { "cpu.idle", "cpu.weight.nice", "cpu.weight" };
+
+bool bx_is_cpu_weight_file(const char *file)
+{
+	for (size_t i = 0; i < BX_ARRAY_LEN(cpu_weight_files); i++)
+		if (bx_streq(file, cpu_weight_files[i]))
+			return true;
+	return false;
+}
+
+int bx_ctrl_tokens(const char *w, unsigned *plus, unsigned *minus)
+{
+	*plus = *minus = 0;
+	if (!w)
+		return -1;
+	while (*w) {
+		w += strspn(w, " \t\n");
+		size_t n = strcspn(w, " \t\n");
+		if (!n)
+			break;
+		unsigned bit = n > 1 ? bx_ctrl_from_name(w + 1, n - 1) : 0;
+		if (!bit || (w[0] != '+' && w[0] != '-'))
+			return -1;
+		if (w[0] == '+')
+			*plus |= bit, *minus &= ~bit;
+		else
+			*minus |= bit, *plus &= ~bit;
+		w += n;
+	}
+	return *plus || *minus ? 0 : -1;
+}
+
+/* Read one file into u->old (and its bytes into u->exact in directory
+ * mode). optional: a file the kernel may lack (ENOENT) is left out. */
+static int take(bx_cgfs *fs, bx_undo *u, const char *file, bool optional, bx_error **err)
+{
+	char *v = NULL;
+	bx_error *e = NULL;
+	if (bx_cgfs_read(fs, u->cg, file, &v, &e) < 0) {
+		if (optional && (e->errnum == ENOENT || e->errnum == EOPNOTSUPP || e->errnum == ENODEV)) {
+			bx_error_free(e);
+			return 0;
+		}
+		bx_err_also(err, e);
+		return -1;
+	}
+	int r = bx_fileset_add(&u->old, file, v, strlen(v));
+	free(v);
+	if (r < 0)
+		return bx_err(err, ENOMEM, "capture %s", file);
+	if (fs->dirmode && bx_exact_capture(fs, u->cg, file, &u->exact, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* RMDIR: every managed interface file of the cgroup, as listed in its
+ * directory (so hugetlb sizes and absent controllers sort themselves). */
+static int take_all(bx_cgfs *fs, bx_undo *u, bx_error **err)
+{
+	if (take(fs, u, SUBTREE, false, err) < 0)
+		return -1;
+	cleanup_close int dfd = -1;
+	if (bx_cgfs_open_dir(fs, u->cg, &dfd, err) < 0)
+		return -1;
+	DIR *d = fdopendir(dfd);
+	if (!d)
+		return bx_err(err, errno, "list %s", u->cg);
+	dfd = -1; /* owned by d now */
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	int r = 0;
+	while (r == 0 && (de = readdir(d))) {
+		const bx_file_info *fi = bx_file_lookup(de->d_name);
+		if (!fi || strncmp(de->d_name, "cgroup.", 7) == 0)
+			continue;
+		char *s = strdup(de->d_name);
+		if (!s || bx_grow(&names, &cap, n + 1, sizeof *names) < 0) {
+			free(s);
+			r = bx_err(err, ENOMEM, "list %s", u->cg);
+			break;
+		}
+		names[n++] = s;
+	}
+	closedir(d);
+	/* cgroup.max.* are core files, always present: take them too. */
+	if (r == 0)
+		r = take(fs, u, "cgroup.max.descendants", false, err);
+	if (r == 0)
+		r = take(fs, u, "cgroup.max.depth", false, err);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = take(fs, u, names[i], true, err);
+	bx_strv_free(names, n);
+	if (r == 0 && fs->dirmode) {
+		/* The whole directory, byte for byte. */
+		bx_fileset_free(&u->exact);
+		r = bx_exact_capture_dir(fs, u->cg, &u->exact, err);
+	}
+	if (r == 0)
+		r = bx_is_marked_static(fs, u->cg, &u->static_box, err);
+	return r;
+}
+
+static int exists(bx_cgfs *fs, const char *cg, bool want, bx_error **err)
+{
+	int r = bx_cgfs_exists(fs, cg, err);
+	if (r < 0)
+		return -1;
+	if (r == 1 && !want)
+		return bx_err(err, EEXIST, "cgroup %s exists already: the plan is stale", cg);
+	if (r == 0 && want)
+		return bx_err(err, ENOENT, "cgroup %s does not exist: the plan is stale", cg);
+	return 0;
+}
+
+int bx_capture(bx_cgfs *fs, const bx_step *s, long index, bx_undo *u, bx_error **err)
+{
+	memset(u, 0, sizeof *u);
+	u->step = index;
+	u->op = s->op;
+	u->cg = strdup(s->cgroup ? s->cgroup : "");
+	if (!u->cg)
+		return bx_err(err, ENOMEM, "capture");
+	u->has_exact = fs->dirmode;
+	int r = 0;
+	switch (s->op) {
+	case BX_OP_MKDIR:
+		r = exists(fs, u->cg, false, err);
+		break;
+	case BX_OP_RMDIR:
+		r = exists(fs, u->cg, true, err);
+		if (r == 0)
+			r = take_all(fs, u, err);
+		break;
+	case BX_OP_ENABLE:
+	case BX_OP_DISABLE: {
+		unsigned plus, minus;
+		if (bx_ctrl_tokens(s->write, &plus, &minus) < 0) {
+			r = bx_err(err, EINVAL, "bad subtree_control write \"%s\"", s->write ? s->write : "");
+			break;
+		}
+		u->ctrls = plus | minus;
+		r = take(fs, u, SUBTREE, false, err);
+		break;
+	}
+	case BX_OP_WRITE:
+		u->file = s->file ? strdup(s->file) : NULL;
+		u->key = s->key ? strdup(s->key) : NULL;
+		if (!u->file || (s->key && !u->key)) {
+			r = bx_err(err, s->file ? ENOMEM : EINVAL, "capture: write step without a file");
+			break;
+		}
+		if (bx_is_cpu_weight_file(u->file)) {
+			for (size_t i = 0; r == 0 && i < BX_ARRAY_LEN(cpu_weight_files); i++)
+				r = take(fs, u, cpu_weight_files[i],
+					 !bx_streq(cpu_weight_files[i], u->file), err);
+		} else {
+			r = take(fs, u, u->file, false, err);
+		}
+		break;
+	default:
+		r = bx_err(err, EINVAL, "unknown step operation %d", (int)s->op);
+	}
+	if (r < 0)
+		bx_undo_free(u);
+	return r;
+}

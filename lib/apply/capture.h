@@ -1,0 +1,25 @@
+/* Capture: read what a step is about to change and build its undo record
+ * (record.h), before anything is written. Also refuses a step the live
+ * tree has made meaningless (a cgroup to create that exists, one to
+ * remove that does not): the plan is stale. */
+#ifndef BX_APPLY_CAPTURE_H
+#define BX_APPLY_CAPTURE_H
+
+#include <stdbool.h>
+
+#include "apply/record.h"
+#include "cgroupfs/cgfs.h"
+#include "core/err.h"
+#include "plan/plan.h"
+
+/* Parse a subtree_control write ("+cpu +memory -io") into the controllers
+ * it enables and disables. -1 (EINVAL) on anything else. */
+int bx_ctrl_tokens(const char *write, unsigned *plus, unsigned *minus);
+
+/* cpu.idle, cpu.weight.nice and cpu.weight: each rewrites the weight, so
+ * their undo records carry all three. */
+bool bx_is_cpu_weight_file(const char *file);
+
+int bx_capture(bx_cgfs *fs, const bx_step *s, long index, bx_undo *u, bx_error **err);
+
+#endif

@@ -1,0 +1,225 @@
+#include "apply/journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/util.h"
+
+int bx_journal_present(int dirfd, bool *present, bx_error **err)
+{
+	struct stat st;
+	if (fstatat(dirfd, BX_JOURNAL_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		*present = true;
+		return 0;
+	}
+	if (errno == ENOENT) {
+		*present = false;
+		return 0;
+	}
+	return bx_err(err, errno, "stat the journal");
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* One JSON line, written with one mutation tick, then fsynced with another. */
+static int append_line(bx_journal *j, json_t *o, const char *what, bx_error **err)
+{
+	if (!o)
+		return bx_err(err, ENOMEM, "journal: encode %s", what);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (!s)
+		return bx_err(err, ENOMEM, "journal: encode %s", what);
+	size_t n = strlen(s);
+	s[n] = '\n'; /* replace the NUL: write the line with its newline */
+	int r = bx_hooks_tick(j->hooks) < 0 ? -1 : write_all(j->fd, s, n + 1);
+	int e = errno;
+	free(s);
+	if (r < 0)
+		return bx_err(err, e, "journal: write %s", what);
+	if (bx_hooks_tick(j->hooks) < 0 || fsync(j->fd) < 0)
+		return bx_err(err, errno, "journal: fsync %s", what);
+	return 0;
+}
+
+int bx_journal_begin(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_header *hdr,
+		     bx_error **err)
+{
+	j->fd = -1;
+	j->dirfd = dirfd;
+	j->hooks = h;
+	int fd = openat(dirfd, BX_JOURNAL_NAME,
+			O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return bx_err(err, EEXIST,
+				      "a journal from an interrupted transaction exists: run `boxcg recover`");
+		return bx_err(err, errno, "create the journal");
+	}
+	j->fd = fd;
+	if (append_line(j, bx_journal_header_to_json(hdr), "header", err) < 0)
+		return -1;
+	if (bx_hooks_tick(h) < 0 || fsync(dirfd) < 0)
+		return bx_err(err, errno, "journal: fsync the state directory");
+	return 0;
+}
+
+int bx_journal_append(bx_journal *j, const bx_undo *u, bx_error **err)
+{
+	return append_line(j, bx_undo_to_json(u), "undo record", err);
+}
+
+void bx_journal_close(bx_journal *j)
+{
+	if (j->fd >= 0)
+		close(j->fd);
+	j->fd = -1;
+}
+
+int bx_journal_remove(int dirfd, bx_hooks *h, bx_error **err)
+{
+	if (bx_hooks_tick(h) < 0)
+		return bx_err(err, errno, "remove the journal");
+	if (unlinkat(dirfd, BX_JOURNAL_NAME, 0) < 0 && errno != ENOENT)
+		return bx_err(err, errno, "remove the journal");
+	if (fsync(dirfd) < 0)
+		return bx_err(err, errno, "journal removed, but fsync of the state directory failed");
+	return 0;
+}
+
+void bx_journal_doc_free(bx_journal_doc *d)
+{
+	bx_journal_header_free(&d->hdr);
+	bx_undov_free(d->v, d->n);
+	memset(d, 0, sizeof *d);
+}
+
+/* Parse one line into the document: the header first, then records. */
+static int parse_line(bx_journal_doc *d, const char *s, size_t n, size_t lineno, bool *syntax,
+		      bx_error **err)
+{
+	json_error_t je;
+	json_t *o = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
+	*syntax = !o;
+	if (!o)
+		return bx_err(err, EINVAL, "line %zu: %s", lineno, je.text);
+	int r;
+	if (!d->has_header) {
+		r = bx_journal_header_from_json(o, &d->hdr, err);
+		if (r == 0)
+			d->has_header = true;
+	} else if (bx_grow(&d->v, &d->cap, d->n + 1, sizeof *d->v) < 0) {
+		r = bx_err(err, ENOMEM, "line %zu", lineno);
+	} else {
+		r = bx_undo_from_json(o, &d->v[d->n], err);
+		if (r == 0)
+			d->n++;
+	}
+	json_decref(o);
+	if (r < 0)
+		bx_err_wrap(err, "line %zu", lineno);
+	return r;
+}
+
+int bx_journal_parse(const char *text, size_t len, bx_journal_doc *d, bx_error **err)
+{
+	memset(d, 0, sizeof *d);
+	size_t pos = 0, lineno = 0;
+	while (pos < len) {
+		lineno++;
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		bool last = !nl || end + 1 >= len;
+		bx_error *e = NULL;
+		bool syntax = false;
+		if (!nl) {
+			/* No newline: a write the crash cut short. */
+			d->torn = true;
+			break;
+		}
+		if (parse_line(d, text + pos, end - pos, lineno, &syntax, &e) < 0) {
+			if (last && syntax) {
+				/* Garbage in the last line (a filesystem that lost the
+				 * tail of an unsynced write): torn, dropped. */
+				bx_error_free(e);
+				d->torn = true;
+				break;
+			}
+			bx_err_also(err, e);
+			bx_err_wrap(err, "journal corrupt");
+			bx_journal_doc_free(d);
+			return -1;
+		}
+		pos = end + 1;
+	}
+	return 0;
+}
+
+int bx_journal_load(int dirfd, bool *found, bx_journal_doc *d, bx_error **err)
+{
+	memset(d, 0, sizeof *d);
+	*found = false;
+	int fd = openat(dirfd, BX_JOURNAL_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return bx_err(err, errno, "open the journal");
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		return bx_err(err, e, "stat the journal");
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return bx_err(err, EINVAL, "the journal is not a regular file");
+	}
+	if ((size_t)st.st_size > BX_JOURNAL_MAX_BYTES) {
+		close(fd);
+		return bx_err(err, EFBIG, "the journal is larger than %u bytes", BX_JOURNAL_MAX_BYTES);
+	}
+	bx_buf b = {0};
+	char chunk[8192];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			bx_buf_free(&b);
+			return bx_err(err, e, "read the journal");
+		}
+		bx_buf_add(&b, chunk, (size_t)n);
+		if (b.len > BX_JOURNAL_MAX_BYTES)
+			break;
+	}
+	close(fd);
+	if (b.oom || b.len > BX_JOURNAL_MAX_BYTES) {
+		bx_buf_free(&b);
+		return bx_err(err, b.oom ? ENOMEM : EFBIG, "read the journal");
+	}
+	*found = true;
+	int r = bx_journal_parse(b.s ? b.s : "", b.len, d, err);
+	bx_buf_free(&b);
+	return r;
+}

@@ -1,0 +1,65 @@
+/* The transaction journal: <state>/journal, one JSON object per line.
+ *
+ *   line 1     the header: base path, directory mode, plan fingerprint, pid
+ *   line 2…    one undo record per step, appended and fsynced before the
+ *              step's mutation (see record.h)
+ *
+ * The header is durable (file and directory fsynced) before the first
+ * mutation. A transaction commits by removing the journal. A crash can
+ * leave the last line torn (no newline, or not parseable): loading drops
+ * it, since its step had not started. Any other bad line makes the journal
+ * corrupt, and nothing is replayed from it. */
+#ifndef BX_APPLY_JOURNAL_H
+#define BX_APPLY_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "apply/hooks.h"
+#include "apply/record.h"
+#include "core/err.h"
+
+#define BX_JOURNAL_NAME "journal"
+#define BX_JOURNAL_MAX_BYTES (64u << 20)
+
+typedef struct bx_journal {
+	int fd;          /* the journal, open for appending; -1 when closed */
+	int dirfd;       /* the state directory (borrowed) */
+	bx_hooks *hooks; /* counts the writes and fsyncs */
+} bx_journal;
+
+/* Whether <state>/journal exists. */
+int bx_journal_present(int dirfd, bool *present, bx_error **err);
+
+/* Create the journal (EEXIST when one is there already), write the header
+ * and make it durable: three mutations (write, fsync, directory fsync). */
+int bx_journal_begin(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_header *hdr,
+		     bx_error **err);
+
+/* Append one record and fsync it: two mutations. */
+int bx_journal_append(bx_journal *j, const bx_undo *u, bx_error **err);
+
+void bx_journal_close(bx_journal *j);
+
+/* Remove the journal and fsync the directory: one mutation (the unlink; a
+ * failing directory fsync afterwards is reported but the removal stands).
+ * A missing journal is not an error. */
+int bx_journal_remove(int dirfd, bx_hooks *h, bx_error **err);
+
+typedef struct bx_journal_doc {
+	bool has_header;        /* false: the header itself was torn */
+	bx_journal_header hdr;
+	bx_undo *v;             /* the records, in journal order */
+	size_t n, cap;
+	bool torn;              /* a torn last line was dropped */
+} bx_journal_doc;
+
+/* Parse a journal's text. Errors (EINVAL) name the bad line. */
+int bx_journal_parse(const char *text, size_t len, bx_journal_doc *doc, bx_error **err);
+
+/* Read and parse <state>/journal; *found false (and 0) when there is none. */
+int bx_journal_load(int dirfd, bool *found, bx_journal_doc *doc, bx_error **err);
+
+void bx_journal_doc_free(bx_journal_doc *d);
+
+#endif

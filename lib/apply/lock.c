@@ -1,0 +1,159 @@
+#include "apply/lock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/util.h"
+
+#define LOCK_NAME "lock"
+#define POLL_NS (20 * 1000 * 1000L) /* between two flock attempts */
+
+int bx_state_dir_open(const char *dir, int *dirfd, bx_error **err)
+{
+	if (!dir || !*dir)
+		return bx_err(err, EINVAL, "state directory: empty path");
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return bx_err(err, errno, "create state directory %s", dir);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ELOOP || errno == ENOTDIR)
+			return bx_err(err, errno, "state directory %s: not a directory (symlinks are refused)",
+				      dir);
+		return bx_err(err, errno, "open state directory %s", dir);
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		return bx_err(err, e, "stat state directory %s", dir);
+	}
+	if (st.st_uid != geteuid()) {
+		close(fd);
+		return bx_err(err, EPERM, "state directory %s belongs to uid %u, not to us (uid %u)", dir,
+			      (unsigned)st.st_uid, (unsigned)geteuid());
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		close(fd);
+		return bx_err(err, EPERM,
+			      "state directory %s is writable by group or others (mode %04o); "
+			      "use a private directory (0700)",
+			      dir, (unsigned)(st.st_mode & 07777));
+	}
+	*dirfd = fd;
+	return 0;
+}
+
+long bx_lock_parse_pid(const char *text)
+{
+	if (!text)
+		return 0;
+	char *end;
+	errno = 0;
+	long pid = strtol(text, &end, 10);
+	if (errno || end == text || pid <= 0 || (*end && *end != '\n'))
+		return 0;
+	return pid;
+}
+
+static long read_holder(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return bx_lock_parse_pid(buf);
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void bx_lock_release(bx_lock *l)
+{
+	if (!l)
+		return;
+	if (l->fd >= 0) {
+		/* Empty the pid first, so nobody names a process that is gone. */
+		if (ftruncate(l->fd, 0) < 0) {
+			/* Harmless: the next holder overwrites it. */
+		}
+		flock(l->fd, LOCK_UN);
+		close(l->fd);
+	}
+	if (l->dirfd >= 0)
+		close(l->dirfd);
+	free(l->dir);
+	free(l);
+}
+
+int bx_lock_acquire(const char *state_dir, double timeout, bx_lock **out, bx_error **err)
+{
+	bx_lock *l = calloc(1, sizeof *l);
+	if (!l)
+		return bx_err(err, ENOMEM, "lock");
+	l->fd = l->dirfd = -1;
+	l->dir = strdup(state_dir ? state_dir : "");
+	if (!l->dir || bx_state_dir_open(state_dir, &l->dirfd, err) < 0) {
+		if (!l->dir)
+			bx_err(err, ENOMEM, "lock");
+		bx_lock_release(l);
+		return -1;
+	}
+	l->fd = openat(l->dirfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (l->fd < 0) {
+		bx_err(err, errno, "open lock file %s/" LOCK_NAME, state_dir);
+		bx_lock_release(l);
+		return -1;
+	}
+	double deadline = now_seconds() + (timeout > 0 ? timeout : 0);
+	long holder = 0;
+	for (;;) {
+		if (flock(l->fd, LOCK_EX | LOCK_NB) == 0)
+			break;
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			bx_err(err, errno, "lock %s/" LOCK_NAME, state_dir);
+			l->fd = (close(l->fd), -1); /* not ours: leave its pid alone */
+			bx_lock_release(l);
+			return -1;
+		}
+		long h = read_holder(l->fd);
+		if (h)
+			holder = h;
+		if (now_seconds() >= deadline) {
+			if (holder)
+				bx_err(err, EWOULDBLOCK,
+				       "another boxcg (pid %ld) holds the lock %s/" LOCK_NAME
+				       " (waited %gs; see --lock-timeout)",
+				       holder, state_dir, timeout > 0 ? timeout : 0);
+			else
+				bx_err(err, EWOULDBLOCK,
+				       "another boxcg holds the lock %s/" LOCK_NAME
+				       " (waited %gs; see --lock-timeout)",
+				       state_dir, timeout > 0 ? timeout : 0);
+			l->fd = (close(l->fd), -1);
+			bx_lock_release(l);
+			return -1;
+		}
+		struct timespec ts = { 0, POLL_NS };
+		nanosleep(&ts, NULL);
+	}
+	char pid[32];
+	int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(l->fd, 0) < 0 || pwrite(l->fd, pid, (size_t)n, 0) != n) {
+		bx_err(err, errno ? errno : EIO, "write pid to %s/" LOCK_NAME, state_dir);
+		bx_lock_release(l);
+		return -1;
+	}
+	*out = l;
+	return 0;
+}

@@ -1,0 +1,76 @@
+#include "apply/mutate.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "core/util.h"
+
+char *bx_cg_show(const char *cg, const char *file)
+{
+	if (!file)
+		return bx_sprintf("%s/", cg);
+	return bx_sprintf("%s%s%s", cg, *cg ? "/" : "", file);
+}
+
+int bx_mut_write(bx_cgfs *fs, bx_hooks *h, const char *cg, const char *file, const char *value,
+		 bx_error **err)
+{
+	if (bx_hooks_tick(h) < 0)
+		return bx_err(err, errno, "write %s%s%s (injected fault)", cg, *cg ? "/" : "", file);
+	return bx_cgfs_write(fs, cg, file, value, err);
+}
+
+int bx_mut_mkdir(bx_cgfs *fs, bx_hooks *h, const char *cg, bx_error **err)
+{
+	if (bx_hooks_tick(h) < 0)
+		return bx_err(err, errno, "mkdir %s (injected fault)", cg);
+	return bx_cgfs_mkdir(fs, cg, err);
+}
+
+int bx_mut_rmdir(bx_cgfs *fs, bx_hooks *h, const char *cg, bx_error **err)
+{
+	if (bx_hooks_tick(h) < 0)
+		return bx_err(err, errno, "rmdir %s (injected fault)", cg);
+	return bx_cgfs_rmdir(fs, cg, err);
+}
+
+static bool unsupported(int e)
+{
+	return e == ENOTSUP || e == EOPNOTSUPP;
+}
+
+int bx_mut_mark_static(bx_cgfs *fs, bx_hooks *h, const char *cg, bool *marked, bx_error **err)
+{
+	*marked = false;
+	if (bx_hooks_tick(h) < 0)
+		return bx_err(err, errno, "mark %s as a static box (injected fault)", cg);
+	cleanup_close int fd = -1;
+	if (bx_cgfs_open_dir(fs, cg, &fd, err) < 0)
+		return -1;
+	if (fsetxattr(fd, BX_STATIC_XATTR, "1", 1, 0) < 0) {
+		if (unsupported(errno))
+			return 0;
+		return bx_err(err, errno, "mark %s as a static box (xattr " BX_STATIC_XATTR ")", cg);
+	}
+	*marked = true;
+	return 0;
+}
+
+int bx_is_marked_static(bx_cgfs *fs, const char *cg, bool *marked, bx_error **err)
+{
+	*marked = false;
+	cleanup_close int fd = -1;
+	if (bx_cgfs_open_dir(fs, cg, &fd, err) < 0)
+		return -1;
+	char v[8];
+	ssize_t n = fgetxattr(fd, BX_STATIC_XATTR, v, sizeof v);
+	if (n < 0) {
+		if (errno == ENODATA || unsupported(errno))
+			return 0;
+		return bx_err(err, errno, "read xattr " BX_STATIC_XATTR " of %s", cg);
+	}
+	*marked = n == 1 && v[0] == '1';
+	return 0;
+}

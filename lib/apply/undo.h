@@ -1,0 +1,35 @@
+/* Rollback: undo records in reverse order, then read every restored value
+ * back and compare it, in canonical form, with what the record says it
+ * was. Each undo is safe whether or not its step had run: a value equal
+ * to the recorded one is left alone, a cgroup already gone (or already
+ * there) is fine. Cgroups the transaction created are removed, so what
+ * was written inside them needs no undo of its own. */
+#ifndef BX_APPLY_UNDO_H
+#define BX_APPLY_UNDO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "apply/hooks.h"
+#include "apply/record.h"
+#include "cgroupfs/cgfs.h"
+#include "core/err.h"
+
+typedef struct bx_rollback {
+	bx_cgfs *fs;
+	bx_hooks *hooks;
+	bool exact;            /* directory mode: restore exact bytes too */
+	size_t undone;         /* records undone and verified */
+	char **unrestored;     /* "cg/file", "cg/" for a cgroup; deduplicated */
+	size_t nunrestored, cap;
+} bx_rollback;
+
+/* Undo v[n-1] … v[0]. 0 when everything was restored and verified; else
+ * -1, *err the first failure, rb->unrestored what is not as it was. */
+int bx_rollback_run(bx_rollback *rb, const bx_undo *v, size_t n, bx_error **err);
+
+/* Hand the unrestored list over (caller frees with bx_strv_free). */
+char **bx_rollback_take(bx_rollback *rb, size_t *n);
+void bx_rollback_free(bx_rollback *rb);
+
+#endif

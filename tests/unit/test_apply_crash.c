@@ -1,0 +1,252 @@
+/* apply/ crash safety: SIGKILL at every mutation (forward and during a
+ * rollback), failed rollbacks, and `recover` (directory roots). */
+#include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "apply/apply.h"
+#include "test_apply_fixture.h"
+
+Suite *suite_apply_crash(void);
+
+/* Run bx_apply in a child with options `o`; return its wait status. */
+static int apply_in_child(fx *f, const bx_apply_opts *o)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		bx_apply_result r;
+		bx_error *e = NULL;
+		int rc = bx_apply(f->fs, &f->b, o, &r, &e);
+		_exit(rc == 0 ? 0 : r.rollback_failed ? 3 : 1);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+static bool killed(int status)
+{
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+static void recover_ok(fx *f, const char *when)
+{
+	bx_apply_opts o = { .state_dir = f->state };
+	bx_recover_result r;
+	bx_error *e = NULL;
+	ck_assert_msg(bx_recover_with(&o, &r, &e) == 0, "%s: recover: %s", when, e ? e->msg : "");
+	ck_assert_msg(r.had_journal, "%s: no journal to recover", when);
+	ck_assert_uint_eq(r.nunrestored, 0);
+	bx_recover_result_free(&r);
+	ck_assert_msg(!fx_journal_exists(f), "%s: journal left", when);
+	fx_assert_unchanged(f, when);
+	/* Twice is harmless and says there was nothing. */
+	ck_assert_int_eq(bx_recover_with(&o, &r, &e), 0);
+	ck_assert(!r.had_journal);
+	bx_recover_result_free(&r);
+}
+
+/* SIGKILL before each mutation in turn, then recover: exactly as before. */
+START_TEST(a_kill_at_every_mutation_is_recovered)
+{
+	fx f;
+	fx_open(&f, "crash");
+	long k;
+	for (k = 1;; k++) {
+		bx_apply_opts o = { .state_dir = f.state, .kill_at = k };
+		int st = apply_in_child(&f, &o);
+		if (WIFEXITED(st)) {
+			ck_assert_int_eq(WEXITSTATUS(st), 0); /* past the last mutation */
+			break;
+		}
+		ck_assert_msg(killed(st), "k=%ld: child neither killed nor exited", k);
+		/* The journal is there, and apply refuses to start beside it. */
+		ck_assert(fx_journal_exists(&f));
+		bx_apply_opts plain = { .state_dir = f.state };
+		ck_assert_int_eq(WEXITSTATUS(apply_in_child(&f, &plain)), 1);
+		char *when = bx_sprintf("kill at mutation %ld", k);
+		recover_ok(&f, when);
+		free(when);
+	}
+	/* The last mutation is the commit: once the journal is gone the
+	 * transaction stands. */
+	ck_assert_int_gt(k, 30);
+	ck_assert(!fx_journal_exists(&f));
+	fx_close(&f);
+}
+END_TEST
+
+/* A failure, then SIGKILL in the middle of the rollback: recover finishes
+ * the job, whichever undo the kill interrupted. */
+START_TEST(a_kill_during_rollback_is_recovered)
+{
+	fx f;
+	fx_open(&f, "crash");
+	const long faults[] = { 40, 70, 95 };
+	int kills = 0;
+	for (size_t i = 0; i < sizeof faults / sizeof *faults; i++) {
+		for (long m = 1;; m++) {
+			bx_apply_opts o = { .state_dir = f.state, .fault_at = faults[i],
+					    .kill_at = faults[i] + m };
+			int st = apply_in_child(&f, &o);
+			if (WIFEXITED(st)) {
+				/* The rollback completed before the kill point. */
+				ck_assert_int_eq(WEXITSTATUS(st), 1);
+				ck_assert(!fx_journal_exists(&f));
+				fx_assert_unchanged(&f, "rollback finished");
+				break;
+			}
+			ck_assert(killed(st));
+			kills++;
+			char *when = bx_sprintf("fault at %ld, kill at %ld", faults[i], faults[i] + m);
+			recover_ok(&f, when);
+			free(when);
+		}
+	}
+	ck_assert_int_gt(kills, 10);
+	fx_close(&f);
+}
+END_TEST
+
+/* When undo writes fail too: the journal stays, the unrestored files are
+ * named, and `recover` puts everything back. */
+START_TEST(a_failed_rollback_keeps_the_journal_for_recover)
+{
+	fx f;
+	fx_open(&f, "crash");
+	int failed_rollbacks = 0;
+	for (long k = 4; k < 100; k += 3) {
+		/* Mutation k fails, and so do the next two: the first undo writes. */
+		bx_apply_opts o = { .state_dir = f.state, .fault_at = k, .fault_count = 3 };
+		bx_apply_result r;
+		bx_error *e = NULL;
+		ck_assert_int_eq(bx_apply(f.fs, &f.b, &o, &r, &e), -1);
+		ck_assert(r.failed);
+		if (r.rolled_back) {
+			fx_assert_unchanged(&f, "rolled back");
+		} else {
+			ck_assert(r.rollback_failed);
+			ck_assert(fx_journal_exists(&f));
+			ck_assert_ptr_nonnull(e->also);
+			ck_assert_ptr_nonnull(strstr(e->also->msg, "boxcg recover"));
+			if (r.nunrestored == 0)
+				/* Only removing the journal failed: the tree is right. */
+				fx_assert_unchanged(&f, "journal not removed");
+			for (size_t i = 0; i < r.nunrestored; i++)
+				ck_assert_msg(strncmp(r.unrestored[i], "boxlite", 7) == 0, "'%s'",
+					      r.unrestored[i]);
+			failed_rollbacks++;
+			char *when = bx_sprintf("recover after failed rollback (k=%ld)", k);
+			recover_ok(&f, when);
+			free(when);
+		}
+		bx_error_free(e);
+		bx_apply_result_free(&r);
+	}
+	ck_assert_int_gt(failed_rollbacks, 10);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(recover_without_a_journal_says_so)
+{
+	fx f;
+	fx_open(&f, "crash");
+	bx_apply_opts o = { .state_dir = f.state };
+	bx_recover_result r;
+	bx_error *e = NULL;
+	ck_assert_int_eq(bx_recover_with(&o, &r, &e), 0);
+	ck_assert(!r.had_journal);
+	bx_recover_result_free(&r);
+	/* Nor does a missing state directory get created by looking. */
+	char *none = bx_sprintf("%s/none", f.tmp);
+	ck_assert_int_eq(bx_recover(none, &r, &e), 0);
+	ck_assert(!r.had_journal);
+	ck_assert_int_ne(access(none, F_OK), 0);
+	free(none);
+	fx_close(&f);
+}
+END_TEST
+
+/* An empty journal (killed right after creating it) and a torn header:
+ * nothing ran, recover just removes it. */
+START_TEST(recover_of_a_journal_without_header)
+{
+	fx f;
+	fx_open(&f, "crash");
+	const char *texts[] = { "", "{\"boxcg_journal\":1,\"ba" };
+	for (size_t i = 0; i < 2; i++) {
+		ta_write(f.state, "journal", texts[i]);
+		bx_apply_opts o = { .state_dir = f.state };
+		bx_recover_result r;
+		bx_error *e = NULL;
+		ck_assert_int_eq(bx_recover_with(&o, &r, &e), 0);
+		ck_assert(r.had_journal);
+		ck_assert_uint_eq(r.undone, 0);
+		ck_assert(!fx_journal_exists(&f));
+		bx_recover_result_free(&r);
+	}
+	fx_assert_unchanged(&f, "journal without header");
+	fx_close(&f);
+}
+END_TEST
+
+/* A corrupt journal is kept and nothing is replayed from it. */
+START_TEST(recover_refuses_a_corrupt_journal)
+{
+	fx f;
+	fx_open(&f, "crash");
+	char *hdr = bx_sprintf("{\"boxcg_journal\":1,\"base\":\"%s\",\"dirmode\":true,"
+			       "\"fingerprint\":\"\"}\n"
+			       "{\"op\":\"mkdir\",\"cg\":\"boxlite/small\"}\n"
+			       "not json\n"
+			       "{\"op\":\"mkdir\",\"cg\":\"boxlite\"}\n",
+			       f.fs->base_path);
+	ta_write(f.state, "journal", hdr);
+	bx_apply_opts o = { .state_dir = f.state };
+	bx_recover_result r;
+	bx_error *e = NULL;
+	ck_assert_int_eq(bx_recover_with(&o, &r, &e), -1);
+	ck_assert(r.had_journal);
+	ck_assert_ptr_nonnull(strstr(e->msg, "line 3"));
+	ck_assert(fx_journal_exists(&f));
+	fx_assert_unchanged(&f, "corrupt journal");
+	bx_error_free(e);
+	bx_recover_result_free(&r);
+	free(hdr);
+	/* A journal for a cgroup2 base that now is a plain directory. */
+	hdr = bx_sprintf("{\"boxcg_journal\":1,\"base\":\"%s\",\"dirmode\":false,"
+			 "\"fingerprint\":\"\"}\n{\"op\":\"mkdir\",\"cg\":\"boxlite/small\"}\n",
+			 f.fs->base_path);
+	ta_write(f.state, "journal", hdr);
+	e = NULL;
+	ck_assert_int_eq(bx_recover_with(&o, &r, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e->msg, "not touching it"));
+	ck_assert(fx_journal_exists(&f));
+	fx_assert_unchanged(&f, "journal for another kind of base");
+	bx_error_free(e);
+	bx_recover_result_free(&r);
+	free(hdr);
+	fx_close(&f);
+}
+END_TEST
+
+Suite *suite_apply_crash(void)
+{
+	Suite *s = suite_create("apply_crash");
+	TCase *tc = tcase_create("crash");
+	tcase_set_timeout(tc, 900);
+	tcase_add_test(tc, a_kill_at_every_mutation_is_recovered);
+	tcase_add_test(tc, a_kill_during_rollback_is_recovered);
+	tcase_add_test(tc, a_failed_rollback_keeps_the_journal_for_recover);
+	tcase_add_test(tc, recover_without_a_journal_says_so);
+	tcase_add_test(tc, recover_of_a_journal_without_header);
+	tcase_add_test(tc, recover_refuses_a_corrupt_journal);
+	suite_add_tcase(s, tc);
+	return s;
+}
