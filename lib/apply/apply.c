@@ -91,6 +91,7 @@ static int run_steps(txn *t, bx_error **err)
 {
 	for (size_t i = 0; i < t->plan->n; i++) {
 		const bx_step *s = &t->plan->v[i];
+		t->res->phase = BX_PHASE_STEP;
 		t->res->failed_step = i;
 		bx_undo u;
 		if (bx_capture(t->fs, s, (long)i, &u, err) < 0)
@@ -115,7 +116,7 @@ static int run_steps(txn *t, bx_error **err)
 		bx_err_wrap(err, "step %zu of %zu", i + 1, t->plan->n);
 		return -1;
 	}
-	t->res->failed_step = t->plan->n;
+	t->res->phase = BX_PHASE_COMMIT;
 	if (bx_journal_remove(t->dirfd, &t->hooks, err) < 0) {
 		t->res->journal_failed = true;
 		return bx_err_wrap(err, "commit");

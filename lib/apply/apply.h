@@ -29,11 +29,17 @@ typedef struct bx_apply_opts {
 	long kill_at;            /* > 0: SIGKILL ourselves before the Nth mutation */
 } bx_apply_opts;
 
+typedef enum bx_apply_phase {
+	BX_PHASE_BEGIN,          /* starting: the journal header */
+	BX_PHASE_STEP,           /* a step (its record, mutation or read-back) */
+	BX_PHASE_COMMIT,         /* removing the journal after the last step */
+} bx_apply_phase;
+
 typedef struct bx_apply_result {
 	size_t steps_done;       /* steps completed before the end or the failure */
 	bool failed;             /* a step failed (the error says which) */
-	size_t failed_step;      /* index into plan->v; plan->n when the
-	                            commit (removing the journal) failed */
+	bx_apply_phase phase;    /* where it failed */
+	size_t failed_step;      /* BX_PHASE_STEP: index into plan->v */
 	bool journal_failed;     /* the failure was the journal's own I/O,
 	                            not the step's change to the tree */
 	bool rolled_back;        /* every completed step was undone and verified */
