@@ -119,7 +119,8 @@ char *bx_canon_cpulist(const char *raw)
 	/* Not a list: keep the text, so a difference still shows. */
 	if (!ok)
 		return bx_steal(&t);
-	qsort(r, n, sizeof *r, cmp_range);
+	if (n)
+		qsort(r, n, sizeof *r, cmp_range);
 	bx_buf b = {0};
 	bx_buf_add(&b, "", 0);
 	for (size_t i = 0; i < n;) {

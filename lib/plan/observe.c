@@ -446,8 +446,7 @@ int bx_observe_again_with(const bx_obs_src *src, const bx_state *then, bx_state 
 		}
 		size_t nf = 0;
 		for (size_t k = 0; k < tc->nfiles; k++)
-			if (strcmp(tc->files[k].name, "pids.current") != 0)
-				files[nf++] = tc->files[k].name;
+			files[nf++] = tc->files[k].name;
 		size_t idx;
 		int r = obs_cg(&o, tc->path, pex, tc->observed, files, nf, NULL, &idx);
 		free(files);

@@ -192,7 +192,8 @@ int bx_plan_prune(bx_planner *pr, bx_error **err)
 		    candidate(pr, d->live, false, NULL, &rs, err) < 0)
 			goto out;
 	}
-	qsort(rs.v, rs.n, sizeof *rs.v, cmp_rm);
+	if (rs.n)
+		qsort(rs.v, rs.n, sizeof *rs.v, cmp_rm);
 	for (size_t i = 0; i < rs.n; i++) {
 		bx_step s = { .op = BX_OP_RMDIR, .cgroup = rs.v[i].cg->path };
 		if (bx_plan_push(pr->plan, &s, err) < 0)

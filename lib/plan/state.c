@@ -83,7 +83,7 @@ static int cmp_cg(const void *a, const void *b)
 
 void bx_state_sort(bx_state *st)
 {
-	if (!st->sorted)
+	if (!st->sorted && st->n)
 		qsort(st->v, st->n, sizeof *st->v, cmp_cg);
 	st->sorted = true;
 }
