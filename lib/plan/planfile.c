@@ -194,7 +194,7 @@ static void note(changes *c, const char *fmt, ...)
 		c->b.oom = true;
 		return;
 	}
-	bx_buf_printf(&c->b, "%s%s", c->b.len ? "\n" : "", s);
+	bx_buf_printf(&c->b, "%s\n", s);
 	free(s);
 }
 
@@ -310,7 +310,7 @@ int bx_plan_check_fresh(const bx_plan *plan, const bx_state *then, const bx_stat
 		return 0;
 	}
 	if (c.n > MAX_LINES)
-		bx_buf_printf(&c.b, "\n… and %zu more", c.n - MAX_LINES);
+		bx_buf_printf(&c.b, "… and %zu more\n", c.n - MAX_LINES);
 	*what_changed = bx_buf_take(&c.b);
 	if (!*what_changed)
 		return bx_err(err, ENOMEM, "check plan");

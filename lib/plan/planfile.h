@@ -28,7 +28,8 @@ int bx_planfile_load(const char *path, bx_plan **plan, bx_state **observed_then,
 
 /* Is `plan` (computed from `then`) still right for `now` (observed again
  * with bx_observe_again)? 0: fresh. 1: stale, *what_changed lists what
- * changed, one line each (caller frees). -1: error.
+ * changed, one line each, every line newline-terminated (caller frees).
+ * -1: error.
  * Compared: the base, every cgroup's existence, controllers,
  * subtree_control, children, static mark and file values, and whether a
  * cgroup the plan removes now has processes. Not compared: pids.current

@@ -93,25 +93,18 @@ static void warning(out *o, const char *w)
 	bx_buf_printf(&o->b, "      %s! %s%s\n", c_(o, YELLOW), w, c_(o, RESET));
 }
 
-/* Steps grouped by cgroup, groups in order of first appearance. */
+/* Steps grouped by cgroup, the groups in tree order (a parent before its
+ * children), each group's steps in the order they run. */
 typedef struct ord {
-	size_t step, first;
+	size_t step;
 	const char *cg;
 } ord;
 
 static int cmp_cg(const void *a, const void *b)
 {
 	const ord *x = a, *y = b;
-	int c = strcmp(x->cg, y->cg);
+	int c = bx_path_cmp(x->cg, y->cg);
 	return c ? c : (x->step > y->step) - (x->step < y->step);
-}
-
-static int cmp_first(const void *a, const void *b)
-{
-	const ord *x = a, *y = b;
-	if (x->first != y->first)
-		return x->first < y->first ? -1 : 1;
-	return (x->step > y->step) - (x->step < y->step);
 }
 
 static ord *grouped(const bx_plan *pl)
@@ -120,12 +113,8 @@ static ord *grouped(const bx_plan *pl)
 	if (!v)
 		return NULL;
 	for (size_t i = 0; i < pl->n; i++)
-		v[i] = (ord){ i, i, pl->v[i].cgroup };
+		v[i] = (ord){ i, pl->v[i].cgroup };
 	qsort(v, pl->n, sizeof *v, cmp_cg);
-	for (size_t i = 1; i < pl->n; i++)
-		if (strcmp(v[i].cg, v[i - 1].cg) == 0)
-			v[i].first = v[i - 1].first;
-	qsort(v, pl->n, sizeof *v, cmp_first);
 	return v;
 }
 
@@ -187,7 +176,7 @@ char *bx_plan_render_text(const bx_plan *pl, const bx_render_opts *ro)
 	bx_buf_puts(&o.b, "boxcg will perform these actions:\n\n");
 	for (size_t i = 0; i < pl->n;) {
 		size_t j = i + 1;
-		while (j < pl->n && v[j].first == v[i].first)
+		while (j < pl->n && strcmp(v[j].cg, v[i].cg) == 0)
 			j++;
 		block(&o, pl, v, i, j);
 		i = j;
@@ -218,8 +207,13 @@ char *bx_plan_render_drift(const bx_plan *pl, const bx_render_opts *ro)
 		if (pl->v[i].op == BX_OP_MKDIR)
 			made[nmade++] = pl->v[i].cgroup;
 	qsort(made, nmade, sizeof *made, cmp_str);
+	ord *v = grouped(pl); /* tree order */
+	if (!v) {
+		free(made);
+		return NULL;
+	}
 	for (size_t i = 0; i < pl->n; i++) {
-		const bx_step *s = &pl->v[i];
+		const bx_step *s = &pl->v[v[i].step];
 		char *cg = s->cgroup;
 		if (s->op != BX_OP_MKDIR && bsearch(&cg, made, nmade, sizeof *made, cmp_str))
 			continue;
@@ -262,6 +256,7 @@ char *bx_plan_render_drift(const bx_plan *pl, const bx_render_opts *ro)
 				      c_(&o, RESET));
 		ndiff++;
 	}
+	free(v);
 	free(made);
 	if (ndiff == 0)
 		bx_buf_puts(&o.b, "No drift: the live cgroups match the policy.\n");
