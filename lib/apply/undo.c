@@ -399,11 +399,16 @@ int bx_rollback_run(bx_rollback *rb, const bx_undo *v, size_t n, bx_error **err)
 	int r = 0;
 	for (size_t i = n; i-- > 0;) {
 		const bx_undo *u = &v[i];
-		/* Written inside a cgroup this transaction made: removing the
-		 * cgroup undoes it. */
+		/* Inside a cgroup this transaction created, which is gone: an
+		 * earlier rollback (interrupted, now replayed) removed it. */
 		if (u->op != BX_OP_MKDIR && created_here(v, i, u->cg)) {
-			rb->undone++;
-			continue;
+			bx_error *e = NULL;
+			int ex = bx_cgfs_exists(rb->fs, u->cg, &e);
+			bx_error_free(e);
+			if (ex == 0) {
+				rb->undone++;
+				continue;
+			}
 		}
 		bx_error *e = NULL;
 		bool eq = false;

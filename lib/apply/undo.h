@@ -2,8 +2,13 @@
  * back and compare it, in canonical form, with what the record says it
  * was. Each undo is safe whether or not its step had run: a value equal
  * to the recorded one is left alone, a cgroup already gone (or already
- * there) is fine. Cgroups the transaction created are removed, so what
- * was written inside them needs no undo of its own. */
+ * there) is fine.
+ *
+ * Strictly in reverse, records inside cgroups the transaction created
+ * included: a new cgroup's subtree_control must lose a controller before
+ * its parent can (EBUSY otherwise), so its own undo cannot be left to the
+ * removal of the cgroup. A record inside a created cgroup that is gone
+ * already (a replay of an interrupted rollback) is done. */
 #ifndef BX_APPLY_UNDO_H
 #define BX_APPLY_UNDO_H
 

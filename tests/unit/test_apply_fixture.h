@@ -1,8 +1,9 @@
 /* The applier suites' fixture: a directory root holding a small boxlite
- * tree (plan A), and plan B, 32 steps that touch every kind of file and
+ * tree (plan A), and plan B, 36 steps that touch every kind of file and
  * every operation: subtree_control on and off, keyed lines that exist and
  * that do not, the cpu weight trio, cpuset, hugetlb, misc, cgroup.max.*,
- * removals of a cgroup with limits (prune), new cgroups and a static box. */
+ * removals of a cgroup with limits (prune), new cgroups and a static box,
+ * and a controller enabled in a new cgroup after its ancestors. */
 #ifndef BX_TEST_APPLY_FIXTURE_H
 #define BX_TEST_APPLY_FIXTURE_H
 
@@ -69,6 +70,12 @@ static inline void fx_plan_b(bx_plan *p)
 	TA_WRITE(p, "boxlite/large/b2", "memory.high", "1073741824");
 	TA_WRITE(p, FX_B1, "memory.max", "805306368");
 	TA_WRITE(p, FX_B1, "memory.low", "134217728");
+	/* A new cgroup, then a controller enabled down to it: undoing the
+	 * ancestors' enable is EBUSY until the new cgroup's own is undone. */
+	TA_MKDIR(p, "boxlite/tiny");
+	TA_ENABLE(p, "", "+rdma");
+	TA_ENABLE(p, "boxlite", "+rdma");
+	TA_ENABLE(p, "boxlite/tiny", "+rdma");
 }
 
 typedef struct fx {
