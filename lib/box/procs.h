@@ -1,0 +1,52 @@
+/* What a box holds and how to empty it: cgroup.procs, cgroup.events and
+ * the flat keyed statistics files, as text and as descriptors. */
+#ifndef BX_BOX_PROCS_H
+#define BX_BOX_PROCS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/err.h"
+
+/* The pids a cgroup.procs text lists: one positive decimal integer per
+ * line. Anything else (blank lines, "0", junk) is not a process: the
+ * kernel never lists it, and directory mode's join token "0" is not one. */
+size_t bx_procs_count(const char *text);
+int bx_procs_parse(const char *text, pid_t **pids, size_t *n, bx_error **err);
+
+/* The `populated` field of a cgroup.events text: 1, 0, or -1 if absent. */
+int bx_events_populated(const char *text);
+
+/* The value of `key` in a flat keyed file ("usage_usec 1234\n…", as in
+ * cpu.stat and memory.events): 0 and *v, or -1 (ENOENT) when missing or
+ * not a number. */
+int bx_keyed_u64(const char *text, const char *key, uint64_t *v, bx_error **err);
+
+/* Read a whole cgroup file from offset 0 through an open descriptor (a
+ * pollable file is read again after each event). Caller frees *out. */
+int bx_fd_read_all(int fd, char **out, bx_error **err);
+
+/* Wait until the cgroup.events behind `events_fd` says `populated 0`,
+ * sleeping in poll(POLLPRI) between the kernel's notifications, up to
+ * timeout_ms (< 0: forever). ETIMEDOUT when it is still populated then. */
+int bx_events_wait_empty(int events_fd, int timeout_ms, bx_error **err);
+
+/* The pre-5.14 kill: SIGKILL every pid the cgroup.procs behind procs_fd
+ * lists (vanished ones, ESRCH, are fine). *listed counts the pids seen. */
+int bx_procs_kill_listed(int procs_fd, size_t *listed, bx_error **err);
+
+/* Kill everything in a cgroup that has no cgroup.kill: SIGKILL the listed
+ * pids again until none is listed and cgroup.events says `populated 0`
+ * (a process forking while it is being killed is caught by the next
+ * round; rounds are paced by the kernel's cgroup.events notifications,
+ * with a 50 ms cap so a fork that does not change `populated` is seen).
+ * ETIMEDOUT after timeout_ms. */
+int bx_kill_by_signal(int procs_fd, int events_fd, int timeout_ms, bx_error **err);
+
+/* Milliseconds left until `deadline_ns` (CLOCK_MONOTONIC), clamped at 0;
+ * -1 when deadline_ns is 0 (no deadline). */
+int bx_ms_left(int64_t deadline_ns);
+int64_t bx_deadline_after_ms(int timeout_ms);
+
+#endif
