@@ -53,7 +53,7 @@ BOXCG    := $(O)/boxcg
 UNIT     := $(O)/unit-tests
 
 .PHONY: all deps test-deps check check-unit check-asan check-golden \
-        check-host check-kernel check-eco demo install install-dist uninstall clean bench fuzz
+        check-host check-kernel check-eco check-fault demo install install-dist uninstall clean bench fuzz
 .DEFAULT_GOAL := all
 
 all: deps
@@ -106,6 +106,7 @@ check: test-deps
 	@$(MAKE) --no-print-directory check-unit
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-golden
+	@$(MAKE) --no-print-directory check-fault
 	@$(MAKE) --no-print-directory check-eco
 	@$(MAKE) --no-print-directory check-host
 	@$(MAKE) --no-print-directory check-kernel
@@ -120,6 +121,11 @@ check-asan:
 
 check-golden: $(BOXCG)
 	tests/golden/run.sh $(abspath $(BOXCG))
+
+# Apply/recover under injected failures and SIGKILL at every mutation,
+# concurrent applies, stale plans, lock timeouts (directory roots).
+check-fault: $(BOXCG)
+	tests/fault/run.sh $(abspath $(BOXCG))
 
 # Man pages, bash completion, systemd unit, Ansible module and role.
 check-eco: $(BOXCG)

@@ -1,0 +1,29 @@
+# A second applier waits up to --lock-timeout, then fails naming the pid
+# of the holder, and changes nothing.
+. "$FAULT_LIB"
+expect_status 0 bx apply "$P/base.yaml"
+remember_tree
+command -v flock >/dev/null || fail "flock(1) is needed"
+# Hold the lock the way boxcg does: flock on <state>/lock, pid inside.
+flock "$STATE/lock" sh -c 'echo $$ >"$1"; echo ready >"$2"; exec sleep 60' sh "$STATE/lock" "$TEST_TMP/ready" &
+holder_job=$!
+i=0
+until [ -s "$TEST_TMP/ready" ]; do
+	i=$((i + 1))
+	[ $i -le 400 ] || fail "the lock holder did not start"
+	sleep 0.05
+done
+holder=$(cat "$STATE/lock")
+expect_status 1 bx apply --lock-timeout 300ms "$P/big.yaml"
+assert_contains "pid $holder" "$ERR" "lock timeout"
+assert_contains "--lock-timeout" "$ERR"
+assert_same_tree "lock timeout"
+# With no journal, recover needs no lock and says so.
+expect_status 0 bx recover --lock-timeout 0
+assert_contains "nothing to recover" "$OUT"
+kill "$holder" "$holder_job" 2>/dev/null || true
+wait 2>/dev/null || true
+# Bad durations are usage errors.
+expect_status 1 bx apply --lock-timeout 5x "$P/big.yaml"
+assert_contains "bad duration" "$ERR"
+expect_status 0 bx apply --lock-timeout 5s "$P/big.yaml"
