@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 struct bx_arena_chunk {
 	bx_arena_chunk *next;
@@ -11,15 +12,40 @@ struct bx_arena_chunk {
 };
 
 #define CHUNK_MIN (64 * 1024)
+#define HUGE_PAGE (2u << 20)
 
-void *bx_arena_alloc(bx_arena *a, size_t size)
+static void link_chunk(bx_arena *a, bx_arena_chunk *c, size_t size)
 {
-	if (size > SIZE_MAX - 15)
+	c->next = a->head;
+	c->size = size;
+	a->head = c;
+	a->size = size;
+	a->used = 0;
+	a->total += size;
+}
+
+void bx_arena_hint(bx_arena *a, size_t bytes)
+{
+	if (bytes < HUGE_PAGE / 2 || (a->head && a->size - a->used >= bytes) || bytes > SIZE_MAX / 2)
+		return;
+	/* One chunk in whole huge pages: a few faults instead of one per 4 KiB
+	 * page, which is most of the cost of building a large tree. Without
+	 * transparent huge pages this is an ordinary allocation. */
+	size_t total = (bytes + sizeof(bx_arena_chunk) + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	void *p = NULL;
+	if (posix_memalign(&p, HUGE_PAGE, total) != 0)
+		return; /* the ordinary path will try again */
+	madvise(p, total, MADV_HUGEPAGE);
+	link_chunk(a, p, total - sizeof(bx_arena_chunk));
+}
+
+/* size bytes aligned to `align` (a power of two), not zeroed. */
+static void *take(bx_arena *a, size_t size, size_t align)
+{
+	size_t pad = a->head ? (align - (a->used & (align - 1))) & (align - 1) : 0;
+	if (size > SIZE_MAX - 64)
 		return NULL;
-	size = (size + 15) & ~(size_t)15;
-	if (size == 0)
-		size = 16;
-	if (!a->head || a->size - a->used < size) {
+	if (!a->head || a->size - a->used < size + pad) {
 		size_t want = a->size ? a->size * 2 : CHUNK_MIN;
 		if (want > 16 * 1024 * 1024)
 			want = 16 * 1024 * 1024;
@@ -30,16 +56,21 @@ void *bx_arena_alloc(bx_arena *a, size_t size)
 		bx_arena_chunk *c = malloc(sizeof *c + want);
 		if (!c)
 			return NULL;
-		c->next = a->head;
-		c->size = want;
-		a->head = c;
-		a->size = want;
-		a->used = 0;
-		a->total += want;
+		link_chunk(a, c, want);
+		pad = 0;
 	}
-	void *p = a->head->data + a->used;
-	a->used += size;
-	memset(p, 0, size);
+	void *p = a->head->data + a->used + pad;
+	a->used += size + pad;
+	return p;
+}
+
+void *bx_arena_take(bx_arena *a, size_t size) { return take(a, size, 8); }
+
+void *bx_arena_alloc(bx_arena *a, size_t size)
+{
+	void *p = take(a, size, 8);
+	if (p)
+		memset(p, 0, size);
 	return p;
 }
 
@@ -54,7 +85,7 @@ char *bx_arena_strndup(bx_arena *a, const char *s, size_t len)
 {
 	if (len == SIZE_MAX)
 		return NULL;
-	char *p = bx_arena_alloc(a, len + 1);
+	char *p = take(a, len + 1, 1);
 	if (!p)
 		return NULL;
 	if (len)

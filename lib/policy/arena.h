@@ -14,8 +14,13 @@ typedef struct bx_arena {
 	size_t total;      /* bytes held, for limits and tests */
 } bx_arena;
 
+/* About `bytes` will be needed soon: for a large amount, take it as one
+ * chunk backed by transparent huge pages where the kernel offers them. */
+void bx_arena_hint(bx_arena *a, size_t bytes);
 /* Zeroed, 8-byte aligned memory; NULL on OOM (or size overflow). */
 void *bx_arena_alloc(bx_arena *a, size_t size);
+/* The same, not zeroed (the caller sets every byte). */
+void *bx_arena_take(bx_arena *a, size_t size);
 /* Array of n elements of `size`, zeroed; NULL on OOM or overflow. */
 void *bx_arena_array(bx_arena *a, size_t n, size_t size);
 /* Copy of s[0..len) with a terminating NUL. */

@@ -59,6 +59,21 @@ int bx_cpu_quota(const bx_view *v, int64_t *quota, int64_t *period)
 
 /* ---- canonical values ---------------------------------------------------- */
 
+/* A decimal number as a new string (cheaper than asprintf). */
+static char *dec_i64(int64_t v)
+{
+	char buf[24];
+	snprintf(buf, sizeof buf, "%" PRId64, v);
+	return strdup(buf);
+}
+
+static char *dec_u64(uint64_t v)
+{
+	char buf[24];
+	snprintf(buf, sizeof buf, "%" PRIu64, v);
+	return strdup(buf);
+}
+
 /* memory.*: whole pages; at or above the page counter's maximum the kernel
  * stores (and reads back) "max" (mm/page_counter.c). */
 static char *mem_canon(uint64_t bytes, uint64_t page)
@@ -66,7 +81,7 @@ static char *mem_canon(uint64_t bytes, uint64_t page)
 	uint64_t pages = bytes / page, pcmax = (uint64_t)INT64_MAX / page;
 	if (pages >= pcmax)
 		return strdup("max");
-	return bx_sprintf("%" PRIu64, pages * page);
+	return dec_u64(pages * page);
 }
 
 /* hugetlb.<size>.max: pages rounded down to whole huge pages; "max" when
@@ -80,12 +95,12 @@ static char *hugetlb_canon(uint64_t bytes, uint64_t page, uint64_t hsize)
 	pages -= pages % per;
 	if (pages == pcmax - pcmax % per)
 		return strdup("max");
-	return bx_sprintf("%" PRIu64, pages * page);
+	return dec_u64(pages * page);
 }
 
 static char *int_canon(const bx_qty *q)
 {
-	return q->kind == BX_Q_MAX ? strdup("max") : bx_sprintf("%" PRId64, q->i);
+	return q->kind == BX_Q_MAX ? strdup("max") : dec_i64(q->i);
 }
 
 /* ---- settings ------------------------------------------------------------ */
@@ -141,7 +156,7 @@ static void devices(sink *k, const bx_entry *e)
 		char key[32];
 		snprintf(key, sizeof key, "%u:%u", d->maj, d->min);
 		if (d->has_weight)
-			add(k, "io.weight", key, bx_sprintf("%" PRId64, d->weight), d->weight_node);
+			add(k, "io.weight", key, dec_i64(d->weight), d->weight_node);
 		if (!(d->has_lim[0] || d->has_lim[1] || d->has_lim[2] || d->has_lim[3]))
 			continue;
 		/* The declared limits are the device's whole state: unset keys are max. */
@@ -183,7 +198,7 @@ static void entry(sink *k, const bx_view *v, const bx_entry *e)
 	}
 	case BX_VT_DURATION:
 		if (strcmp(key, "cpu.burst") == 0)
-			add(k, file, NULL, bx_sprintf("%" PRId64, e->v.us), e->node);
+			add(k, file, NULL, dec_i64(e->v.us), e->node);
 		return; /* cpu.period: part of cpu.max */
 	case BX_VT_INT:
 	case BX_VT_INT_OR_MAX:

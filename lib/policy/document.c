@@ -180,6 +180,11 @@ static void classes_key(bx_front *f, const bx_ynode *v)
 		f->classes_node = v;
 	if (!map_or_null(f, v, "classes") || v->kind != BX_Y_MAP)
 		return;
+	if (bx_grow(&f->classes, &f->classes_cap, f->nclasses + v->n, sizeof *f->classes) < 0 ||
+	    bx_strmap_reserve(&f->class_index, v->n) < 0) {
+		f->oom = true;
+		return;
+	}
 	for (size_t i = 0; i < v->n; i++) {
 		const bx_ynode *k = bx_ymap_key(v, i);
 		f->class_keys++;
@@ -190,7 +195,6 @@ static void classes_key(bx_front *f, const bx_ynode *v)
 
 static void box_decl(bx_front *f, const bx_ynode *item)
 {
-	char s[BX_SHOW_MAX], w[256];
 	if (item->kind == BX_Y_BAD)
 		return;
 	if (item->kind != BX_Y_MAP) {
@@ -198,43 +202,33 @@ static void box_decl(bx_front *f, const bx_ynode *item)
 			bx_ydescribe(item));
 		return;
 	}
-	bx_bdecl b = { .node = item };
+	const bx_ynode *id = NULL, *cls = NULL;
+	bool id_ok = false, cls_ok = false;
 	for (size_t i = 0; i < item->n; i++) {
 		const bx_ynode *k = bx_ymap_key(item, i), *v = bx_ymap_val(item, i);
 		if (k->kind != BX_Y_SCALAR)
 			continue;
 		if (strcmp(k->u.s, "id") == 0) {
-			b.id_node = v;
-			b.id = name_value(f, v, "box id");
+			id = v;
+			id_ok = name_value(f, v, "box id") != NULL;
 		} else if (strcmp(k->u.s, "class") == 0) {
-			b.cls_node = v;
-			b.cls = name_value(f, v, "class name");
+			cls = v;
+			cls_ok = name_value(f, v, "class name") != NULL;
 		} else {
 			unknown_key(f, k, " in a box", bx_box_keys, bx_nbox_keys);
 		}
 	}
-	if (!b.id_node)
+	if (!id)
 		bx_ferr(f, item, "a box needs an `id`");
-	if (!b.cls_node)
+	if (!cls)
 		bx_ferr(f, item, "a box needs a `class`");
-	if (!b.id || !b.cls)
+	if (!id_ok || !cls_ok)
 		return;
-	uintptr_t first;
-	int r = bx_strmap_put(&f->box_index, b.id, strlen(b.id), f->nboxes, &first);
-	if (r < 0) {
-		f->oom = true;
-		return;
-	}
-	if (r == 0) {
-		where(f, f->boxes[first].id_node, w, sizeof w);
-		bx_ferr(f, b.id_node, "box '%s' is already defined at %s", bx_yshow(b.id_node, s), w);
-		return;
-	}
 	if (bx_grow(&f->boxes, &f->boxes_cap, f->nboxes + 1, sizeof *f->boxes) < 0) {
 		f->oom = true;
 		return;
 	}
-	f->boxes[f->nboxes++] = b;
+	f->boxes[f->nboxes++] = (bx_bdecl){ item, id, cls };
 }
 
 static void boxes_key(bx_front *f, const bx_ynode *v)
@@ -243,6 +237,11 @@ static void boxes_key(bx_front *f, const bx_ynode *v)
 		return;
 	if (v->kind != BX_Y_SEQ) {
 		bx_ferr(f, v, "boxes: expected a sequence of { id, class }, got %s", bx_ydescribe(v));
+		return;
+	}
+	/* room for all of them at once: no copying */
+	if (bx_grow(&f->boxes, &f->boxes_cap, f->nboxes + v->n, sizeof *f->boxes) < 0) {
+		f->oom = true;
 		return;
 	}
 	for (size_t i = 0; i < v->n; i++)
@@ -320,8 +319,48 @@ bool bx_class_find(const bx_front *f, const char *name, size_t *idx)
 	return true;
 }
 
+static uint32_t hash_str(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The same box id twice, in any files: one pass over a table of indices
+ * (four bytes a slot, so 10,000 boxes cost 64 KiB). */
+static void duplicate_boxes(bx_front *f)
+{
+	if (f->nboxes < 2)
+		return;
+	size_t cap = 16;
+	while (cap < 2 * f->nboxes)
+		cap *= 2;
+	uint32_t *slot = calloc(cap, sizeof *slot); /* box index + 1; 0 = empty */
+	if (!slot || f->nboxes >= UINT32_MAX) {
+		free(slot);
+		f->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < f->nboxes; i++) {
+		const char *id = f->boxes[i].id->u.s;
+		size_t j = hash_str(id) & (cap - 1);
+		while (slot[j] && strcmp(f->boxes[slot[j] - 1].id->u.s, id) != 0)
+			j = (j + 1) & (cap - 1);
+		if (!slot[j]) {
+			slot[j] = (uint32_t)i + 1;
+			continue;
+		}
+		char s[BX_SHOW_MAX], w[256];
+		where(f, f->boxes[slot[j] - 1].id, w, sizeof w);
+		bx_ferr(f, f->boxes[i].id, "box '%s' is already defined at %s", bx_yshow(f->boxes[i].id, s), w);
+	}
+	free(slot);
+}
+
 void bx_doc_finish(bx_front *f)
 {
+	duplicate_boxes(f);
 	if (f->broken)
 		return; /* a file that did not load may hold the classes others name */
 	if (f->class_keys == 0) {
@@ -335,16 +374,12 @@ void bx_doc_finish(bx_front *f)
 	for (size_t i = 0; i < f->nboxes; i++) {
 		const bx_bdecl *b = &f->boxes[i];
 		size_t idx;
-		if (bx_class_find(f, b->cls, &idx))
+		if (bx_class_find(f, b->cls->u.s, &idx))
 			continue;
 		char s[BX_SHOW_MAX], t[BX_SHOW_MAX];
-		const char *hint = bx_class_suggest(f, &cache, b->cls);
-		if (hint)
-			bx_ferr(f, b->cls_node, "box '%s' names unknown class '%s' (did you mean '%s'?)",
-				bx_show_str(b->id, strlen(b->id), s), bx_yshow(b->cls_node, t), hint);
-		else
-			bx_ferr(f, b->cls_node, "box '%s' names unknown class '%s'",
-				bx_show_str(b->id, strlen(b->id), s), bx_yshow(b->cls_node, t));
+		const char *hint = bx_class_suggest(f, &cache, b->cls->u.s);
+		bx_ferr(f, b->cls, "box '%s' names unknown class '%s'%s%s%s", bx_yshow(b->id, s),
+			bx_yshow(b->cls, t), hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
 	}
 	bx_strmap_free(&cache);
 }

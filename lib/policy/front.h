@@ -92,9 +92,8 @@ typedef struct bx_cdecl {
 } bx_cdecl;
 
 typedef struct bx_bdecl {
-	const char *id;
-	const char *cls;
-	const bx_ynode *node, *id_node, *cls_node;
+	const bx_ynode *node;     /* the entry mapping */
+	const bx_ynode *id, *cls; /* valid names (scalars) */
 } bx_bdecl;
 
 typedef struct bx_front {
@@ -118,7 +117,7 @@ typedef struct bx_front {
 	size_t nclasses, classes_cap;
 	bx_bdecl *boxes;
 	size_t nboxes, boxes_cap;
-	bx_strmap class_index, box_index;
+	bx_strmap class_index;
 	const bx_ynode *first_root;         /* the first file's top mapping */
 	const bx_ynode *classes_node;       /* the first `classes:` value */
 	size_t class_keys;                  /* class names seen, valid or not */

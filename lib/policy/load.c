@@ -45,8 +45,8 @@ static bx_policy *assemble(bx_front *f)
 	for (size_t i = 0; i < f->nboxes; i++) {
 		const bx_bdecl *b = &f->boxes[i];
 		bx_static_box *out = &p->boxes[p->nboxes++];
-		out->id = strdup(b->id);
-		out->class_name = strdup(b->cls);
+		out->id = strdup(b->id->u.s);
+		out->class_name = strdup(b->cls->u.s);
 		out->loc = (bx_loc){ p->files[b->node->file], b->node->line, b->node->col };
 		if (!out->id || !out->class_name)
 			goto oom;
@@ -67,7 +67,6 @@ static void front_free(bx_front *f)
 	free(f->classes);
 	free(f->boxes);
 	bx_strmap_free(&f->class_index);
-	bx_strmap_free(&f->box_index);
 	bx_strmap_free(&f->seen);
 	bx_arena_free(&f->arena);
 }

@@ -34,59 +34,196 @@ __attribute__((format(printf, 3, 4))) static void file_error(bx_front *f, const 
 	free(msg);
 }
 
-/* The first byte that is not YAML-printable UTF-8: its line, column and
- * what is wrong. Returns false when the text is clean. */
-static bool encoding_problem(const unsigned char *s, size_t len, unsigned *line, unsigned *col,
-			     char *what, size_t wlen)
+/* Bytes allowed as they are: printable ASCII, tab, line feed, return. */
+static const unsigned char plain_ascii[256] = {
+	['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+	[0x20 ... 0x7e] = 1,
+};
+
+/* Streams a file (or a buffer) to libyaml in the chunks it asks for,
+ * checking on the way that the text is YAML-printable UTF-8 and within
+ * the size limit; nothing holds the whole file. */
+typedef struct reader {
+	int fd;                       /* -1: read from mem */
+	const unsigned char *mem;
+	size_t memlen;
+	size_t off;                   /* bytes handed out so far */
+	/* UTF-8 sequence in progress (may span chunks) */
+	unsigned need, len;
+	uint32_t cp;
+	size_t seq_off;
+	unsigned char lead;
+	/* the first problem: the reader refused the input */
+	bool refused;
+	size_t bad_off;
+	char what[128];
+	bool too_big;
+	int errnum;
+} reader;
+
+static bool refuse(reader *r, size_t off, const char *what)
 {
-	unsigned ln = 1, cl = 1;
-	for (size_t i = 0; i < len;) {
+	r->refused = true;
+	r->bad_off = off;
+	snprintf(r->what, sizeof r->what, "%s", what);
+	return false;
+}
+
+/* Check n bytes at offset r->off; false (and r->what) at the first bad one. */
+static bool check(reader *r, const unsigned char *s, size_t n)
+{
+	char what[128];
+	for (size_t i = 0; i < n; i++) {
 		unsigned c = s[i];
-		*line = ln;
-		*col = cl;
-		if (c < 0x80) {
-			if (c == '\n' || (c == '\r' && (i + 1 == len || s[i + 1] != '\n'))) {
-				ln++;
-				cl = 1;
-				i++;
+		if (!r->need) {
+			if (plain_ascii[c])
 				continue;
+			if (c == 0)
+				return refuse(r, r->off + i, "a NUL byte: policy files are UTF-8 text");
+			if (c < 0x80) {
+				snprintf(what, sizeof what, "control character U+%04X is not allowed", c);
+				return refuse(r, r->off + i, what);
 			}
-			if (c == 0) {
-				snprintf(what, wlen, "a NUL byte: policy files are UTF-8 text");
-				return true;
+			r->len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
+			if (!r->len) {
+				snprintf(what, sizeof what, "invalid UTF-8 (byte 0x%02x): policy files are UTF-8 text", c);
+				return refuse(r, r->off + i, what);
 			}
-			if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
-				snprintf(what, wlen, "control character U+%04X is not allowed", c);
-				return true;
-			}
-			i++;
-			cl++;
+			r->need = r->len - 1;
+			r->cp = r->len == 4 ? c & 0x07 : r->len == 3 ? c & 0x0f : c & 0x1f;
+			r->seq_off = r->off + i;
+			r->lead = (unsigned char)c;
 			continue;
 		}
-		size_t w = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
-		unsigned cp = w == 4 ? c & 0x07 : w == 3 ? c & 0x0f : c & 0x1f;
-		bool ok = w && i + w <= len;
-		for (size_t k = 1; ok && k < w; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				ok = false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
+		if ((c & 0xc0) != 0x80) {
+			snprintf(what, sizeof what, "invalid UTF-8 (byte 0x%02x): policy files are UTF-8 text", r->lead);
+			return refuse(r, r->seq_off, what);
 		}
+		r->cp = (r->cp << 6) | (c & 0x3f);
+		if (--r->need)
+			continue;
+		uint32_t cp = r->cp;
 		/* overlong, surrogate or beyond U+10FFFF */
-		if (ok && ((w == 3 && cp < 0x800) || (w == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-			   (cp >= 0xd800 && cp <= 0xdfff)))
-			ok = false;
-		if (!ok) {
-			snprintf(what, wlen, "invalid UTF-8 (byte 0x%02x): policy files are UTF-8 text", c);
-			return true;
+		if ((r->len == 3 && cp < 0x800) || (r->len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff)) {
+			snprintf(what, sizeof what, "invalid UTF-8 (byte 0x%02x): policy files are UTF-8 text", r->lead);
+			return refuse(r, r->seq_off, what);
 		}
 		if ((cp >= 0x80 && cp <= 0x9f && cp != 0x85) || cp == 0xfffe || cp == 0xffff) {
-			snprintf(what, wlen, "control character U+%04X is not allowed", cp);
-			return true;
+			snprintf(what, sizeof what, "control character U+%04X is not allowed", (unsigned)cp);
+			return refuse(r, r->seq_off, what);
 		}
-		i += w;
-		cl++;
 	}
-	return false;
+	return true;
+}
+
+/* libyaml's read handler. */
+static int reader_read(void *ctx, unsigned char *buf, size_t size, size_t *got)
+{
+	reader *r = ctx;
+	size_t n;
+	if (r->fd >= 0) {
+		ssize_t k;
+		do
+			k = read(r->fd, buf, size);
+		while (k < 0 && errno == EINTR);
+		if (k < 0) {
+			r->errnum = errno;
+			r->refused = true;
+			return 0;
+		}
+		n = (size_t)k;
+	} else {
+		n = r->memlen - r->off < size ? r->memlen - r->off : size;
+		memcpy(buf, r->mem + r->off, n);
+	}
+	if (n > BX_POLICY_FILE_MAX - r->off) {
+		r->too_big = r->refused = true;
+		return 0;
+	}
+	if (!check(r, buf, n))
+		return 0;
+	if (n == 0 && r->need) {
+		char what[128];
+		snprintf(what, sizeof what, "invalid UTF-8 (byte 0x%02x): policy files are UTF-8 text", r->lead);
+		return refuse(r, r->seq_off, what);
+	}
+	r->off += n;
+	*got = n;
+	return 1;
+}
+
+/* Line and column (characters) of byte `off`, reading the input again. */
+typedef struct place {
+	unsigned line, col;
+	bool cr; /* the last byte was \r: a \n next ends the same line */
+} place;
+
+static void advance(place *p, const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		if (p->cr) {
+			p->cr = false;
+			if (c == '\n')
+				continue;
+		}
+		if (c == '\n' || c == '\r') {
+			p->line++;
+			p->col = 1;
+			p->cr = c == '\r';
+		} else if ((c & 0xc0) != 0x80) {
+			p->col++;
+		}
+	}
+}
+
+static place position(const reader *r)
+{
+	place p = { 1, 1, false };
+	if (r->fd < 0) {
+		advance(&p, r->mem, r->bad_off);
+		return p;
+	}
+	unsigned char buf[65536];
+	for (size_t at = 0; at < r->bad_off;) {
+		size_t want = r->bad_off - at < sizeof buf ? r->bad_off - at : sizeof buf;
+		ssize_t k = pread(r->fd, buf, want, (off_t)at);
+		if (k <= 0)
+			return (place){ 0, 0, false }; /* cannot tell: file-level diagnostic */
+		advance(&p, buf, (size_t)k);
+		at += (size_t)k;
+	}
+	return p;
+}
+
+/* Parse one input as one file. */
+static void load(bx_front *f, const char *name, reader *r, size_t size_hint)
+{
+	int idx = bx_front_add_file(f, name);
+	if (idx < 0) {
+		f->broken = true;
+		return;
+	}
+	/* A tree takes some five times the bytes of its text. */
+	bx_arena_hint(&f->arena, size_hint / 2 * 11);
+	bx_yinput in = { reader_read, r, &r->refused };
+	bool failed = false;
+	bx_ynode *root = bx_ytree_parse(f, (uint16_t)idx, &in, &failed);
+	if (r->too_big) {
+		file_error(f, name, "file is larger than the %u MiB limit for policy files",
+			   BX_POLICY_FILE_MAX >> 20);
+	} else if (r->errnum) {
+		file_error(f, name, "cannot read: %s", strerror(r->errnum));
+	} else if (r->refused) {
+		place p = position(r);
+		bx_fdiag_at(f, BX_SEV_ERROR, (uint16_t)idx, p.line, p.col, "%s", r->what);
+	}
+	if (failed || r->refused) {
+		f->broken = true;
+		return;
+	}
+	bx_doc_add(f, (uint16_t)idx, root);
 }
 
 void bx_source_load_buffer(bx_front *f, const char *name, const char *data, size_t len)
@@ -97,28 +234,11 @@ void bx_source_load_buffer(bx_front *f, const char *name, const char *data, size
 		f->broken = true;
 		return;
 	}
-	int idx = bx_front_add_file(f, name);
-	if (idx < 0) {
-		f->broken = true;
-		return;
-	}
-	unsigned line, col;
-	char what[128];
-	if (encoding_problem((const unsigned char *)data, len, &line, &col, what, sizeof what)) {
-		bx_fdiag_at(f, BX_SEV_ERROR, (uint16_t)idx, line, col, "%s", what);
-		f->broken = true;
-		return;
-	}
-	bool failed = false;
-	bx_ynode *root = bx_ytree_parse(f, (uint16_t)idx, data, len, &failed);
-	if (failed) {
-		f->broken = true;
-		return;
-	}
-	bx_doc_add(f, (uint16_t)idx, root);
+	reader r = { .fd = -1, .mem = (const unsigned char *)data, .memlen = len };
+	load(f, name, &r, len);
 }
 
-/* Read an open regular file, refusing more than the limit. */
+/* An open regular file. */
 static void load_fd(bx_front *f, int fd, const char *name, const struct stat *st)
 {
 	if (st->st_size > (off_t)BX_POLICY_FILE_MAX) {
@@ -127,42 +247,12 @@ static void load_fd(bx_front *f, int fd, const char *name, const struct stat *st
 		f->broken = true;
 		return;
 	}
-	size_t cap = st->st_size > 0 ? (size_t)st->st_size + 1 : 4096, len = 0;
-	char *buf = malloc(cap);
-	if (!buf) {
-		f->oom = true;
-		return;
-	}
-	for (;;) {
-		if (len == cap) {
-			if (cap > BX_POLICY_FILE_MAX) {
-				len = cap; /* over the limit: refused below */
-				break;
-			}
-			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				f->oom = true;
-				return;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		ssize_t r = read(fd, buf + len, cap - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			file_error(f, name, "cannot read: %s", strerror(errno));
-			f->broken = true;
-			free(buf);
-			return;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	bx_source_load_buffer(f, name, buf, len);
-	free(buf);
+	/* back to blocking reads (opened O_NONBLOCK so a FIFO cannot hang us) */
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	reader r = { .fd = fd };
+	load(f, name, &r, (size_t)st->st_size);
 }
 
 static bool yaml_name(const char *n)

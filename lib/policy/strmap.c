@@ -3,19 +3,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t hash_bytes(const void *key, size_t len)
+static uint32_t hash_bytes(const void *key, size_t len)
 {
-	/* FNV-1a, 64 bit. */
+	/* FNV-1a, 64 bit, folded */
 	const unsigned char *p = key;
 	uint64_t h = UINT64_C(0xcbf29ce484222325);
 	for (size_t i = 0; i < len; i++) {
 		h ^= p[i];
 		h *= UINT64_C(0x100000001b3);
 	}
-	return h;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
-static bx_strmap_slot *find(const bx_strmap *m, const void *key, size_t len, uint64_t h)
+static bx_strmap_slot *find(const bx_strmap *m, const void *key, size_t len, uint32_t h)
 {
 	size_t mask = m->cap - 1;
 	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
@@ -37,9 +37,17 @@ bool bx_strmap_get(const bx_strmap *m, const void *key, size_t len, uintptr_t *v
 	return true;
 }
 
-static int grow(bx_strmap *m)
+/* Room for `want` keys at a load of at most three quarters. */
+static int grow(bx_strmap *m, size_t want)
 {
-	size_t cap = m->cap ? m->cap * 2 : 64;
+	size_t cap = m->cap ? m->cap : 64;
+	while (want > cap / 4 * 3) {
+		if (cap > SIZE_MAX / 4)
+			return -1;
+		cap *= 2;
+	}
+	if (cap == m->cap)
+		return 0;
 	if (cap > SIZE_MAX / sizeof(bx_strmap_slot))
 		return -1;
 	bx_strmap_slot *v = calloc(cap, sizeof *v);
@@ -55,19 +63,23 @@ static int grow(bx_strmap *m)
 	return 0;
 }
 
+int bx_strmap_reserve(bx_strmap *m, size_t n)
+{
+	return n > SIZE_MAX / 2 - m->n ? -1 : grow(m, m->n + n);
+}
+
 int bx_strmap_put(bx_strmap *m, const void *key, size_t len, uintptr_t val, uintptr_t *existing)
 {
-	/* Keep the load factor at or below one half. */
-	if ((m->n + 1) * 2 > m->cap && grow(m) < 0)
+	if (len > UINT32_MAX || grow(m, m->n + 1) < 0)
 		return -1;
-	uint64_t h = hash_bytes(key, len);
+	uint32_t h = hash_bytes(key, len);
 	bx_strmap_slot *s = find(m, key, len, h);
 	if (s->key) {
 		if (existing)
 			*existing = s->val;
 		return 0;
 	}
-	*s = (bx_strmap_slot){ key, len, h, val };
+	*s = (bx_strmap_slot){ key, (uint32_t)len, h, val };
 	m->n++;
 	return 1;
 }

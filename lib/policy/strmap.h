@@ -10,8 +10,8 @@
 
 typedef struct bx_strmap_slot {
 	const void *key; /* NULL = empty */
-	size_t len;
-	uint64_t hash;
+	uint32_t len;
+	uint32_t hash;
 	uintptr_t val;
 } bx_strmap_slot;
 
@@ -20,6 +20,8 @@ typedef struct bx_strmap {
 	size_t cap, n;
 } bx_strmap;
 
+/* Make room for `n` more keys without rehashing; -1 out of memory. */
+int bx_strmap_reserve(bx_strmap *m, size_t n);
 /* true and *val when present. */
 bool bx_strmap_get(const bx_strmap *m, const void *key, size_t len, uintptr_t *val);
 /* Insert when absent: 1 inserted; 0 present (*existing set, when given);

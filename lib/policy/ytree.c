@@ -5,6 +5,7 @@
  * duplicate keys (which libyaml accepts). */
 #include "policy/ytree.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,38 @@ typedef struct builder {
 	size_t npending, cap;
 	size_t nodes;
 	bool failed;
+	/* Diagnostics at nodes wait until the tree is whole: a path needs
+	 * every ancestor's children in place. */
+	struct deferred {
+		const bx_ynode *at;
+		char *msg;
+	} *later;
+	size_t nlater, later_cap;
 } builder;
+
+__attribute__((format(printf, 3, 4))) static void defer(builder *b, const bx_ynode *at, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (r < 0 || bx_grow(&b->later, &b->later_cap, b->nlater + 1, sizeof *b->later) < 0) {
+		free(msg);
+		b->f->oom = true;
+		return;
+	}
+	b->later[b->nlater++] = (struct deferred){ at, msg };
+}
+
+static void flush_deferred(builder *b)
+{
+	for (size_t i = 0; i < b->nlater; i++) {
+		bx_ferr(b->f, b->later[i].at, "%s", b->later[i].msg);
+		free(b->later[i].msg);
+	}
+	free(b->later);
+}
 
 static bx_ynode *new_node(builder *b, bx_ykind kind, const yaml_mark_t *m)
 {
@@ -39,16 +71,18 @@ static bx_ynode *new_node(builder *b, bx_ykind kind, const yaml_mark_t *m)
 		b->failed = true;
 		return NULL;
 	}
-	bx_ynode *n = bx_arena_alloc(&b->f->arena, sizeof *n);
+	bx_ynode *n = bx_arena_take(&b->f->arena, sizeof *n);
 	if (!n) {
 		b->f->oom = true;
 		b->failed = true;
 		return NULL;
 	}
-	n->kind = (uint8_t)kind;
-	n->file = b->file;
-	n->line = (uint32_t)m->line + 1;
-	n->col = (uint32_t)m->column + 1;
+	*n = (bx_ynode){
+		.line = m->line + 1,
+		.col = m->column + 1,
+		.file = b->file,
+		.kind = kind,
+	};
 	return n;
 }
 
@@ -66,13 +100,12 @@ static bool attach(builder *b, bx_ynode *n)
 		return false;
 	}
 	size_t pos = b->npending - fr->start;
+	if (pos >= UINT32_MAX) {
+		b->failed = true;
+		return false;
+	}
 	n->parent = fr->node;
-	if (fr->node->kind == BX_Y_SEQ)
-		n->at.index = pos;
-	else if (pos % 2 == 0)
-		n->at.key = n; /* a key names itself */
-	else
-		n->at.key = b->pending[b->npending - 1];
+	n->index = (uint32_t)pos;
 	b->pending[b->npending++] = n;
 	return true;
 }
@@ -90,8 +123,8 @@ static int cmp_key(const void *x, const void *y)
 static void duplicate(builder *b, bx_ynode *first, bx_ynode *dup, bx_ynode **kids, size_t dup_pos)
 {
 	char s[BX_SHOW_MAX];
-	bx_ferr(b->f, dup, "duplicate key '%s' (first at line %u, column %u)", bx_yshow(dup, s),
-		first->line, first->col);
+	defer(b, dup, "duplicate key '%s' (first at line %u, column %u)", bx_yshow(dup, s),
+	      (unsigned)first->line, (unsigned)first->col);
 	/* Refuse the later pair so nothing downstream reads it twice. */
 	dup->kind = BX_Y_BAD;
 	kids[dup_pos + 1]->kind = BX_Y_BAD;
@@ -114,7 +147,7 @@ static void check_keys(builder *b, bx_ynode *map)
 	for (size_t i = 0; i < n; i++) {
 		bx_ynode *k = kids[2 * i];
 		if (k->kind == BX_Y_MAP || k->kind == BX_Y_SEQ) {
-			bx_ferr(b->f, k, "a mapping key must be a plain string, not %s", bx_ydescribe(k));
+			defer(b, k, "a mapping key must be a plain string, not %s", bx_ydescribe(k));
 			k->kind = BX_Y_BAD;
 			kids[2 * i + 1]->kind = BX_Y_BAD;
 		}
@@ -184,8 +217,8 @@ static bool refuse_tag(builder *b, bx_ynode *n, const yaml_char_t *tag)
 	if (!tag)
 		return false;
 	char s[BX_SHOW_MAX];
-	bx_ferr(b->f, n, "YAML tags (%s) are not supported",
-		bx_show_str((const char *)tag, strlen((const char *)tag), s));
+	defer(b, n, "YAML tags (%s) are not supported",
+	      bx_show_str((const char *)tag, strlen((const char *)tag), s));
 	return true;
 }
 
@@ -202,7 +235,7 @@ static void on_scalar(builder *b, yaml_event_t *ev)
 		return;
 	}
 	if (memchr(v, '\0', len)) {
-		bx_ferr(b->f, n, "a string holds a NUL character");
+		defer(b, n, "a string holds a NUL character");
 		n->kind = BX_Y_BAD;
 		return;
 	}
@@ -212,6 +245,7 @@ static void on_scalar(builder *b, yaml_event_t *ev)
 	}
 	n->u.s = bx_arena_strndup(&b->f->arena, v, len);
 	n->n = (uint32_t)len;
+	n->str = 1;
 	if (!n->u.s) {
 		b->f->oom = true;
 		b->failed = true;
@@ -244,19 +278,25 @@ static void on_alias(builder *b, yaml_event_t *ev)
 		return;
 	char s[BX_SHOW_MAX];
 	const char *a = (const char *)ev->data.alias.anchor;
-	bx_ferr(b->f, n, "YAML aliases (*%s) are not supported; use `extends` to share limits",
-		bx_show_str(a, strlen(a), s));
+	defer(b, n, "YAML aliases (*%s) are not supported; use `extends` to share limits",
+	      bx_show_str(a, strlen(a), s));
 }
 
-static void syntax_error(builder *b, yaml_parser_t *p)
+static void syntax_error(builder *b, yaml_parser_t *p, const bx_yinput *in)
 {
 	unsigned line = (unsigned)p->problem_mark.line + 1, col = (unsigned)p->problem_mark.column + 1;
-	if (p->error == YAML_READER_ERROR || p->error == YAML_MEMORY_ERROR) {
-		/* Encoding was checked before parsing; only memory is left. */
-		if (p->error == YAML_MEMORY_ERROR)
-			b->f->oom = true;
-		line = 0;
-		col = 0;
+	b->failed = true;
+	if (p->error == YAML_MEMORY_ERROR) {
+		b->f->oom = true;
+		return;
+	}
+	if (p->error == YAML_READER_ERROR) {
+		if (*in->refused)
+			return; /* the reader says why */
+		/* the reader checks what libyaml's does: not expected */
+		bx_fdiag_at(b->f, BX_SEV_ERROR, b->file, 0, 0, "invalid input at byte %zu: %s",
+			    p->problem_offset, p->problem ? p->problem : "unknown problem");
+		return;
 	}
 	const char *problem = p->problem ? p->problem : "unknown problem";
 	if (p->context)
@@ -268,7 +308,7 @@ static void syntax_error(builder *b, yaml_parser_t *p)
 	b->failed = true;
 }
 
-bx_ynode *bx_ytree_parse(bx_front *f, uint16_t file, const char *data, size_t len, bool *failed)
+bx_ynode *bx_ytree_parse(bx_front *f, uint16_t file, const bx_yinput *in, bool *failed)
 {
 	builder b = { .f = f, .file = file };
 	yaml_parser_t p;
@@ -277,14 +317,14 @@ bx_ynode *bx_ytree_parse(bx_front *f, uint16_t file, const char *data, size_t le
 		*failed = true;
 		return NULL;
 	}
-	yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
+	yaml_parser_set_input(&p, in->read, in->ctx);
 	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
 	int docs = 0;
 	bool done = false;
 	while (!done && !b.failed) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(&p, &ev)) {
-			syntax_error(&b, &p);
+			syntax_error(&b, &p, in);
 			break;
 		}
 		switch (ev.type) {
@@ -324,6 +364,7 @@ bx_ynode *bx_ytree_parse(bx_front *f, uint16_t file, const char *data, size_t le
 	/* After an error, close what is open so the partial tree is whole. */
 	while (b.depth)
 		close_container(&b);
+	flush_deferred(&b);
 	yaml_parser_delete(&p);
 	free(b.pending);
 	*failed = b.failed;
@@ -337,6 +378,8 @@ bool bx_ynull(const bx_ynode *n)
 	if (n->kind != BX_Y_SCALAR || !n->plain)
 		return false;
 	const char *s = n->u.s;
+	if (*s && *s != '~' && *s != 'n' && *s != 'N')
+		return false;
 	return !*s || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 || strcmp(s, "Null") == 0 ||
 	       strcmp(s, "NULL") == 0;
 }
@@ -409,6 +452,21 @@ const char *bx_ydescribe(const bx_ynode *n)
 	}
 }
 
+/* Append a path component: as it is when short and printable (the common
+ * case, cheap), else through bx_show_str. */
+static void path_component(bx_buf *b, const char *s, size_t len)
+{
+	bool plain = len < BX_SHOW_MAX - 5;
+	for (size_t i = 0; plain && i < len; i++)
+		plain = (unsigned char)s[i] >= 0x20 && s[i] != '\\' && s[i] != 0x7f;
+	if (plain) {
+		bx_buf_add(b, s, len);
+		return;
+	}
+	char buf[BX_SHOW_MAX];
+	bx_buf_puts(b, bx_show_str(s, len, buf));
+}
+
 char *bx_ypath(const bx_ynode *n)
 {
 	/* Walk up, collecting components; then print them root first. */
@@ -417,18 +475,23 @@ char *bx_ypath(const bx_ynode *n)
 	for (const bx_ynode *x = n; x->parent && depth < BX_ARRAY_LEN(chain); x = x->parent)
 		chain[depth++] = x;
 	bx_buf b = {0};
-	bx_buf_puts(&b, "");
+	bx_buf_add(&b, "", 0);
 	for (size_t i = depth; i-- > 0;) {
-		const bx_ynode *x = chain[i];
-		if (x->parent->kind == BX_Y_SEQ) {
-			bx_buf_printf(&b, "[%zu]", x->at.index);
+		const bx_ynode *x = chain[i], *p = x->parent;
+		if (p->kind == BX_Y_SEQ) {
+			char num[16];
+			int k = snprintf(num, sizeof num, "[%u]", (unsigned)x->index);
+			bx_buf_add(&b, num, (size_t)k);
 			continue;
 		}
-		char s[BX_SHOW_MAX];
 		if (b.len)
-			bx_buf_puts(&b, ".");
-		const bx_ynode *k = x->at.key;
-		bx_buf_puts(&b, k && k->kind == BX_Y_SCALAR ? bx_yshow(k, s) : "?");
+			bx_buf_add(&b, ".", 1);
+		/* a map's kids are key, value, …: the key is at the even index */
+		const bx_ynode *k = x->index < 2 * (size_t)p->n ? p->u.kids[x->index & ~1u] : NULL;
+		if (k && k->str)
+			path_component(&b, k->u.s, k->n);
+		else
+			bx_buf_add(&b, "?", 1);
 	}
 	return bx_buf_take(&b);
 }

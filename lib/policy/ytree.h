@@ -20,16 +20,15 @@ typedef enum bx_ykind {
 
 typedef struct bx_ynode bx_ynode;
 struct bx_ynode {
-	uint8_t kind;       /* bx_ykind */
-	uint8_t plain;      /* scalar written without quotes (so it may be null, a bool, a number) */
-	uint16_t file;      /* index into the front end's file table */
-	uint32_t line, col; /* 1-based; columns count characters */
-	uint32_t n;         /* scalar: byte length; map: pairs; seq: items */
+	/* 32 bytes a node: a 10,000-box policy is some 50,000 nodes */
+	uint64_t line : 24, col : 24; /* 1-based; columns count characters (a 4 MiB file fits) */
+	uint64_t file : 12;           /* index into the front end's file table (BX_MAX_FILES) */
+	uint64_t kind : 2;            /* bx_ykind */
+	uint64_t plain : 1;           /* scalar written without quotes (may be null, a bool, a number) */
+	uint64_t str : 1;             /* u.s holds text (also kept when a scalar was refused) */
+	uint32_t n;                   /* scalar: byte length; map: pairs; seq: items */
+	uint32_t index;               /* position in the parent's kids (a map value: odd) */
 	bx_ynode *parent;
-	union {
-		const bx_ynode *key; /* in a map: the key node (a key points to itself) */
-		size_t index;        /* in a sequence: the position */
-	} at;
 	union {
 		const char *s;
 		bx_ynode **kids;
@@ -42,12 +41,20 @@ struct bx_ynode {
 
 struct bx_front;
 
-/* Parse one file's bytes (already checked to be UTF-8 without control
- * characters) into a tree. Diagnostics go to the front end. Returns the
+/* Where the bytes come from: libyaml's read handler contract (return 1
+ * with *got bytes, *got = 0 at the end; 0 on failure). A reader that
+ * refuses its input (encoding, size, I/O) sets *refused and reports the
+ * problem itself. */
+typedef struct bx_yinput {
+	int (*read)(void *ctx, unsigned char *buf, size_t size, size_t *got);
+	void *ctx;
+	const bool *refused;
+} bx_yinput;
+
+/* Parse one file into a tree. Diagnostics go to the front end. Returns the
  * document's root node, or NULL when the file holds no document or could
  * not be parsed (then *failed is set). */
-bx_ynode *bx_ytree_parse(struct bx_front *f, uint16_t file, const char *data, size_t len,
-			 bool *failed);
+bx_ynode *bx_ytree_parse(struct bx_front *f, uint16_t file, const bx_yinput *in, bool *failed);
 
 static inline const bx_ynode *bx_ymap_key(const bx_ynode *m, size_t i) { return m->u.kids[2 * i]; }
 static inline const bx_ynode *bx_ymap_val(const bx_ynode *m, size_t i) { return m->u.kids[2 * i + 1]; }
