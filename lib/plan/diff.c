@@ -125,6 +125,9 @@ static int build_class(bx_planner *pr, const bx_class *c, size_t root, const bx_
 		d->cls = c;
 		d->set = &c->box;
 		d->loc = c->loc;
+		/* a static box no longer declared: --prune removes it, so
+		 * there is nothing to reconcile first */
+		d->reconcile = !(pr->prune && d->live && d->live->static_box);
 		if (!(d->ypath = bx_sprintf("classes.%s.box", c->name)))
 			return bx_err(err, ENOMEM, "plan");
 	}
@@ -175,12 +178,24 @@ static int build_tree(bx_planner *pr, const bx_scope *scope, bx_error **err)
 
 /* --- controllers ---------------------------------------------------------- */
 
+/* The setting that needs controller `bit` and comes first in the policy
+ * text: the line a reader looks at. */
+static bool loc_before(const bx_loc *a, const bx_loc *b)
+{
+	int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
+	if (c)
+		return c < 0;
+	return a->line != b->line ? a->line < b->line : a->col < b->col;
+}
+
 static const bx_setting *first_needing(const bx_settings *s, unsigned bit)
 {
+	const bx_setting *best = NULL;
 	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i].file_info && (s->v[i].file_info->ctrl & bit))
-			return &s->v[i];
-	return NULL;
+		if (s->v[i].file_info && (s->v[i].file_info->ctrl & bit) &&
+		    (!best || loc_before(&s->v[i].loc, &best->loc)))
+			best = &s->v[i];
+	return best;
 }
 
 static void unavailable(bx_planner *pr, unsigned bit, const bx_setting *why)
@@ -445,7 +460,7 @@ static int compute(const bx_policy *p, const bx_state *st, const bx_plan_opts *o
 		return bx_err(err, EINVAL, "--prune needs the whole policy, not one class or box");
 	if (scope && !bx_state_find(st, "")) /* checked below too; clearer here */
 		return bx_err(err, EINVAL, "the observed state has no entry for the base");
-	bx_planner pr = { .p = p, .st = st, .drift = drift };
+	bx_planner pr = { .p = p, .st = st, .drift = drift, .prune = prune };
 	if (!(pr.plan = bx_plan_new(st->base_path, st->dirmode)))
 		return bx_err(err, ENOMEM, "plan");
 	int r = -1;

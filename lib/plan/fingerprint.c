@@ -88,7 +88,8 @@ char *bx_state_fingerprint(const bx_state *st)
 {
 	uint64_t h = FNV_OFFSET;
 	fnv_str(&h, "boxcg-state-1");
-	fnv_str(&h, st->base_path);
+	/* Not the base's path: the same tree seen from another mount point
+	 * hashes alike (the staleness check compares the base itself). */
 	fnv_uint(&h, st->dirmode);
 	fnv_uint(&h, st->v1_bound);
 	const bx_cg_state **v = calloc(st->n + 1, sizeof *v);

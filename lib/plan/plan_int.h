@@ -35,6 +35,7 @@ typedef struct bx_planner {
 	size_t nn, cap;
 	unsigned unavailable;       /* controllers already reported missing */
 	bool drift;                 /* bx_plan_drift: refusals become steps */
+	bool prune;                 /* --prune */
 	bx_error *errs;             /* collected errors (all of them are shown) */
 } bx_planner;
 

@@ -82,7 +82,7 @@ int bx_planfile_from_json(const char *text, bx_plan **plan, bx_state **observed_
 	json_error_t je;
 	json_t *o = json_loads(text, JSON_REJECT_DUPLICATES, &je);
 	if (!o)
-		return bx_err(err, EINVAL, "plan file: line %d column %d: %s", je.line, je.column,
+		return bx_err(err, 0, "plan file: line %d column %d: %s", je.line, je.column,
 			      je.text);
 	bx_plan *pl = NULL;
 	bx_state *st = NULL;
@@ -90,7 +90,7 @@ int bx_planfile_from_json(const char *text, bx_plan **plan, bx_state **observed_
 	int r = -1;
 	json_t *obs = json_object_get(o, "observed");
 	if (!obs) {
-		bx_err(err, EINVAL,
+		bx_err(err, 0,
 		       "plan file: no \"observed\" state (a `plan --json` document is not a plan "
 		       "file: save one with `plan -o FILE`)");
 		goto out;
@@ -104,14 +104,14 @@ int bx_planfile_from_json(const char *text, bx_plan **plan, bx_state **observed_
 		goto out;
 	}
 	if (!pl->fingerprint || strcmp(fp, pl->fingerprint) != 0) {
-		bx_err(err, EINVAL,
+		bx_err(err, 0,
 		       "plan file: its observed state does not match its fingerprint (%s, computed "
 		       "%s): the file was edited or damaged",
 		       pl->fingerprint ? pl->fingerprint : "none", fp);
 		goto out;
 	}
 	if (strcmp(pl->base_path, st->base_path) != 0 || pl->dirmode != st->dirmode) {
-		bx_err(err, EINVAL, "plan file: the plan and its observed state name different bases");
+		bx_err(err, 0, "plan file: the plan and its observed state name different bases");
 		goto out;
 	}
 	*plan = bx_steal(&pl);
@@ -136,7 +136,7 @@ int bx_planfile_load(const char *path, bx_plan **plan, bx_state **observed_then,
 		int e = errno;
 		close(fd);
 		if (!S_ISREG(sb.st_mode))
-			return bx_err(err, EINVAL, "plan file %s: not a regular file", path);
+			return bx_err(err, 0, "plan file %s: not a regular file", path);
 		if (sb.st_size > (off_t)PLANFILE_MAX)
 			return bx_err(err, EFBIG, "plan file %s: larger than %u MiB", path,
 				      PLANFILE_MAX >> 20);
@@ -164,7 +164,7 @@ int bx_planfile_load(const char *path, bx_plan **plan, bx_state **observed_then,
 	close(fd);
 	text[off] = '\0';
 	if (strlen(text) != off)
-		return bx_err(err, EINVAL, "plan file %s: contains a NUL byte", path);
+		return bx_err(err, 0, "plan file %s: contains a NUL byte", path);
 	if (bx_planfile_from_json(text, plan, observed_then, err) < 0)
 		return bx_err_wrap(err, "%s", path);
 	return 0;

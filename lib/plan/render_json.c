@@ -114,8 +114,8 @@ char *bx_plan_to_json(const bx_plan *plan, bx_error **err)
 static int bad(bx_error **err, size_t i, const char *what)
 {
 	if (i == SIZE_MAX)
-		return bx_err(err, EINVAL, "plan: %s", what);
-	return bx_err(err, EINVAL, "plan: steps[%zu]: %s", i, what);
+		return bx_err(err, 0, "plan: %s", what);
+	return bx_err(err, 0, "plan: steps[%zu]: %s", i, what);
 }
 
 /* An optional string member: absent or null → NULL. */
@@ -237,7 +237,7 @@ int bx_plan_from_json(const char *text, bx_plan **out, bx_error **err)
 	json_error_t je;
 	json_t *o = json_loads(text, JSON_REJECT_DUPLICATES, &je);
 	if (!o)
-		return bx_err(err, EINVAL, "plan: line %d column %d: %s", je.line, je.column, je.text);
+		return bx_err(err, 0, "plan: line %d column %d: %s", je.line, je.column, je.text);
 	int r = bx_plan_from_jsonv(o, out, err);
 	json_decref(o);
 	return r;

@@ -131,7 +131,7 @@ char *bx_state_to_json(const bx_state *st, bx_error **err)
 
 static int bad(bx_error **err, const char *where, const char *what)
 {
-	return bx_err(err, EINVAL, "snapshot: %s: %s", where, what);
+	return bx_err(err, 0, "snapshot: %s: %s", where, what);
 }
 
 static int get_ctrls(json_t *o, const char *k, unsigned *bits, bool *present, const char *where,
@@ -362,7 +362,7 @@ int bx_state_from_json(const char *text, bx_state **out, bx_error **err)
 	json_error_t je;
 	json_t *o = json_loads(text, JSON_REJECT_DUPLICATES, &je);
 	if (!o)
-		return bx_err(err, EINVAL, "snapshot: line %d column %d: %s", je.line, je.column, je.text);
+		return bx_err(err, 0, "snapshot: line %d column %d: %s", je.line, je.column, je.text);
 	int r = bx_state_from_jsonv(o, out, err);
 	json_decref(o);
 	return r;

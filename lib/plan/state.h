@@ -101,8 +101,8 @@ int bx_path_cmp(const char *a, const char *b);
 
 /* A 64-bit FNV-1a hash, as 16 hex digits, of the state's canonical form
  * (paths, existence, controllers, subtree_control, static marks, children
- * and canonical file values, base and mode; never `populated` or
- * pids.current, which change on their own). A change detector, not a
+ * and canonical file values, directory mode, v1-bound controllers; never
+ * the base's path, `populated` or pids.current). A change detector, not a
  * security measure. Caller frees. */
 char *bx_state_fingerprint(const bx_state *st);
 

@@ -76,9 +76,14 @@ START_TEST(fingerprint_tracks_what_matters)
 	fx_children(x, "b1", NULL);
 	char *f4 = bx_state_fingerprint(a);
 	ck_assert_str_ne(f0, f4);
+	/* the same tree under another mount point: the same hash */
 	free(a->base_path);
 	a->base_path = strdup("/elsewhere");
 	char *f5 = bx_state_fingerprint(a);
+	ck_assert_str_eq(f4, f5);
+	free(f5);
+	a->dirmode = true;
+	f5 = bx_state_fingerprint(a);
 	ck_assert_str_ne(f4, f5);
 	free(f0), free(f1), free(f2), free(f3), free(f4), free(f5);
 	bx_state_free(a);
