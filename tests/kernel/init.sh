@@ -1,0 +1,209 @@
+#!/bin/sh
+# /init of the real-kernel test VM (tests/kernel/run.sh builds the
+# initramfs around it). Busybox sh, PID 1.
+#
+# Sets up the machine (proc, sysfs, devtmpfs, tmpfs /tmp and /run, cgroup2
+# at /sys/fs/cgroup with every controller enabled in the root's
+# subtree_control, /dev/ram0 from brd), runs the harness self-tests and then
+# every /tests/t_*.sh, one at a time, each with a timeout, and prints
+#
+#   ok NAME | skip NAME: REASON | FAIL NAME (WHY)   one line per test; the
+#                                                   output of a failing test
+#                                                   follows, indented
+#   N passed, N failed                              the closing line
+#
+# then powers off. If this script dies, the kernel panics (PID 1 exited),
+# panic=-1 reboots and qemu -no-reboot exits: the closing line is missing
+# and run.sh fails.
+
+export PATH=/bin
+export HOME=/root
+
+mount -t devtmpfs devtmpfs /dev
+# The initramfs may have no /dev/console node of its own.
+exec 0</dev/console 1>/dev/console 2>&1
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+# Like systemd does, so policies behave as they will on real hosts.
+mount -t cgroup2 -o nsdelegate,memory_recursiveprot cgroup2 /sys/fs/cgroup
+mkdir -p /root /tmp/harness
+
+TEST_TIMEOUT=120
+. /etc/harness.conf
+. /tests/cgtree.sh
+
+CG_ROOT=/sys/fs/cgroup
+setup_warnings=""
+for c in cpuset cpu io memory hugetlb pids rdma misc; do
+	echo "+$c" >"$CG_ROOT/cgroup.subtree_control" 2>/dev/null ||
+		setup_warnings="$setup_warnings cannot-enable-$c"
+done
+
+insmod /lib/modules/brd.ko rd_nr=1 rd_size=16384 ||
+	setup_warnings="$setup_warnings insmod-brd-failed"
+i=0
+while [ ! -b /dev/ram0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+RAM_MAJMIN=$(cat /sys/block/ram0/dev 2>/dev/null) || setup_warnings="$setup_warnings no-ram0"
+
+# Keep kernel messages off the console (results are parsed from it); the
+# kernel log of a failing test is shown with its output instead.
+dmesg -n 1
+
+export TEST_LIB=/tests/lib.sh CG_MOUNT=$CG_ROOT RAM_DEV=/dev/ram0 RAM_MAJMIN
+export TMPDIR=/tmp
+
+passed=0 failed=0 skipped=0
+
+# First line of the test file matching "# KEY: VALUE" (first 20 lines).
+header() {
+	head -n 20 "$2" | sed -n "s/^# $1: *//p" | head -n 1
+}
+
+# Top-level cgroups; the harness itself makes none, so any is a leak.
+top_cgroups() {
+	find "$CG_ROOT" -mindepth 1 -maxdepth 1 -type d | sort
+}
+
+alive() {
+	[ -e "/proc/$1/stat" ] || return 1
+	# A zombie (state Z) has exited; it only waits to be reaped.
+	state=$(sed 's/^.*) //' "/proc/$1/stat" | cut -d' ' -f1)
+	[ "$state" != Z ]
+}
+
+# run_one NAME FILE
+# Runs a test and leaves RESULT (ok, skip, fail, timeout, leak) and its
+# report (the lines to print) in /tmp/harness/report.
+run_one() {
+	name=$1 file=$2
+	out=/tmp/harness/out
+	tmo=$(header timeout "$file")
+	tmo=${tmo:-$TEST_TIMEOUT}
+	rm -f /tmp/harness/timedout
+	dmesg -c >/dev/null
+	TEST_NAME=$name SELFTEST_STATE=/tmp/harness/state.$name \
+		sh "$file" </dev/null >"$out" 2>&1 &
+	pid=$!
+	(
+		sleep "$tmo"
+		: >/tmp/harness/timedout
+		kill -9 -1
+	) &
+	rc=0
+	# (the braces keep the shell's "Killed" job notice off the console)
+	{ wait $pid || rc=$?; } 2>/dev/null
+	# Kill whatever the test left running (and the watchdog): everything
+	# but PID 1, which is this shell. Nothing else runs in this VM.
+	kill -9 -1 2>/dev/null
+	wait 2>/dev/null
+
+	leaks=$(top_cgroups)
+	for cg in $leaks; do
+		cg_rmtree "$cg" >>"$out" 2>&1 || echo "harness: could not remove $cg" >>"$out"
+	done
+
+	if [ -e /tmp/harness/timedout ]; then
+		RESULT=timeout why="timed out after ${tmo}s"
+	elif [ $rc = 77 ]; then
+		RESULT=skip why=$(head -n 1 "$out")
+	elif [ $rc != 0 ]; then
+		RESULT=fail why="exit $rc"
+	elif [ -n "$leaks" ]; then
+		RESULT=leak why="left cgroups behind: $(echo $leaks)"
+	else
+		RESULT=ok why=""
+	fi
+	if [ -n "$leaks" ] && [ $RESULT != leak ]; then
+		echo "harness: the test also left cgroups behind:" $leaks >>"$out"
+	fi
+
+	case $RESULT in
+	ok) echo "ok $name" ;;
+	skip) echo "skip $name: ${why#skip: }" ;;
+	*)
+		echo "FAIL $name ($why)"
+		sed 's/^/    /' "$out"
+		dmesg | sed 's/^/    kernel: /'
+		;;
+	esac >/tmp/harness/report
+}
+
+count() {
+	case $1 in
+	ok) passed=$((passed + 1)) ;;
+	skip) skipped=$((skipped + 1)) ;;
+	*) failed=$((failed + 1)) ;;
+	esac
+}
+
+# Self-tests: the harness must report each /tests/selftest/<kind>_*.sh as
+# the kind says, or its own line fails. "# expect-output: TEXT" in a
+# self-test also requires TEXT in its report; "# expect-dead: yes" requires
+# every PID the test wrote to $SELFTEST_STATE to be gone afterwards.
+selftest_group() {
+	line=$1 kind=$2 want=$3
+	details=""
+	n=0
+	for f in /tests/selftest/${kind}_*.sh; do
+		[ -e "$f" ] || continue
+		n=$((n + 1))
+		base=${f##*/}
+		base=${base%.sh}
+		run_one "selftest-$base" "$f"
+		problem=""
+		[ "$RESULT" = "$want" ] || problem="reported $RESULT, expected $want"
+		text=$(header expect-output "$f")
+		if [ -n "$text" ] && ! grep -qF -e "$text" /tmp/harness/report; then
+			problem="$problem; report lacks '$text'"
+		fi
+		if [ "$(header expect-dead "$f")" = yes ]; then
+			pids=$(cat "/tmp/harness/state.selftest-$base" 2>/dev/null)
+			[ -n "$pids" ] || problem="$problem; it recorded no PIDs"
+			for p in $pids; do
+				! alive "$p" || problem="$problem; its process $p survived"
+			done
+		fi
+		remaining=$(top_cgroups)
+		[ -z "$remaining" ] || problem="$problem; cgroups remain: $(echo $remaining)"
+		if [ -n "$problem" ]; then
+			details="$details$base: ${problem#; }
+$(sed 's/^/  | /' /tmp/harness/report)
+"
+		fi
+	done
+	[ $n -gt 0 ] || details="no /tests/selftest/${kind}_*.sh"
+	if [ -z "$details" ]; then
+		echo "ok $line"
+		count ok
+	else
+		echo "FAIL $line"
+		printf '%s' "$details" | sed 's/^/    /'
+		count fail
+	fi
+}
+
+echo "boxcg-kernel-tests: begin ($(uname -r), $(nproc) cpus)"
+if [ -n "$setup_warnings" ]; then
+	echo "harness: setup problems:$setup_warnings"
+fi
+
+selftest_group harness-reports-pass pass ok
+selftest_group harness-detects-failure fail fail
+selftest_group harness-detects-timeout hang timeout
+selftest_group harness-detects-leak leak leak
+
+for f in /tests/t_*.sh; do
+	[ -e "$f" ] || continue
+	name=${f##*/t_}
+	name=${name%.sh}
+	run_one "$name" "$f"
+	cat /tmp/harness/report
+	count "$RESULT"
+done
+
+[ $skipped = 0 ] || echo "$skipped skipped"
+echo "$passed passed, $failed failed"
+sync
+poweroff -f
