@@ -92,6 +92,7 @@ static int run_validate(cli *c, int argc, char **argv)
 	};
 	bool json = false;
 	int o;
+	opterr = 0; /* our own message below */
 	while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'f':
@@ -112,7 +113,7 @@ static int run_validate(cli *c, int argc, char **argv)
 			       BX_DEFAULT_POLICY);
 			return BX_EXIT_OK;
 		default:
-			return cli_usage(c, "validate", "unknown option");
+			return cli_usage(c, "validate", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	char *dflt[] = { (char *)BX_DEFAULT_POLICY };

@@ -74,7 +74,13 @@ static void origin(const bx_entry *at, const bx_entry *other, char *buf, size_t 
 
 /* ---- memory -------------------------------------------------------------- */
 
-static void percent_bases(bx_front *f, const bx_view *v)
+/* "the box of class 'web'" */
+typedef struct where {
+	const char *block; /* "box" or "slice" */
+	const char *cls;
+} where;
+
+static void percent_bases(bx_front *f, const bx_view *v, const where *w)
 {
 	static const char *const keys[] = { "memory.min", "memory.low", "memory.high", "memory.max" };
 	const bx_entry *mx = bx_view_get(v, "memory.max", NULL);
@@ -94,10 +100,11 @@ static void percent_bases(bx_front *f, const bx_view *v)
 		if (!first_time(f, R_PCT_BASE, e, mx, NULL, NULL))
 			continue;
 		if (!mx)
-			bx_ferr(f, e->node, "%s: %s of memory.max, but the block sets no memory.max", keys[i],
-				text(e, s));
+			bx_ferr(f, e->node, "%s: %s of memory.max, but the %s of class '%s' sets no memory.max",
+				keys[i], text(e, s), w->block, w->cls);
 		else if (mx->v.q.kind == BX_Q_MAX)
-			bx_ferr(f, e->node, "%s: %s of memory.max, but memory.max is max", keys[i], text(e, s));
+			bx_ferr(f, e->node, "%s: %s of memory.max, but memory.max is max in the %s of class '%s'",
+				keys[i], text(e, s), w->block, w->cls);
 	}
 }
 
@@ -175,9 +182,12 @@ static void cpu_rules(bx_front *f, const bx_view *v)
 		if (at == b)
 			bx_ferr(f, b->node, "cpu.burst (%s) is above the quota (%s: cpu.max %s per %s period)",
 				bu, q, text(c, s), per);
-		else
-			bx_ferr(f, c->node, "cpu.max (%s) gives a quota of %s, below cpu.burst (%s)", text(c, s),
-				q, bu);
+		else {
+			char o[256];
+			origin(c, b, o, sizeof o);
+			bx_ferr(f, c->node, "cpu.max (%s) gives a quota of %s, below cpu.burst (%s%s)", text(c, s),
+				q, bu, o);
+		}
 	}
 }
 
@@ -238,8 +248,9 @@ static void box_vs_slice(bx_front *f, const bx_cdecl *c)
 void bx_check_class(bx_front *f, const bx_cdecl *c)
 {
 	const bx_view *views[] = { &c->bview, &c->sview };
+	const where w[] = { { "box", c->name }, { "slice", c->name } };
 	for (size_t i = 0; i < 2; i++) {
-		percent_bases(f, views[i]);
+		percent_bases(f, views[i], &w[i]);
 		memory_order(f, views[i]);
 		cpu_rules(f, views[i]);
 	}

@@ -150,7 +150,9 @@ static bool entry(bx_front *f, const bx_ynode *m, bx_dev *d)
 		if (k->kind != BX_Y_SCALAR)
 			continue;
 		const bx_knob *kn = device_knob(k->u.s);
-		if (!kn) {
+		if (!kn && bx_merge_key(f, k)) {
+			ok = false;
+		} else if (!kn) {
 			const char *hint = bx_suggest(k->u.s, device_cand, NULL, bx_ndevice_knobs);
 			if (hint)
 				bx_ferr(f, k, "unknown key '%s' in a device (did you mean '%s'?)", bx_yshow(k, s), hint);

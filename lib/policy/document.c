@@ -22,6 +22,8 @@ static void unknown_key(bx_front *f, const bx_ynode *k, const char *where,
 			const char *const *keys, size_t n)
 {
 	char s[BX_SHOW_MAX];
+	if (bx_merge_key(f, k))
+		return;
 	const char *hint = bx_suggest_list(k->u.s, keys, n);
 	if (hint)
 		bx_ferr(f, k, "unknown key '%s'%s (did you mean '%s'?)", bx_yshow(k, s), where, hint);
@@ -48,16 +50,22 @@ static const char *string_value(bx_front *f, const bx_ynode *v, const char *what
 	return v->u.s;
 }
 
-/* A name: class, box id, the class a box or an `extends` names. */
-static const char *name_value(bx_front *f, const bx_ynode *v, const char *what)
+/* A name under `key` (extends, id, class): a string that is a safe name.
+ * `kind` says what it names in messages ("class name", "box id"). */
+static const char *name_value(bx_front *f, const bx_ynode *v, const char *key, const char *kind)
 {
-	const char *s = string_value(f, v, what);
-	if (s && !bx_name_ok(s)) {
-		char b[BX_SHOW_MAX];
-		bx_ferr(f, v, "invalid %s '%s': names are %s", what, bx_yshow(v, b), BX_NAME_RULE);
+	char b[BX_SHOW_MAX];
+	if (v->kind == BX_Y_BAD)
+		return NULL;
+	if (v->kind != BX_Y_SCALAR || bx_ynull(v)) {
+		bx_ferr(f, v, "%s: expected a %s, got %s", key, kind, bx_ydescribe(v));
 		return NULL;
 	}
-	return s;
+	if (!bx_name_ok(v->u.s)) {
+		bx_ferr(f, v, "invalid %s '%s': names are %s", kind, bx_yshow(v, b), BX_NAME_RULE);
+		return NULL;
+	}
+	return v->u.s;
 }
 
 /* A mapping, or null for an empty one; NULL (diagnosed) otherwise. */
@@ -126,7 +134,7 @@ static void defaults_key(bx_front *f, const bx_ynode *v)
 static void class_decl(bx_front *f, const bx_ynode *k, const bx_ynode *body)
 {
 	char s[BX_SHOW_MAX], w[256];
-	const char *name = name_value(f, k, "class name");
+	const char *name = name_value(f, k, "classes", "class name");
 	if (!name)
 		return;
 	uintptr_t first;
@@ -160,7 +168,7 @@ static void class_decl(bx_front *f, const bx_ynode *k, const bx_ynode *body)
 		if (strcmp(key, "description") == 0) {
 			c->description = string_value(f, cv, "description");
 		} else if (strcmp(key, "extends") == 0) {
-			if (name_value(f, cv, "class name"))
+			if (name_value(f, cv, "extends", "class name"))
 				c->extends = cv;
 			else
 				c->unresolved = true;
@@ -210,10 +218,10 @@ static void box_decl(bx_front *f, const bx_ynode *item)
 			continue;
 		if (strcmp(k->u.s, "id") == 0) {
 			id = v;
-			id_ok = name_value(f, v, "box id") != NULL;
+			id_ok = name_value(f, v, "id", "box id") != NULL;
 		} else if (strcmp(k->u.s, "class") == 0) {
 			cls = v;
-			cls_ok = name_value(f, v, "class name") != NULL;
+			cls_ok = name_value(f, v, "class", "class name") != NULL;
 		} else {
 			unknown_key(f, k, " in a box", bx_box_keys, bx_nbox_keys);
 		}

@@ -68,3 +68,11 @@ void bx_fdiag_at(bx_front *f, bx_severity sev, uint16_t file, unsigned line, uns
 	vdiag(f, sev, &loc, NULL, fmt, ap);
 	va_end(ap);
 }
+
+bool bx_merge_key(bx_front *f, const bx_ynode *k)
+{
+	if (k->kind != BX_Y_SCALAR || strcmp(k->u.s, "<<") != 0)
+		return false;
+	bx_ferr(f, k, "YAML merge keys (<<) are not supported; use `extends` to share limits");
+	return true;
+}

@@ -134,6 +134,8 @@ void bx_fdiag(bx_front *f, bx_severity sev, const bx_ynode *at, const char *fmt,
  * place with no node (line/col from a libyaml mark). */
 void bx_fdiag_at(bx_front *f, bx_severity sev, uint16_t file, unsigned line, unsigned col,
 		 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* A YAML merge key ("<<: *base"): diagnosed (use `extends`); true if it is one. */
+bool bx_merge_key(bx_front *f, const bx_ynode *k);
 /* The location of a node, pointing into f->files. */
 bx_loc bx_floc(const bx_front *f, const bx_ynode *n);
 

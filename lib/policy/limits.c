@@ -74,6 +74,8 @@ static const bx_knob *group_family(const char *g)
 static void unknown_group(bx_front *f, const bx_ynode *k)
 {
 	char s[BX_SHOW_MAX];
+	if (bx_merge_key(f, k))
+		return;
 	if (strchr(k->u.s, '.') && bx_knob_lookup(k->u.s)) {
 		size_t gl = strcspn(k->u.s, ".");
 		bx_ferr(f, k, "unknown key '%s': write it nested, as %.*s: { %s: ... }", bx_yshow(k, s),
@@ -101,16 +103,22 @@ static void unknown_group(bx_front *f, const bx_ynode *k)
 static void unknown_key(bx_front *f, const bx_ynode *k, const char *g)
 {
 	char s[BX_SHOW_MAX];
+	if (bx_merge_key(f, k))
+		return;
 	const char *names[32];
 	size_t n = 0;
 	for (size_t i = 0; i < bx_nknobs && n < 32; i++)
 		if (group_is(bx_knobs[i].key, g))
 			names[n++] = bx_knobs[i].key + strlen(g) + 1;
 	const char *hint = bx_suggest_list(k->u.s, names, n);
-	if (hint)
+	if (hint) {
 		bx_ferr(f, k, "unknown key '%s.%s' (did you mean '%s.%s'?)", g, bx_yshow(k, s), g, hint);
-	else
-		bx_ferr(f, k, "unknown key '%s.%s'", g, bx_yshow(k, s));
+		return;
+	}
+	char all[256] = "";
+	for (size_t i = 0; i < n; i++)
+		snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", i ? ", " : "", names[i]);
+	bx_ferr(f, k, "unknown key '%s.%s' (%s keys: %s)", g, bx_yshow(k, s), g, all);
 }
 
 static bool hugetlb_member(bx_front *f, const bx_ynode *k, bx_entry *e)

@@ -51,6 +51,8 @@ static int parse_dec(const char **p, dec *d, const char *orig, char *why)
 	char b[64];
 	const char *s = *p;
 	*d = (dec){0};
+	if (*s == '.' && s[1] >= '0' && s[1] <= '9')
+		return fail(why, "%s: write a zero before the decimal point (0%s)", q(orig, b, sizeof b), s);
 	if (*s < '0' || *s > '9')
 		return fail(why, "%s is not a number", q(orig, b, sizeof b));
 	if (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
@@ -478,7 +480,9 @@ bad:
 
 void bx_fmt_us(int64_t us, char *buf, size_t len)
 {
-	if (us >= 1000000 && us % 1000000 == 0)
+	if (us == 0)
+		snprintf(buf, len, "0");
+	else if (us >= 1000000 && us % 1000000 == 0)
 		snprintf(buf, len, "%" PRId64 "s", us / 1000000);
 	else if (us >= 1000 && us % 1000 == 0)
 		snprintf(buf, len, "%" PRId64 "ms", us / 1000);

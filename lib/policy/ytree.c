@@ -234,11 +234,7 @@ static void on_scalar(builder *b, yaml_event_t *ev)
 		n->kind = BX_Y_BAD;
 		return;
 	}
-	if (memchr(v, '\0', len)) {
-		defer(b, n, "a string holds a NUL character");
-		n->kind = BX_Y_BAD;
-		return;
-	}
+	bool nul = memchr(v, '\0', len) != NULL;
 	if (len > UINT32_MAX) {
 		n->kind = BX_Y_BAD;
 		return;
@@ -249,6 +245,10 @@ static void on_scalar(builder *b, yaml_event_t *ev)
 	if (!n->u.s) {
 		b->f->oom = true;
 		b->failed = true;
+	} else if (nul) {
+		/* kept for messages (escaped there), never read as a C string */
+		defer(b, n, "a string holds a NUL character");
+		n->kind = BX_Y_BAD;
 	}
 }
 
