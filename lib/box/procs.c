@@ -33,7 +33,7 @@ static bool line_pid(const char *s, const char *e, pid_t *pid)
 	return true;
 }
 
-/* Call fn for each pid line; returns how many there were. */
+/* Collect the pid lines into out (up to cap); returns how many there are. */
 static size_t each_pid(const char *text, pid_t *out, size_t cap)
 {
 	size_t n = 0;
@@ -52,7 +52,17 @@ static size_t each_pid(const char *text, pid_t *out, size_t cap)
 	return n;
 }
 
-size_t bx_procs_count(const char *text) { return each_pid(text, NULL, 0); }
+size_t bx_procs_count(const char *text)
+{
+	size_t n = 0;
+	for (const char *s = text; s && *s;) {
+		size_t len = strcspn(s, "\n");
+		if (strspn(s, " \t") < len)
+			n++;
+		s += len + (s[len] == '\n');
+	}
+	return n;
+}
 
 int bx_procs_parse(const char *text, pid_t **pids, size_t *n, bx_error **err)
 {
@@ -213,12 +223,13 @@ int bx_procs_kill_listed(int procs_fd, size_t *listed, bx_error **err)
 	return 0;
 }
 
-int bx_kill_by_signal(int procs_fd, int events_fd, int timeout_ms, bx_error **err)
+int bx_kill_by_signal(bx_kill_round_fn round, void *ctx, int events_fd, int timeout_ms,
+		      bx_error **err)
 {
 	int64_t deadline = bx_deadline_after_ms(timeout_ms);
 	for (;;) {
 		size_t listed;
-		if (bx_procs_kill_listed(procs_fd, &listed, err) < 0)
+		if (round(ctx, &listed, err) < 0)
 			return -1;
 		int p = events_state(events_fd, err);
 		if (p < 0)

@@ -9,10 +9,12 @@
 
 #include "core/err.h"
 
-/* The pids a cgroup.procs text lists: one positive decimal integer per
- * line. Anything else (blank lines, "0", junk) is not a process: the
- * kernel never lists it, and directory mode's join token "0" is not one. */
+/* How many processes a cgroup.procs text lists: its non-blank lines (the
+ * kernel lists one pid per line; directory mode lists whatever was
+ * written, such as the join's "0", the way its rmdir counts them). */
 size_t bx_procs_count(const char *text);
+/* The pids to signal: lines holding a positive decimal pid; anything else
+ * ("0", junk) is never signalled. */
 int bx_procs_parse(const char *text, pid_t **pids, size_t *n, bx_error **err);
 
 /* The `populated` field of a cgroup.events text: 1, 0, or -1 if absent. */
@@ -36,13 +38,18 @@ int bx_events_wait_empty(int events_fd, int timeout_ms, bx_error **err);
  * lists (vanished ones, ESRCH, are fine). *listed counts the pids seen. */
 int bx_procs_kill_listed(int procs_fd, size_t *listed, bx_error **err);
 
-/* Kill everything in a cgroup that has no cgroup.kill: SIGKILL the listed
- * pids again until none is listed and cgroup.events says `populated 0`
+/* One round of the pre-5.14 kill: SIGKILL every pid listed anywhere in
+ * the subtree; *listed says how many were. */
+typedef int (*bx_kill_round_fn)(void *ctx, size_t *listed, bx_error **err);
+
+/* Kill everything in a cgroup that has no cgroup.kill: run `round` again
+ * until no pid is listed and cgroup.events (events_fd) says `populated 0`
  * (a process forking while it is being killed is caught by the next
  * round; rounds are paced by the kernel's cgroup.events notifications,
  * with a 50 ms cap so a fork that does not change `populated` is seen).
  * ETIMEDOUT after timeout_ms. */
-int bx_kill_by_signal(int procs_fd, int events_fd, int timeout_ms, bx_error **err);
+int bx_kill_by_signal(bx_kill_round_fn round, void *ctx, int events_fd, int timeout_ms,
+		      bx_error **err);
 
 /* Milliseconds left until `deadline_ns` (CLOCK_MONOTONIC), clamped at 0;
  * -1 when deadline_ns is 0 (no deadline). */

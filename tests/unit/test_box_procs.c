@@ -93,12 +93,20 @@ START_TEST(join_reports_errno_without_fd_or_on_readonly_fd)
 }
 END_TEST
 
-START_TEST(procs_count_only_positive_pids)
+START_TEST(procs_count_lines_and_parse_only_positive_pids)
 {
 	ck_assert_uint_eq(bx_procs_count(""), 0);
-	ck_assert_uint_eq(bx_procs_count("0\n"), 0);
+	ck_assert_uint_eq(bx_procs_count("\n \n\t\n"), 0);
+	ck_assert_uint_eq(bx_procs_count("0\n"), 1);
 	ck_assert_uint_eq(bx_procs_count("12\n"), 1);
-	ck_assert_uint_eq(bx_procs_count("12\n13\n\n0\nabc\n-4\n 5\n99999999999\n14"), 3);
+	ck_assert_uint_eq(bx_procs_count("12\n13\n\n14"), 3);
+	pid_t *junk = NULL;
+	size_t nj = 0;
+	bx_error *ej = NULL;
+	ck_assert_int_eq(bx_procs_parse("12\n13\n\n0\nabc\n-4\n 5\n99999999999\n14", &junk, &nj, &ej), 0);
+	ck_assert_uint_eq(nj, 3);
+	ck_assert_int_eq(junk[2], 14);
+	free(junk);
 	pid_t *pids = NULL;
 	size_t n = 0;
 	bx_error *e = NULL;
@@ -205,19 +213,24 @@ START_TEST(kill_listed_kills_our_child)
 }
 END_TEST
 
+static int kill_round(void *ctx, size_t *listed, bx_error **err)
+{
+	return bx_procs_kill_listed(*(int *)ctx, listed, err);
+}
+
 START_TEST(kill_by_signal_done_when_empty_and_bounded_otherwise)
 {
 	char *procs = tmp_file(""), *events = tmp_file("populated 0\n");
 	int pfd = open(procs, O_RDONLY), efd = open(events, O_RDONLY);
 	bx_error *e = NULL;
-	ck_assert_int_eq(bx_kill_by_signal(pfd, efd, 1000, &e), 0);
+	ck_assert_int_eq(bx_kill_by_signal(kill_round, &pfd, efd, 1000, &e), 0);
 	close(efd);
 	unlink(events);
 	free(events);
 	/* A cgroup that never empties: the timeout ends it. */
 	events = tmp_file("populated 1\n");
 	efd = open(events, O_RDONLY);
-	ck_assert_int_eq(bx_kill_by_signal(pfd, efd, 30, &e), -1);
+	ck_assert_int_eq(bx_kill_by_signal(kill_round, &pfd, efd, 30, &e), -1);
 	ck_assert_int_eq(e->errnum, ETIMEDOUT);
 	bx_error_free(e);
 	close(pfd), close(efd);
@@ -244,7 +257,7 @@ Suite *suite_box_procs(void)
 	tcase_add_test(tc, pid_format_is_decimal_newline);
 	tcase_add_test(tc, join_writes_token_to_preopened_fd);
 	tcase_add_test(tc, join_reports_errno_without_fd_or_on_readonly_fd);
-	tcase_add_test(tc, procs_count_only_positive_pids);
+	tcase_add_test(tc, procs_count_lines_and_parse_only_positive_pids);
 	tcase_add_test(tc, events_and_keyed_files_parse);
 	tcase_add_test(tc, wait_empty_returns_at_once_when_unpopulated);
 	tcase_add_test(tc, wait_empty_times_out_and_rejects_junk);

@@ -1,0 +1,96 @@
+/* boxcg box delete ID [--kill] [--timeout DUR] [--class C] POLICY...
+ *
+ * Remove box ID. A populated box is refused (saying how many processes
+ * it holds) unless --kill: then everything in it is killed (cgroup.kill,
+ * or SIGKILL to every listed pid before Linux 5.14) and boxcg waits for
+ * the kernel to report it empty (default up to 10s) before removing it. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cmd_box.h"
+#include "core/util.h"
+
+#define DEFAULT_TIMEOUT_MS 10000
+
+static bool is_static(const bx_policy *p, const char *class_name, const char *id)
+{
+	for (size_t i = 0; i < p->nboxes; i++)
+		if (bx_streq(p->boxes[i].id, id) && bx_streq(p->boxes[i].class_name, class_name))
+			return true;
+	return false;
+}
+
+static int run_box_delete(cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kill", no_argument, NULL, 'k' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "class", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *class_name = NULL;
+	bx_box_delete_opts d = { .timeout_ms = DEFAULT_TIMEOUT_MS };
+	int o, s;
+	while ((o = getopt_long(argc, argv, "kc:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'k':
+			d.kill = true;
+			break;
+		case 't':
+			if ((s = box_parse_timeout(c, "box delete", optarg, &d.timeout_ms)) >= 0)
+				return s;
+			break;
+		case 'c':
+			class_name = optarg;
+			break;
+		case 'h':
+			printf("Usage: boxcg box delete ID [--kill] [--timeout DUR] [--class C] POLICY...\n"
+			       "Remove box ID. A box with processes is refused unless --kill, which\n"
+			       "kills them and waits up to --timeout (default 10s) for it to empty.\n");
+			return BX_EXIT_OK;
+		default:
+			return cli_usage(c, "box delete", "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage(c, "box delete", "missing box ID");
+	const char *id = argv[optind++];
+
+	box_ctx bc;
+	int status = box_open(c, argv + optind, argc - optind, &bc);
+	if (status >= 0)
+		return status;
+	bx_error *err = NULL;
+	const bx_class *cls;
+	cleanup_free char *cg = NULL;
+	bx_box_delete_result res;
+	if (bx_box_locate(bc.fs, bc.policy, class_name, id, &cls, &err) < 0 ||
+	    !(cg = bx_box_path(bc.policy, cls->name, id)) ||
+	    bx_box_delete(bc.fs, cg, &d, &res, &err) < 0) {
+		if (!err)
+			bx_err(&err, 0, "out of memory");
+		status = cli_fail(c, err);
+		goto out;
+	}
+	if (!c->quiet) {
+		box_say_dirmode(&bc, stdout);
+		if (d.kill && res.nprocs)
+			printf("Killed %zu %s%s.\n", res.nprocs,
+			       res.nprocs == 1 ? "process" : "processes",
+			       res.used_signals ? " (SIGKILL: no cgroup.kill on this kernel)" : "");
+		printf("Deleted box %s of class %s.\n", id, cls->name);
+	}
+	if (is_static(bc.policy, cls->name, id))
+		fprintf(stderr,
+			"boxcg: %swarning:%s %s is declared under `boxes:` in the policy: the next "
+			"`boxcg apply` creates it again\n",
+			cli_color(c->color_err, CLI_YELLOW), cli_color(c->color_err, CLI_RESET), id);
+	status = BX_EXIT_OK;
+out:
+	box_close(&bc);
+	return status;
+}
+
+BX_COMMAND(box_delete, "box delete", "ID [--kill] [--timeout DUR] [--class C] POLICY...",
+	   "remove a box; --kill kills what runs in it first", run_box_delete);

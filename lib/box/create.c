@@ -1,0 +1,99 @@
+/* box create: one transaction of the applier for one box. */
+#include <errno.h>
+#include <string.h>
+
+#include "apply/lock.h"
+#include "box/box.h"
+#include "box/box_int.h"
+#include "core/util.h"
+#include "plan/plan.h"
+#include "plan/state.h"
+
+/* Is the box already somewhere? Sets *in to the class holding it. */
+static int where_is(bx_cgfs *fs, const bx_policy *p, const char *id, const bx_class **in,
+		    bx_error **err)
+{
+	*in = NULL;
+	bx_error *e = NULL;
+	if (bx_box_find(fs, p, id, in, &e) == 0)
+		return 0;
+	if (e->errnum == ENOENT) {
+		bx_error_free(e);
+		return 0;
+	}
+	return bx_box_pass(err, e);
+}
+
+static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
+			  const bx_box_create_opts *o, bx_box_create_result *res, bx_error **err)
+{
+	bx_scope scope = { .class_name = class_name, .box_id = id };
+	bx_plan_opts po = { .scope = scope };
+	bx_state *st = NULL;
+	bx_plan *plan = NULL;
+	int r = bx_observe(fs, p, &scope, &st, err);
+	if (r == 0)
+		r = bx_plan_compute(p, st, &po, &plan, err);
+	if (r == 0 && plan->n) {
+		bx_apply_opts ao = o->apply;
+		ao.locked = true;
+		r = bx_apply(fs, plan, &ao, &res->apply, err);
+		if (r == 0)
+			res->created = plan->to_create;
+	}
+	bx_plan_free(plan);
+	bx_state_free(st);
+	return r;
+}
+
+int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
+		  const bx_box_create_opts *o, bx_box_create_result *res, bx_error **err)
+{
+	*res = (bx_box_create_result){0};
+	if (!bx_box_id_valid(id))
+		return bx_box_err(err, EINVAL, "invalid box id \"%s\": use letters, digits, '_' and '-', "
+				      "starting with a letter or digit, at most 64", id ? id : "");
+	const bx_class *c = class_name ? bx_policy_class(p, class_name) : NULL;
+	if (!c)
+		return bx_box_err(err, ENOENT, "the policy has no class \"%s\"", class_name ? class_name : "");
+
+	/* Under the lock from the existence check to the commit: two
+	 * creators of one id cannot both succeed. */
+	const char *state_dir = o->apply.state_dir ? o->apply.state_dir : BX_APPLY_STATE_DIR;
+	bx_lock *lock = NULL;
+	if (bx_lock_acquire(state_dir, bx_apply_lock_timeout(&o->apply), &lock, err) < 0)
+		return -1;
+	int r = -1;
+	bool pending = false;
+	if (bx_apply_pending(state_dir, &pending, err) < 0)
+		goto out;
+	if (pending) {
+		bx_err(err, EAGAIN,
+		       "%s holds the journal of an interrupted transaction: run `boxcg recover` first",
+		       state_dir);
+		goto out;
+	}
+	const bx_class *in;
+	if (where_is(fs, p, id, &in, err) < 0)
+		goto out;
+	if (in && (!o->exist_ok || in != c)) {
+		if (in == c)
+			bx_box_err(err, EEXIST, "box %s already exists in class %s", id, c->name);
+		else
+			bx_box_err(err, EEXIST, "box %s already exists in class %s (box ids are unique "
+					    "across classes)",
+			       id, in->name);
+		goto out;
+	}
+	if (in) {
+		res->existed = true;
+		r = 0;
+		goto out;
+	}
+	r = plan_and_apply(fs, p, c->name, id, o, res, err);
+	if (r < 0)
+		bx_err_wrap(err, "create box %s of class %s", id, c->name);
+out:
+	bx_lock_release(lock);
+	return r;
+}

@@ -1,0 +1,120 @@
+/* box list: every box of the policy's classes, with its usage. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "box/box.h"
+#include "box/box_int.h"
+#include "box/procs.h"
+#include "core/util.h"
+
+/* A scalar counter file ("1234"), or -1 when missing/unreadable/junk. */
+static int64_t read_scalar(bx_cgfs *fs, const char *cg, const char *file)
+{
+	cleanup_free char *s = NULL;
+	bx_error *e = NULL;
+	if (bx_cgfs_read(fs, cg, file, &s, &e) < 0) {
+		bx_error_free(e);
+		return -1;
+	}
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < 0)
+		return -1;
+	return v;
+}
+
+/* A key of a flat keyed file, or -1. */
+static int64_t read_keyed(bx_cgfs *fs, const char *cg, const char *file, const char *key)
+{
+	cleanup_free char *s = NULL;
+	bx_error *e = NULL;
+	uint64_t v;
+	if (bx_cgfs_read(fs, cg, file, &s, &e) < 0 || bx_keyed_u64(s, key, &v, &e) < 0 ||
+	    v > INT64_MAX) {
+		bx_error_free(e);
+		return -1;
+	}
+	return (int64_t)v;
+}
+
+static int64_t read_nprocs(bx_cgfs *fs, const char *cg)
+{
+	cleanup_free char *s = NULL;
+	bx_error *e = NULL;
+	if (bx_cgfs_read(fs, cg, "cgroup.procs", &s, &e) < 0) {
+		bx_error_free(e);
+		return -1;
+	}
+	return (int64_t)bx_procs_count(s);
+}
+
+static int add_box(bx_cgfs *fs, const bx_class *c, const char *slice, const char *id,
+		   bx_box_list *out, bx_error **err)
+{
+	if (bx_grow(&out->v, &out->cap, out->n + 1, sizeof *out->v) < 0)
+		return bx_err(err, ENOMEM, "list boxes");
+	bx_box_info *b = &out->v[out->n];
+	*b = (bx_box_info){ .class_name = c->name };
+	b->id = strdup(id);
+	b->cgroup = bx_sprintf("%s/%s", slice, id);
+	if (!b->id || !b->cgroup) {
+		free(b->id);
+		free(b->cgroup);
+		return bx_err(err, ENOMEM, "list boxes");
+	}
+	out->n++;
+	b->pids_current = read_scalar(fs, b->cgroup, "pids.current");
+	b->memory_current = read_scalar(fs, b->cgroup, "memory.current");
+	b->cpu_usage_usec = read_keyed(fs, b->cgroup, "cpu.stat", "usage_usec");
+	b->oom_kills = read_keyed(fs, b->cgroup, "memory.events", "oom_kill");
+	b->nprocs = read_nprocs(fs, b->cgroup);
+	return 0;
+}
+
+int bx_box_list_read(bx_cgfs *fs, const bx_policy *p, bx_box_list *out, bx_error **err)
+{
+	*out = (bx_box_list){0};
+	for (size_t i = 0; i < p->nclasses; i++) {
+		const bx_class *c = &p->classes[i];
+		cleanup_free char *slice = bx_sprintf("%s/%s", p->root, c->name);
+		if (!slice) {
+			bx_box_list_free(out);
+			return bx_err(err, ENOMEM, "list boxes");
+		}
+		int ex = bx_cgfs_exists(fs, slice, err);
+		if (ex < 0) {
+			bx_box_list_free(out);
+			return -1;
+		}
+		if (!ex)
+			continue;
+		char **kids;
+		size_t nk;
+		if (bx_cgfs_children(fs, slice, &kids, &nk, err) < 0) {
+			bx_box_list_free(out);
+			return -1;
+		}
+		int r = 0;
+		for (size_t k = 0; k < nk && r == 0; k++)
+			if (bx_box_id_valid(kids[k]))
+				r = add_box(fs, c, slice, kids[k], out, err);
+		bx_strv_free(kids, nk);
+		if (r < 0) {
+			bx_box_list_free(out);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void bx_box_list_free(bx_box_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].id);
+		free(l->v[i].cgroup);
+	}
+	free(l->v);
+	*l = (bx_box_list){0};
+}
