@@ -54,7 +54,7 @@ BOXCG_STATIC := $(O)/boxcg-static
 UNIT     := $(O)/unit-tests
 
 .PHONY: all deps test-deps check check-unit check-asan check-golden \
-        check-host check-kernel check-eco check-fault demo install install-dist uninstall clean bench fuzz
+        check-host check-kernel check-eco check-fault check-install demo install install-dist uninstall clean bench fuzz
 .DEFAULT_GOAL := all
 
 all: deps
@@ -80,8 +80,12 @@ $(LIB_A): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(LIB_SO): $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,libboxcg.so.$(SOVERSION) -o $@ $^ $(ALL_LDFLAGS) $(DEPS_LIBS)
+# Only boxcg_* is exported (lib/api/libboxcg.map); the static library keeps
+# every symbol for the CLI and the unit tests.
+LIB_MAP  := lib/api/libboxcg.map
+$(LIB_SO): $(LIB_OBJ) $(LIB_MAP)
+	$(CC) -shared -Wl,-soname,libboxcg.so.$(SOVERSION) -Wl,--version-script=$(LIB_MAP) \
+		-o $@ $(LIB_OBJ) $(ALL_LDFLAGS) $(DEPS_LIBS)
 	ln -sf libboxcg.so.$(VERSION) $(O)/libboxcg.so.$(SOVERSION)
 	ln -sf libboxcg.so.$(SOVERSION) $(O)/libboxcg.so
 
@@ -115,6 +119,7 @@ check: test-deps
 	@$(MAKE) --no-print-directory check-golden
 	@$(MAKE) --no-print-directory check-fault
 	@$(MAKE) --no-print-directory check-eco
+	@$(MAKE) --no-print-directory check-install
 	@$(MAKE) --no-print-directory check-host
 	@$(MAKE) --no-print-directory check-kernel
 	@echo "make check: all suites passed"
@@ -140,6 +145,11 @@ check-eco: $(BOXCG)
 
 check-host: $(BOXCG)
 	tests/host/run.sh $(abspath $(BOXCG))
+
+# make install into a temporary DESTDIR, then build examples/ against it
+# with pkg-config and run it on a directory root.
+check-install: build-all
+	tests/install/run.sh $(O)
 
 # One qemu boot runs every tests/kernel/t_*.sh (BOXCG_KERNEL_TESTS=glob
 # selects); the Debian kernel is cached under build/kernel-cache.
