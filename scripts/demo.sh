@@ -84,12 +84,13 @@ run "${g[@]}" box delete demo-1 "$policies"
 say "6. A failure midway rolls back every completed step"
 changed=$(mktemp -d)
 cp "$policies"/*.yaml "$changed"/
-sed -i 's/max: 1GiB/max: 2GiB/' "$changed"/*.yaml
+sed -i 's/4GiB/6GiB/g; s/8GiB/12GiB/g' "$changed"/*.yaml
 set +e
-BOXCG_TEST_FAULT_AT=3 "$boxcg" "${g[@]}" apply "$changed"
+BOXCG_TEST_FAULT_AT=15 "$boxcg" "${g[@]}" apply "$changed"
 status=$?
 set -e
 echo "(exit status $status: 1 means the failed apply was rolled back completely)"
+[ "$status" = 1 ] || { echo "demo: expected the injected failure to roll back (exit 1)" >&2; exit 1; }
 run "${g[@]}" diff "$policies" && echo "live tree still matches the original policy"
 rm -rf "$changed"
 
