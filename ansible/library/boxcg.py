@@ -138,8 +138,8 @@ def format_diag(d):
     where = d.get("file") or ""
     if where and d.get("line"):
         where += ":%d" % d["line"]
-        if d.get("col"):
-            where += ":%d" % d["col"]
+        if d.get("column"):
+            where += ":%d" % d["column"]
     text = "%s: %s" % (d.get("severity", "error"), d.get("message", ""))
     if where:
         text = "%s: %s" % (where, text)
@@ -168,7 +168,7 @@ def validate(run, params):
         raise BoxcgError("boxcg validate failed: %s" % (err.strip() or e.msg), rc=rc)
     diags = diagnostics_of(doc)
     errors = [d for d in diags if d.get("severity") == "error"]
-    if rc != EXIT_OK or errors:
+    if rc != EXIT_OK or errors or doc.get("valid") is False:
         lines = [format_diag(d) for d in diags] or [err.strip()]
         raise BoxcgError(
             "invalid boxcg policy:\n" + "\n".join(lines), diagnostics=diags, rc=rc
@@ -243,7 +243,7 @@ def plan_diff(doc):
             if old is not None:
                 before.append("%s = %s" % (target, old))
             after.append("%s = %s" % (target, new if new is not None else s.get("write")))
-    header = doc.get("base") or doc.get("base_path") or "cgroup tree"
+    header = doc.get("base") or "cgroup tree"
     return {
         "before": "\n".join(before) + ("\n" if before else ""),
         "after": "\n".join(after) + ("\n" if after else ""),
@@ -254,9 +254,7 @@ def plan_diff(doc):
 
 def plan_summary(doc):
     summary = doc.get("summary")
-    if isinstance(summary, dict):
-        return summary
-    return {k: doc.get(k) for k in ("to_create", "to_change", "to_remove") if k in doc}
+    return summary if isinstance(summary, dict) else {}
 
 
 def step_warnings(doc):

@@ -30,7 +30,7 @@ DIAG_ERR = {
     "severity": "error",
     "file": "web.yaml",
     "line": 14,
-    "col": 12,
+    "column": 12,
     "path": "classes.small.box.memory.high",
     "message": "memory.high (2GiB) is above memory.max (1GiB)",
 }
@@ -38,30 +38,37 @@ DIAG_WARN = {
     "severity": "warning",
     "file": "web.yaml",
     "line": 20,
-    "col": 7,
+    "column": 7,
     "path": "classes.big.box.pids.max",
     "message": "pids.max is above the class slice's",
 }
+def step(op, cgroup, file=None, write=None, old=None, new=None, warning=None):
+    """A plan step shaped as `boxcg plan --json` prints it."""
+    return {
+        "op": op, "cgroup": cgroup, "file": file, "key": None, "write": write,
+        "old": old, "new": new,
+        "location": {"file": "policies/web.yaml", "line": 3, "column": 5},
+        "path": "classes.small", "warning": warning, "static_box": False,
+    }
+
+
 PLAN_CHANGES = {
     "format_version": 1,
+    "base": "/sys/fs/cgroup",
+    "dirmode": False,
+    "fingerprint": "0ee2ba52d897c959",
     "steps": [
-        {"op": "enable", "cgroup": "", "file": "cgroup.subtree_control", "write": "+memory"},
-        {"op": "mkdir", "cgroup": "boxlite/small"},
-        {
-            "op": "write",
-            "cgroup": "boxlite/small",
-            "file": "memory.max",
-            "old": "max",
-            "new": "1073741824",
-            "write": "1073741824",
-            "warning": "lowering memory.max may reclaim or OOM-kill",
-        },
-        {"op": "rmdir", "cgroup": "boxlite/old"},
+        step("enable", "", "cgroup.subtree_control", "+memory", "", "memory"),
+        step("mkdir", "boxlite/small"),
+        step("write", "boxlite/small", "memory.max", "1073741824", "max", "1073741824",
+             warning="lowering memory.max may reclaim or OOM-kill"),
+        step("rmdir", "boxlite/old"),
     ],
     "summary": {"to_create": 1, "to_change": 1, "to_remove": 1},
 }
-PLAN_NONE = {"format_version": 1, "steps": [], "summary": {"to_create": 0, "to_change": 0, "to_remove": 0}}
-VALID = {"format_version": 1, "diagnostics": []}
+PLAN_NONE = {"format_version": 1, "base": "/sys/fs/cgroup", "dirmode": False, "fingerprint": "1",
+             "steps": [], "summary": {"to_create": 0, "to_change": 0, "to_remove": 0}}
+VALID = {"format_version": 1, "diagnostics": [], "valid": True}
 
 
 class Runner:
@@ -129,7 +136,7 @@ class TestConverge(unittest.TestCase):
             self.assertEqual(c[-2:], ["a.yaml", "d"])
 
     def test_invalid_policy_fails_with_every_diagnostic(self):
-        doc = {"format_version": 1, "diagnostics": [DIAG_ERR, DIAG_WARN]}
+        doc = {"format_version": 1, "diagnostics": [DIAG_ERR, DIAG_WARN], "valid": False}
         run = Runner(validate=(1, doc, "web.yaml:14:12: error: ..."))
         with self.assertRaises(mod.BoxcgError) as cm:
             mod.converge(run, params(), check_mode=False)
@@ -144,7 +151,7 @@ class TestConverge(unittest.TestCase):
         self.assertEqual(run.commands(), ["validate"])
 
     def test_warnings_alone_pass_and_are_reported(self):
-        doc = {"format_version": 1, "diagnostics": [DIAG_WARN]}
+        doc = {"format_version": 1, "diagnostics": [DIAG_WARN], "valid": True}
         run = Runner(validate=(0, doc, ""), plan=(0, PLAN_NONE, ""))
         res = mod.converge(run, params(), check_mode=False)
         self.assertIn("web.yaml:20:7: warning: pids.max is above the class slice's "
