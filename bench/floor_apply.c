@@ -21,7 +21,8 @@
  *
  * Without --create: apply the whole policy (ancestors, class slices,
  * static boxes) to a base that has none of it. With --create: create box
- * ID of class N, whose slice exists (what `boxcg box create` does). */
+ * ID of class N, whose slice exists (what `boxcg box create` does), after
+ * proving that no other class has a box of that id (one fstatat each). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -197,6 +198,20 @@ static void create_one(const floor_base *b, const gen_params *p, state *st, cons
 		if (parent != b->fd)
 			close(parent);
 		parent = fd;
+	}
+	/* Box ids are unique across classes (box delete and attach find a
+	 * box by id alone): one fstatat per other class proves it. */
+	for (unsigned i = 0; i < p->classes; i++) {
+		char probe[80];
+		struct stat sb;
+		if (i == ci)
+			continue;
+		gen_class_name(i, name);
+		snprintf(probe, sizeof probe, "%s/%s", name, id);
+		if (fstatat(parent, probe, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+			errno = EEXIST;
+		if (errno != ENOENT)
+			floor_die(probe);
 	}
 	gen_class_name(ci, name);
 	int class_fd = floor_open_dir(parent, name);

@@ -155,10 +155,12 @@ dir_cases() {
 
 	# Case 3: box create of one box with all the class's limits, in a
 	# class whose slice exists (the policy applied without static boxes).
-	gen "${gopt_t[@]}" --classes 20 --boxes 0 >"$work/$tag-p0.yaml"
+	# Five classes, the size of the bundled policies/.
+	local nc3=5
+	gen "${gopt_t[@]}" --classes $nc3 --boxes 0 >"$work/$tag-p0.yaml"
 	sh -c "$reset_t" && sh -c "$reset_f" &&
-		"$bin/floor_apply" --base "$bt" --state-dir "$st" "${gopt_t[@]}" --classes 20 --boxes 0 &&
-		"$bin/floor_apply" --base "$bf" --state-dir "$sf" "${gopt_f[@]}" --classes 20 --boxes 0 ||
+		"$bin/floor_apply" --base "$bt" --state-dir "$st" "${gopt_t[@]}" --classes $nc3 --boxes 0 &&
+		"$bin/floor_apply" --base "$bf" --state-dir "$sf" "${gopt_f[@]}" --classes $nc3 --boxes 0 ||
 		{ echo "bench: $tag: could not prepare case 3" >&2; failed=1; return; }
 	local bt_box="$bt/$rt/class-0003/adhoc-1" bf_box="$bf/$rf/class-0003/adhoc-1"
 	local rm_box="rmdir"
@@ -167,21 +169,21 @@ dir_cases() {
 		--label boxcg --cleanup "$rm_box '$bt_box'" \
 		"$boxcg" --root "$bt" --state-dir "$st" box create adhoc-1 --class class-0003 "$work/$tag-p0.yaml" ::: \
 		--label floor --cleanup "$rm_box '$bf_box'" \
-		"$bin/floor_apply" --base "$bf" --state-dir "$sf" "${gopt_f[@]}" --classes 20 --boxes 0 \
+		"$bin/floor_apply" --base "$bf" --state-dir "$sf" "${gopt_f[@]}" --classes $nc3 --boxes 0 \
 		--create adhoc-1 --in-class 3
 	# Fairness: one more of each; both boxes must hold the model's values
 	# (floor_read says how many limit files it checked).
 	local nlimits="?" out
 	if "$boxcg" --root "$bt" --state-dir "$st" box create adhoc-1 --class class-0003 "$work/$tag-p0.yaml" >/dev/null &&
-	   "$bin/floor_apply" --base "$bf" --state-dir "$sf" "${gopt_f[@]}" --classes 20 --boxes 0 --create adhoc-1 --in-class 3 &&
-	   "$bin/floor_read" --base "$bf" "${gopt_f[@]}" --classes 20 --boxes 0 --only-box adhoc-1 --in-class 3 >/dev/null &&
-	   out=$("$bin/floor_read" --base "$bt" "${gopt_t[@]}" --classes 20 --boxes 0 --only-box adhoc-1 --in-class 3); then
+	   "$bin/floor_apply" --base "$bf" --state-dir "$sf" "${gopt_f[@]}" --classes $nc3 --boxes 0 --create adhoc-1 --in-class 3 &&
+	   "$bin/floor_read" --base "$bf" "${gopt_f[@]}" --classes $nc3 --boxes 0 --only-box adhoc-1 --in-class 3 >/dev/null &&
+	   out=$("$bin/floor_read" --base "$bt" "${gopt_t[@]}" --classes $nc3 --boxes 0 --only-box adhoc-1 --in-class 3); then
 		nlimits=${out%% files*}
 	else
 		echo "bench: $tag: boxcg's box differs from the model (see above)" >&2
 		failed=1
 	fi
-	row 3 "box create, $nlimits limits ($tag)" "create-$tag" 1.5
+	row 3 "box create, $nlimits limits, $nc3-class policy ($tag)" "create-$tag" 1.5
 
 	# Case 4: apply 1,000 static boxes (20 classes) to an empty base.
 	gen "${gopt_t[@]}" --classes 20 --boxes 1000 >"$work/$tag-p1k.yaml"
