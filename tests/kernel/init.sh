@@ -184,7 +184,7 @@ $(sed 's/^/  | /' /tmp/harness/report)
 	fi
 }
 
-echo "boxcg-kernel-tests: begin ($(uname -r), $(nproc) cpus)"
+echo "boxcg-kernel-tests: begin ($(uname -r), $(nproc) cpus, up $(cut -d" " -f1 /proc/uptime)s)"
 if [ -n "$setup_warnings" ]; then
 	echo "harness: setup problems:$setup_warnings"
 fi
@@ -203,6 +203,7 @@ for f in /tests/t_*.sh; do
 	count "$RESULT"
 done
 
+echo "harness: done, up $(cut -d" " -f1 /proc/uptime)s"
 [ $skipped = 0 ] || echo "$skipped skipped"
 echo "$passed passed, $failed failed"
 sync

@@ -34,6 +34,7 @@
 #   RAM_DEV, RAM_MAJMIN   VM only: /dev/ram0 and its "MAJ:MIN" (brd), a
 #               real block device for io.max / io.weight tests
 #   TEST_TMP    a fresh scratch directory for files, removed afterwards
+#   /policies   VM only: a copy of the repository's policies/ directory
 #
 # Helpers (each failing assertion prints what it wanted and exits 1)
 #   fail MSG                       fail the test now

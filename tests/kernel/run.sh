@@ -59,6 +59,8 @@ cp "$here/init.sh" "$stage/init"
 cp "$here/lib.sh" "$here/cgtree.sh" "$stage/tests/"
 cp "$here"/selftest/*.sh "$stage/tests/selftest/"
 cp "$cache"/modules/*.ko "$stage/lib/modules/"
+# The repository's bundled policies, for tests that apply them.
+[ ! -d "$repo/policies" ] || cp -R "$repo/policies" "$stage/policies"
 # /init reopens its stdio on devtmpfs; this node only helps the kernel's
 # own first open, and needs root to make.
 mknod "$stage/dev/console" c 5 1 2>/dev/null || :
@@ -105,7 +107,7 @@ results=$out/results.txt
 # The console has CRLF line ends and the firmware's terminal escapes; keep
 # what /init printed from its banner on.
 tr -d '\r' <"$log" | sed -n -e 's/^.*\(boxcg-kernel-tests: begin\)/\1/' -e '/^boxcg-kernel-tests: begin/,$p' >"$results"
-grep -v -e '^boxcg-kernel-tests: begin' "$results" |
+grep -v -e '^boxcg-kernel-tests: begin' -e '^harness: done' "$results" |
 	grep -v -E '^(\[ *[0-9.]+\] )?(reboot: |ACPI: )' || :
 
 problem=""
@@ -143,4 +145,6 @@ if [ -n "$problem" ]; then
 	echo "kernel: FAILED: $problem (${elapsed}s; console: $log)"
 	exit 1
 fi
-echo "kernel: $closing (boot and run: ${elapsed}s)"
+booted=$(sed -n 's/^boxcg-kernel-tests: begin (.*, up \([0-9.]*\)s)$/\1/p' "$results")
+finished=$(sed -n 's/^harness: done, up \([0-9.]*\)s$/\1/p' "$results")
+echo "kernel: $closing (${elapsed}s in all; in the VM: booted at ${booted}s, tests done at ${finished}s)"
