@@ -372,9 +372,10 @@ void bx_doc_finish(bx_front *f)
 	if (f->broken)
 		return; /* a file that did not load may hold the classes others name */
 	if (f->class_keys == 0) {
-		if (f->classes_node)
-			bx_ferr(f, f->classes_node, "classes: the policy needs at least one class");
-		else if (f->first_root)
+		const bx_ynode *c = f->classes_node;
+		if (c && (c->kind == BX_Y_MAP || bx_ynull(c)))
+			bx_ferr(f, c, "classes: the policy needs at least one class");
+		else if (!c && f->first_root)
 			bx_ferr(f, f->first_root, "missing `classes`: the policy needs at least one class");
 		return;
 	}

@@ -213,8 +213,12 @@ static bool parse_value(bx_front *f, bx_entry *e, const char *key)
 			}
 			unsigned nc = f->facts->ncpus;
 			if (strcmp(kn->key, "cpuset.cpus") == 0 && nc && hi >= (long)nc) {
-				bx_ferr(f, v, "%s: CPU %ld does not exist on this host (it has CPUs 0%s%u)", key,
-					hi, nc > 1 ? "-" : "", nc > 1 ? nc - 1 : 0);
+				if (nc == 1)
+					bx_ferr(f, v, "%s: CPU %ld does not exist on this host (it has CPU 0 only)",
+						key, hi);
+				else
+					bx_ferr(f, v, "%s: CPU %ld does not exist on this host (it has CPUs 0-%u)",
+						key, hi, nc - 1);
 				return false;
 			}
 		}

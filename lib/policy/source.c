@@ -293,7 +293,8 @@ static void load_dir(bx_front *f, int fd, const char *path)
 		names[n++] = copy;
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_str);
 	if (n == 0 && !f->oom) {
 		file_error(f, path, "directory has no *.yaml or *.yml files");
 		f->broken = true;
