@@ -18,20 +18,22 @@ _boxcg_box_commands="create exec attach delete list"
 
 _boxcg_cmd_opts() {
 	case $1 in
-	validate) echo "--format=" ;;
-	schema) echo "" ;;
-	plan) echo "--json -o= --output= --detailed-exitcode --prune --state=" ;;
-	diff) echo "--json" ;;
-	apply) echo "--prune --plan=" ;;
-	recover) echo "" ;;
-	snapshot) echo "-o= --output=" ;;
-	"box create") echo "--class=" ;;
-	"box exec") echo "--class=" ;;
-	"box attach") echo "" ;;
-	"box delete") echo "--kill --timeout=" ;;
-	"box list") echo "--json" ;;
+	validate) echo "-h --help --format= --json" ;;
+	schema) echo "-h --help" ;;
+	plan) echo "-h --help --json -o= --out= --detailed-exitcode --prune --state=" ;;
+	diff) echo "-h --help --json" ;;
+	apply) echo "-h --help --prune --plan= --lock-timeout=" ;;
+	recover) echo "-h --help --lock-timeout=" ;;
+	snapshot) echo "-h --help -o= --out=" ;;
+	"box create" | "box exec" | "box attach") echo "-h --help -c= --class=" ;;
+	"box delete") echo "-h --help -k --kill --timeout= -c= --class=" ;;
+	"box list") echo "-h --help --json" ;;
 	esac
 }
+
+# Commands whose options end at the first operand (getopt "+"): after a
+# policy path, a word like --json would be read as another path.
+_boxcg_options_first=" validate schema plan diff apply recover snapshot "
 
 # Does option $1 take an argument in the option list $2?
 _boxcg_takes_arg() {
@@ -99,8 +101,8 @@ _boxcg_optarg() {
 	case $opt in
 	--root | --state-dir) compgen -d -- "$value" ;;
 	--format) compgen -W "text json" -- "$value" ;;
-	-o | --output | --plan | --state) compgen -f -- "$value" ;;
-	--class)
+	-o | --out | --plan | --state) compgen -f -- "$value" ;;
+	-c | --class)
 		[ $# -gt 0 ] || set -- /etc/boxcg
 		compgen -W "$(_boxcg_classes "$@")" -- "$value"
 		;;
@@ -140,6 +142,12 @@ _boxcg() {
 			continue
 		fi
 		[ -n "$opts" ] || opts=$(_boxcg_cmd_opts "$cmd")
+		if [ ${#positionals[@]} -gt 0 ] && [[ $_boxcg_options_first == *" $cmd "* ]]; then
+			# Past the first operand every word is one.
+			positionals+=("$w")
+			[ "$i" -lt "$COMP_CWORD" ] && npos=$((npos + 1))
+			continue
+		fi
 		case $w in
 		--) [ "$cmd" = "box exec" ] && [ "$i" -lt "$COMP_CWORD" ] && dashdash=$i ;;
 		--*=*) ;;
@@ -176,7 +184,7 @@ _boxcg() {
 		local policy=("${positionals[@]}")
 		[[ $cmd == "box "* ]] && policy=("${positionals[@]:1}")
 		case $optname in
-		--root | --state-dir | -o | --output | --plan | --state) _boxcg_set_filenames ;;
+		--root | --state-dir | -o | --out | --plan | --state) _boxcg_set_filenames ;;
 		esac
 		mapfile -t COMPREPLY < <(_boxcg_optarg "$optname" "$value" "${policy[@]}")
 		[ -n "$prefix" ] && COMPREPLY=("${COMPREPLY[@]/#/$prefix}")
@@ -195,7 +203,7 @@ _boxcg() {
 		mapfile -t COMPREPLY < <(compgen -W "$_boxcg_box_commands" -- "$cur")
 		return 0
 	fi
-	if [[ $cur == -* ]]; then
+	if [[ $cur == -* ]] && { [ "$npos" -eq 0 ] || [[ $_boxcg_options_first != *" $cmd "* ]]; }; then
 		local list=${opts//=/}
 		[ "$cmd" = "box exec" ] && list="$list --"
 		mapfile -t COMPREPLY < <(compgen -W "$list" -- "$cur")
@@ -208,8 +216,10 @@ _boxcg() {
 	case $cmd in
 	"box attach" | "box delete")
 		if [ "$npos" -eq 0 ]; then
-			local skip=1
-			[ "$cmd" = "box attach" ] && skip=2
+			# The id is under the cursor: the operands are the pid
+			# (attach) and the policy paths.
+			local skip=0
+			[ "$cmd" = "box attach" ] && [[ ${positionals[0]:-} =~ ^[0-9]+$ ]] && skip=1
 			mapfile -t COMPREPLY < <(compgen -W "$(_boxcg_box_ids "${COMP_WORDS[0]}" \
 				"${global[@]}" box list --json "${positionals[@]:skip}")" -- "$cur")
 			return 0

@@ -2,7 +2,7 @@
 # The command-line surface as the sources declare it, for the man page and
 # completion tests: one line per command and one per option, tab-separated.
 #
-#   COMMAND <tab> <tab> stop|permute      options end at the first operand
+#   COMMAND <tab> = <tab> stop|permute    options end at the first operand
 #                                         ("+" in the optstring) or not
 #   COMMAND <tab> OPTION <tab> arg|noarg  --long from `struct option`,
 #                                         -x from the getopt optstring
@@ -17,7 +17,7 @@ for f in "$srcdir"/cmd/boxcg/cmd_*.c; do
 	[ -n "$name" ] || continue
 	optstring=$(tr '\n' ' ' <"$f" | sed -n 's/.*getopt_long([^,]*, *[^,]*, *"\([^"]*\)".*/\1/p')
 	case $optstring in +*) mode=stop ;; *) mode=permute ;; esac
-	printf '%s\t\t%s\n' "$name" "$mode"
+	printf '%s\t=\t%s\n' "$name" "$mode"
 	sed -n 's/^[[:space:]]*{ *"\([a-z-]*\)", *\([a-z_]*\)_argument,.*/\1 \2/p' "$f" |
 		while read -r long kind; do
 			[ "$kind" = no ] && kind=noarg || kind=arg

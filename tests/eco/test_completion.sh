@@ -100,15 +100,22 @@ e "apply box diff plan recover schema snapshot validate" boxcg --root /r --state
 e "plan" boxcg -q --root=/r pl
 
 # Options per command.
-e "--detailed-exitcode --json --output --prune --state" boxcg plan --
+e "--detailed-exitcode --help --json --out --prune --state" boxcg plan --
 e "--plan --prune" boxcg apply --p
-e "--format" boxcg validate --
-e "--class" boxcg box create id1 --
-e "-- --class" boxcg box exec id1 --
-e "--kill --timeout" boxcg box delete id1 --
+e "--format --help --json" boxcg validate --
+e "--class --help" boxcg box create id1 --
+e "-- --class --help" boxcg box exec id1 --
+e "--class --help --kill --timeout" boxcg box delete id1 --
 e "" boxcg recover ""
 e "json text" boxcg validate --format ""
 e "--format=json" boxcg validate --format=j
+# Options of validate/plan/diff/apply/recover/snapshot end at the first
+# policy path (getopt "+"); box commands take them anywhere.
+e "" boxcg plan pol --
+e "pol/a.yaml pol/b.yml pol/sub" boxcg plan pol pol/
+e "--class --help --kill --timeout" boxcg box delete id1 pol --
+e "quoted-1 second single_q small wide-indent" boxcg box create id1 pol -c ""
+e "-h" boxcg snapshot -h
 # An option's argument is not completed as a policy path.
 e "" boxcg box delete id1 --timeout ""
 
@@ -149,10 +156,60 @@ chmod +x fakeboxcg
 e "web-1 web-2" ./fakeboxcg --root /r box delete w
 [ "$(cat fake.args)" = "--root /r box list --json" ] || { echo "FAIL: box list called as: $(cat fake.args)"; fail=1; }
 e "db web-1 web-2" ./fakeboxcg box attach ""
+# The same with the real boxcg on a directory root.
+mkdir -p "$SCRATCH/tree"
+for b in "w1 small" "w2 second" "x3 second"; do
+	set -- $b
+	"$boxcg" --root "$SCRATCH/tree" --state-dir "$SCRATCH/st" box create "$1" --class "$2" pol >/dev/null ||
+		{ echo "FAIL: boxcg box create $1 with the test policy"; fail=1; }
+done
+expect "w1 w2 x3" 7 "$boxcg" --root "$SCRATCH/tree" --state-dir "$SCRATCH/st" box delete "" pol
+expect "w1 w2" 7 "$boxcg" --root "$SCRATCH/tree" --state-dir "$SCRATCH/st" box attach w pol
 # The second word of attach is a pid: our own shell is one.
 got=$(complete_at 4 boxcg box attach web-1 "$$")
 [ "$got" = "$$" ] || [[ " $got " == *" $$ "* ]] || { echo "FAIL: pid $$ not offered: $got"; fail=1; }
 n=$((n + 1))
+
+# The option lists agree with the sources (tests/eco/cli_surface.sh):
+# every option of every command, "=" on exactly those taking an argument,
+# and options-first exactly for the commands whose getopt stops at the
+# first operand.
+cd "$src"
+surface_opts=""
+while IFS=$'\t' read -r cmd opt kind; do
+	n=$((n + 1))
+	if [ "$opt" = "=" ]; then
+		case $_boxcg_options_first in *" $cmd "*) mode=stop ;; *) mode=permute ;; esac
+		[ "$cmd" = schema ] && continue # takes no operand: either is right
+		[ "$mode" = "$kind" ] || { echo "FAIL: '$cmd': completion says $mode, the source $kind"; fail=1; }
+		continue
+	fi
+	want=$opt
+	[ "$kind" = arg ] && want="$opt="
+	case " $(_boxcg_cmd_opts "$cmd") " in
+	*" $want "*) ;;
+	*) echo "FAIL: '$cmd' $opt ($kind) missing from _boxcg_cmd_opts: $(_boxcg_cmd_opts "$cmd")"; fail=1 ;;
+	esac
+	surface_opts="$surface_opts $cmd:$want"
+done < <(bash tests/eco/cli_surface.sh)
+# ...and no option the sources do not have (schema parses -h/--help by hand).
+for cmd in validate plan diff apply recover snapshot "box create" "box exec" "box attach" "box delete" "box list"; do
+	for o in $(_boxcg_cmd_opts "$cmd"); do
+		case "$surface_opts " in *" $cmd:$o "*) ;; *) echo "FAIL: completion offers $o for '$cmd', the source has no such option"; fail=1 ;; esac
+	done
+done
+# Global options against main.c's table.
+for o in $(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", \([a-z_]*\)_argument,.*/--\1:\2/p' cmd/boxcg/main.c); do
+	name=${o%%:*} kind=${o#*:}
+	[ "$kind" = required ] && name="$name="
+	case " $_boxcg_global_opts " in *" $name "*) ;; *) echo "FAIL: global option $name not in the completion"; fail=1 ;; esac
+done
+all_cmds=$(bash tests/eco/cli_surface.sh | awk -F'\t' '$2 == "=" { split($1, w, " "); print w[1] }' | sort -u | tr '\n' ' ')
+want_cmds=$(printf '%s\n' $_boxcg_commands | sort | tr '\n' ' ')
+[ "$all_cmds" = "$want_cmds" ] || { echo "FAIL: commands: sources [$all_cmds], completion [$want_cmds]"; fail=1; }
+box_cmds=$(bash tests/eco/cli_surface.sh | awk -F'\t' '$2 == "=" && $1 ~ /^box / { print substr($1, 5) }' | sort | tr '\n' ' ')
+want_box=$(printf '%s\n' $_boxcg_box_commands | sort | tr '\n' ' ')
+[ "$box_cmds" = "$want_box" ] || { echo "FAIL: box commands: sources [$box_cmds], completion [$want_box]"; fail=1; }
 
 echo "completion: $n cases"
 exit $fail

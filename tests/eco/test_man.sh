@@ -3,9 +3,11 @@
 #   - mandoc -Tlint reports nothing but what depends on the machine's man
 #     database (cross references to pages not installed here);
 #   - boxcg-policy(5)'s LIMITS table has one row per policy key of the knob
-#     registry (lib/knob_keys.c), and no other;
+#     registry (lib/knob_keys.c), and no other; its example policies are
+#     valid;
 #   - boxcg(1) documents every command and every option the CLI sources
-#     declare (tests/eco/cli_surface.sh), and every global option.
+#     declare (tests/eco/cli_surface.sh), every global option, and every
+#     environment variable the CLI reads.
 set -euo pipefail
 boxcg=${1:?usage: test_man.sh BOXCG}
 : "${SCRATCH:?}"
@@ -46,17 +48,41 @@ else
 	echo "boxcg-policy(5) LIMITS: $(wc -l <"$SCRATCH/rows") keys, one per registry entry"
 fi
 
+# The policies shown in boxcg-policy(5) (literal blocks starting with
+# `version: 1`) are valid.
+awk -v dir="$SCRATCH" '
+/^\.Bd -literal/ { inblock = 1; buf = ""; next }
+/^\.Ed/ {
+	if (inblock && buf ~ /^version: 1/) { n++; f = dir "/example" n ".yaml"; printf "%s", buf > f; close(f) }
+	inblock = 0; next
+}
+inblock { buf = buf $0 "\n" }' man/boxcg-policy.5
+nex=0
+for f in "$SCRATCH"/example*.yaml; do
+	[ -f "$f" ] || continue
+	nex=$((nex + 1))
+	if ! "$boxcg" validate "$f" >"$SCRATCH/ex.out" 2>&1; then
+		echo "boxcg-policy(5): example $nex does not validate:"
+		cat "$SCRATCH/ex.out"
+		bad=1
+	fi
+done
+[ "$nex" -ge 2 ] || { echo "boxcg-policy(5): expected at least 2 example policies, found $nex"; bad=1; }
+echo "boxcg-policy(5): $nex example policies validate"
+
 # Commands and their options, from the sources.
 bash "$here/cli_surface.sh" >"$SCRATCH/surface"
 ncmd=0 nopt=0
 while IFS=$'\t' read -r cmd opt _; do
-	if [ -z "$opt" ]; then
+	if [ "$opt" = "=" ]; then
 		ncmd=$((ncmd + 1))
 		# Each command has an entry `.It Cm NAME` in COMMANDS.
 		grep -q "^\.It Cm $cmd\( \|$\)" man/boxcg.1 ||
 			{ echo "boxcg(1): command '$cmd' has no entry in COMMANDS"; bad=1; }
 		continue
 	fi
+	# -h/--help: stated once for every command.
+	case $opt in -h | --help) continue ;; esac
 	nopt=$((nopt + 1))
 	# The option appears in the command's entry, from `.It Cm NAME` to the
 	# next command entry.
@@ -77,4 +103,11 @@ for opt in $(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", [a-z_]*_argument,.*/\1/p' c
 		{ echo "boxcg(1): global option --$opt is not documented"; bad=1; }
 done
 echo "boxcg(1): global options checked against cmd/boxcg/main.c"
+
+# Every environment variable the CLI reads is in ENVIRONMENT.
+for var in $(grep -ho 'getenv("[A-Z_0-9]*")' cmd/boxcg/*.c lib/box/exec.c | sed 's/getenv("\(.*\)")/\1/' | sort -u); do
+	sed -n '/^\.Sh ENVIRONMENT/,/^\.Sh /p' man/boxcg.1 | grep -q "Ev $var\b" ||
+		{ echo "boxcg(1): environment variable $var is not in ENVIRONMENT"; bad=1; }
+done
+echo "boxcg(1): ENVIRONMENT checked against getenv() calls"
 exit $bad
