@@ -26,7 +26,7 @@ until grep -qx $! "$CG_BASE/left/behind/cgroup.procs"; do sleep 0.05; done
 assert_eq expected actual
 T
 cat >"$dir/t_hang.sh" <<'T'
-# timeout: 2
+# timeout: 3
 . "$TEST_LIB"
 sleep 1000 &
 echo $! >>"$SELFTEST_STATE"
@@ -45,7 +45,7 @@ assert_eq 1 "$status" "nested runner exit status"
 assert_has_line "ok pass" "$out"
 assert_has_line "FAIL fail (exit 1)" "$out"
 assert_contains "FAIL: value: want 'expected', got 'actual'" "$out" "failing test's output"
-assert_has_line "FAIL hang (timed out after 2s)" "$out"
+assert_has_line "FAIL hang (timed out after 3s)" "$out"
 assert_has_line "1 passed, 2 failed" "$out"
 
 leftover=$(find "$CG_MOUNT" -maxdepth 1 -name "boxcg-test-$runner_pid-*")

@@ -15,6 +15,7 @@
 #                              a test's "# timeout: N" header wins)
 #   BOXCG_KERNEL_TIMEOUT       whole-VM timeout in seconds (default 900)
 #   BOXCG_KERNEL_CACHE         kernel cache (default build/kernel-cache)
+#   BOXCG_KERNEL_ACCEL         qemu accelerator (default tcg; kvm where usable)
 #
 # Fails if the VM does not finish, the closing "N passed, N failed" line is
 # missing or disagrees with the per-test lines, or any test failed.
@@ -28,6 +29,7 @@ cache=${BOXCG_KERNEL_CACHE:-$repo/build/kernel-cache}
 selection=${BOXCG_KERNEL_TESTS:-*}
 test_timeout=${BOXCG_KERNEL_TEST_TIMEOUT:-120}
 vm_timeout=${BOXCG_KERNEL_TIMEOUT:-900}
+accel=${BOXCG_KERNEL_ACCEL:-tcg}
 
 die() {
 	echo "kernel: $*" >&2
@@ -96,7 +98,7 @@ echo "kernel: booting $(cut -d' ' -f1 "$cache/version") with $selected test(s); 
 start=$(date +%s)
 qemu_status=0
 timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
-	-machine q35 -accel tcg -smp 2 -m 1024 -nographic -no-reboot \
+	-machine q35 -accel "$accel" -smp 2 -m 1024 -nographic -no-reboot \
 	-kernel "$cache/vmlinuz" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 cgroup_no_v1=all hugepages=16 quiet loglevel=3" \
 	</dev/null >"$log" 2>&1 || qemu_status=$?
