@@ -22,18 +22,18 @@ cache=${1:?usage: fetch.sh CACHE_DIR}
 # dependencies of its own.
 modules="brd"
 
-complete() {
+cache_complete() {
 	[ -s "$cache/vmlinuz" ] && [ -s "$cache/version" ] || return 1
 	for m in $modules; do [ -s "$cache/modules/$m.ko" ] || return 1; done
 }
 
-complete && exit 0
+cache_complete && exit 0
 
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
 exec 9>"$cache/.lock"
 flock 9
-complete && exit 0
+cache_complete && exit 0
 
 work=$(mktemp -d "$cache/.fetch.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -33,7 +33,7 @@ echo $! >>"$SELFTEST_STATE"
 sleep 1000
 T
 
-BOXCG_HOST_TESTS_DIR=$dir BOXCG_HOST_TESTS= bash "$runner" "$BOXCG" </dev/null >"$TEST_TMP/out" 2>&1 &
+BOXCG_HOST_TESTS_DIR=$dir BOXCG_HOST_TESTS='' bash "$runner" "$BOXCG" </dev/null >"$TEST_TMP/out" 2>&1 &
 runner_pid=$!
 status=0
 wait $runner_pid || status=$?

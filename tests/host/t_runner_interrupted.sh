@@ -22,7 +22,7 @@ mv "$SELFTEST_STATE.tmp" "$SELFTEST_STATE"
 sleep 1000
 T
 
-BOXCG_HOST_TESTS_DIR=$dir BOXCG_HOST_TESTS= bash "$runner" "$BOXCG" </dev/null >"$TEST_TMP/out" 2>&1 &
+BOXCG_HOST_TESTS_DIR=$dir BOXCG_HOST_TESTS='' bash "$runner" "$BOXCG" </dev/null >"$TEST_TMP/out" 2>&1 &
 runner_pid=$!
 i=0
 until [ -e "$SELFTEST_STATE" ]; do

@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2086,SC2116 # $(echo $list) joins a list of paths onto one line
 # /init of the real-kernel test VM (tests/kernel/run.sh builds the
 # initramfs around it). Busybox sh, PID 1.
 #
