@@ -141,7 +141,7 @@ check-fault: $(BOXCG)
 
 # Man pages, bash completion, systemd unit, Ansible module and role.
 check-eco: $(BOXCG)
-	tests/eco/run.sh $(abspath $(BOXCG)) $(abspath $(O))
+	tests/eco/run.sh $(abspath $(BOXCG))
 
 check-host: $(BOXCG)
 	tests/host/run.sh $(abspath $(BOXCG))

@@ -7,11 +7,12 @@
 # with a fresh scratch directory in $SCRATCH; test_*.py are Python unittest
 # modules run with the Python that has ansible-core. Each prints what it
 # checked; a non-zero exit is a failure.
-# Usage: tests/eco/run.sh BOXCG [FILTER]
+# Usage: tests/eco/run.sh BOXCG        (BX_ECO=word runs the tests whose
+#                                       file name contains it)
 set -u
-boxcg=${1:?usage: run.sh BOXCG [FILTER]}
-boxcg=$(cd "$(dirname "$boxcg")" && pwd)/$(basename "$boxcg")
-filter=${2:-}
+[ $# = 1 ] || { echo "usage: tests/eco/run.sh BOXCG" >&2; exit 2; }
+boxcg=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+filter=${BX_ECO:-}
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 pass=0 fail=0 failed=""
@@ -46,4 +47,5 @@ for t in "$here"/test_*.sh "$here"/test_*.py; do
 done
 
 echo "eco: $pass passed, $fail failed${failed:+:$failed}"
+[ $((pass + fail)) -gt 0 ] || { echo "eco: no test matched '$filter'"; exit 1; }
 [ "$fail" = 0 ]
