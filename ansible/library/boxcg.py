@@ -206,9 +206,11 @@ def apply(run, params):
             rc=rc,
             rollback_failed=True,
         )
+    # Exit 1: a step failed and every change was rolled back, or the
+    # apply stopped before its first change (lock, pending journal).
     raise BoxcgError(
-        "boxcg apply failed (exit %d); every change was rolled back:\n%s"
-        % (rc, err.strip()),
+        "boxcg apply failed (exit %d) and left the cgroup tree as it was "
+        "(every change rolled back, or none made):\n%s" % (rc, err.strip()),
         rc=rc,
         rollback_failed=False,
     )
