@@ -10,6 +10,7 @@
  *
  * Exit: 0; with --detailed-exitcode 2 when the plan has steps; 1 on an
  * invalid policy or an error. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,12 @@ static int parse(cli *c, int argc, char **argv, plan_args *a)
 	return -1;
 }
 
+static int write_stdout(void *ctx, const char *data, size_t len)
+{
+	(void)ctx;
+	return fwrite(data, 1, len, stdout) == len ? 0 : -1;
+}
+
 static int run_plan(cli *c, int argc, char **argv)
 {
 	plan_args a = {0};
@@ -103,18 +110,19 @@ static int run_plan(cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (a.json) {
-		text = bx_plan_to_json(plan, &err);
+		if (!(text = bx_plan_to_json(plan, &err))) {
+			status = cli_fail(c, err);
+			goto out;
+		}
+		fputs(text, stdout);
 	} else {
 		bx_render_opts ro = { .color = c->color };
-		text = bx_plan_render_text(plan, &ro);
-		if (!text)
-			bx_err(&err, 0, "out of memory rendering the plan");
+		if (bx_plan_write_text(plan, &ro, write_stdout, NULL) < 0) {
+			bx_err(&err, errno, "write the plan");
+			status = cli_fail(c, err);
+			goto out;
+		}
 	}
-	if (!text) {
-		status = cli_fail(c, err);
-		goto out;
-	}
-	fputs(text, stdout);
 	if (a.out && !a.json && !c->quiet)
 		printf("\nSaved the plan to %s: `boxcg apply --plan %s` applies exactly it.\n", a.out,
 		       a.out);

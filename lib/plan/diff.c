@@ -48,14 +48,15 @@ static int add_node(bx_planner *pr, const char *parent_path, const char *name, b
 {
 	if (bx_grow(&pr->n, &pr->cap, pr->nn + 1, sizeof *pr->n) < 0)
 		return bx_err(err, ENOMEM, "plan");
-	char *path = !name ? strdup("")
-		     : *parent_path ? bx_sprintf("%s/%s", parent_path, name)
-				    : strdup(name);
+	const char *path = name ? bx_plan_join(pr->plan, parent_path, '/', name)
+				: bx_plan_intern(pr->plan, "");
 	if (!path)
 		return bx_err(err, ENOMEM, "plan");
+	/* below a missing cgroup everything is missing: no lookup */
+	bool parent_missing = parent != SIZE_MAX && !pr->n[parent].exists;
 	bx_dnode *d = &pr->n[pr->nn++];
 	*d = (bx_dnode){ .path = path, .kind = kind, .parent = parent, .reconcile = true };
-	d->live = bx_state_find(pr->st, path);
+	d->live = parent_missing ? NULL : bx_state_find(pr->st, path);
 	d->exists = d->live && d->live->exists;
 	if (kind == BX_DN_BASE && !d->live)
 		return bx_err(err, EINVAL, "the observed state has no entry for the base");
@@ -65,21 +66,30 @@ static int add_node(bx_planner *pr, const char *parent_path, const char *name, b
 
 /* --- the desired tree ---------------------------------------------------- */
 
+static bx_wants *wants_of(bx_planner *pr, const bx_settings *set, bx_error **err);
+
 static int build_class(bx_planner *pr, const bx_class *c, size_t root, const bx_scope *scope,
 		       const bx_static_box *const *sb, size_t nsb, bx_error **err)
 {
 	bool one_box = scope && scope->box_id;
 	bx_dnode *d;
+	bx_wants *wslice = wants_of(pr, &c->slice, err), *wbox = wants_of(pr, &c->box, err);
+	if ((c->slice.n && !wslice) || (c->box.n && !wbox))
+		return -1;
 	if (add_node(pr, pr->n[root].path, c->name, BX_DN_SLICE, root, &d, err) < 0)
 		return -1;
 	size_t si = pr->nn - 1;
 	d->cls = c;
 	d->set = &c->slice;
+	d->wants = wslice;
+	d->box_wants = wbox;
 	d->loc = c->loc;
-	d->ypath = bx_sprintf("classes.%s", c->name);
+	d->ypath = bx_plan_join(pr->plan, "classes", '.', c->name);
 	/* box create reconciles the box; its slice only when it creates it */
 	d->reconcile = !one_box || !d->exists;
-	if (!d->ypath)
+	/* runtime boxes were asked for by the class's box settings */
+	const char *box_ypath = d->ypath ? bx_plan_join(pr->plan, d->ypath, '.', "box") : NULL;
+	if (!d->ypath || !box_ypath)
 		return bx_err(err, ENOMEM, "plan");
 	if (one_box) {
 		/* box create: just that box, static or runtime */
@@ -92,8 +102,10 @@ static int build_class(bx_planner *pr, const bx_class *c, size_t root, const bx_
 			return -1;
 		d->cls = c;
 		d->set = &c->box;
+		d->wants = wbox;
 		d->loc = declared ? sb[i]->loc : c->loc;
-		d->ypath = declared ? bx_sprintf("boxes.%s", sb[i]->id) : bx_sprintf("classes.%s.box", c->name);
+		d->ypath = declared ? bx_plan_join(pr->plan, "boxes", '.', sb[i]->id)
+				    : box_ypath;
 		return d->ypath ? 0 : bx_err(err, ENOMEM, "plan");
 	}
 	/* Static boxes and the slice's other children (runtime boxes), both
@@ -107,28 +119,31 @@ static int build_class(bx_planner *pr, const bx_class *c, size_t root, const bx_
 				return -1;
 			d->cls = c;
 			d->set = &c->box;
+			d->wants = wbox;
 			d->loc = sb[j]->loc;
-			if (!(d->ypath = bx_sprintf("boxes.%s", sb[j]->id)))
+			if (!(d->ypath = bx_plan_join(pr->plan, "boxes", '.', sb[j]->id)))
 				return bx_err(err, ENOMEM, "plan");
 			j++;
 			k += cmp == 0;
 			continue;
 		}
 		const char *name = sl->children[k++];
+		/* not a valid name: observe skipped it */
 		cleanup_free char *path = bx_sprintf("%s/%s", pr->n[si].path, name);
 		if (!path)
 			return bx_err(err, ENOMEM, "plan");
-		if (!bx_state_find(pr->st, path)) /* not a valid name: observe skipped it */
+		if (!bx_state_find(pr->st, path))
 			continue;
 		if (add_node(pr, pr->n[si].path, name, BX_DN_RUNTIME, si, &d, err) < 0)
 			return -1;
 		d->cls = c;
 		d->set = &c->box;
+		d->wants = wbox;
 		d->loc = c->loc;
 		/* a static box no longer declared: --prune removes it, so
 		 * there is nothing to reconcile first */
 		d->reconcile = !(pr->prune && d->live && d->live->static_box);
-		if (!(d->ypath = bx_sprintf("classes.%s.box", c->name)))
+		if (!(d->ypath = box_ypath))
 			return bx_err(err, ENOMEM, "plan");
 	}
 	return 0;
@@ -138,6 +153,9 @@ static int build_tree(bx_planner *pr, const bx_scope *scope, bx_error **err)
 {
 	const bx_policy *p = pr->p;
 	bx_dnode *d;
+	/* room for the declared cgroups at once (runtime boxes may add more) */
+	if (bx_grow(&pr->n, &pr->cap, p->nclasses + p->nboxes + 16, sizeof *pr->n) < 0)
+		return bx_err(err, ENOMEM, "plan");
 	if (add_node(pr, "", NULL, BX_DN_BASE, SIZE_MAX, &d, err) < 0)
 		return -1;
 	size_t parent = 0;
@@ -150,7 +168,7 @@ static int build_tree(bx_planner *pr, const bx_scope *scope, bx_error **err)
 		if (add_node(pr, pr->n[parent].path, name, BX_DN_ROOT, parent, &d, err) < 0)
 			return -1;
 		d->loc = p->root_loc;
-		if (!(d->ypath = strdup("root")))
+		if (!(d->ypath = bx_plan_intern(pr->plan, "root")))
 			return bx_err(err, ENOMEM, "plan");
 		parent = pr->nn - 1;
 		s += len + (slash ? 1 : 0);
@@ -218,9 +236,9 @@ static void unavailable(bx_planner *pr, unsigned bit, const bx_setting *why)
 
 /* ENABLE, in every ancestor from the base down to `at`, the controllers
  * `s` needs that it lacks. */
-static int ensure_ctrls(bx_planner *pr, size_t at, const bx_settings *s, bx_error **err)
+static int ensure_ctrls(bx_planner *pr, size_t at, const bx_settings *s, unsigned need,
+			bx_error **err)
 {
-	unsigned need = bx_settings_ctrls(s);
 	if (!need)
 		return 0;
 	size_t chain[128], nc = 0;
@@ -230,6 +248,8 @@ static int ensure_ctrls(bx_planner *pr, size_t at, const bx_settings *s, bx_erro
 	for (size_t k = nc; k-- > 0;) {
 		bx_dnode *x = &pr->n[chain[k]];
 		unsigned missing = need & ~x->enabled;
+		if (!missing)
+			continue;
 		for (unsigned i = 0; i < BX_NCTRL; i++) {
 			unsigned bit = 1u << i;
 			if (!(missing & bit))
@@ -240,6 +260,8 @@ static int ensure_ctrls(bx_planner *pr, size_t at, const bx_settings *s, bx_erro
 				need &= ~bit;
 				continue;
 			}
+			if (!x->subtree_changed)
+				pr->changes++, x->subtree_changed = true;
 			if (bx_plan_push_ctrl(pr->plan, BX_OP_ENABLE, x->path, bit, x->enabled,
 					      why ? &why->loc : NULL, why ? why->ypath : NULL, NULL,
 					      err) < 0)
@@ -260,53 +282,113 @@ static char *canon_desired(const bx_setting *s)
 	return line ? bx_canon_key(s->file, line, s->key) : NULL;
 }
 
-/* What the file reads now (before this plan's writes), canonical. */
-static int current(bx_planner *pr, const bx_dnode *d, const bx_setting *s, char **out)
+/* What a fresh cgroup (or a file whose controller is not enabled yet)
+ * reads for this setting. */
+static char *canon_default(const bx_setting *s)
 {
-	*out = NULL;
-	const char *raw = NULL;
-	if (d->exists) {
-		const bx_file_state *f = bx_cg_file(d->live, s->file);
-		if (!f) {
-			bx_planner_fail(pr, 0, "the observed state has no %s for %s", s->file, d->path);
-			return 1;
-		}
-		raw = f->raw;
-		unsigned ctrl = s->file_info ? s->file_info->ctrl : 0;
-		const bx_dnode *par = &pr->n[d->parent];
-		bool enabled = !ctrl || (par->live && par->live->exists &&
-					 (par->live->subtree_control & ctrl));
-		if (!raw && enabled && !pr->st->dirmode) {
-			bx_planner_fail(pr, 0,
-					"%s has no %s although %s is enabled: this kernel does not "
-					"support it (%s:%u:%u [%s])",
-					d->path, s->file, ctrl ? bx_ctrl_name(ctrl) : "it",
-					s->loc.file ? s->loc.file : "?", s->loc.line, s->loc.col,
-					s->ypath ? s->ypath : "");
-			return 1;
-		}
-		if (raw && s->key && strcmp(s->file, "misc.max") == 0 && !pr->st->dirmode &&
-		    !bx_keyed_has(raw, s->key)) {
-			bx_planner_fail(pr, 0,
-					"misc resource %s is not available on this host (%s has no "
-					"such line in misc.max) (%s:%u:%u [%s])",
-					s->key, d->path, s->loc.file ? s->loc.file : "?", s->loc.line,
-					s->loc.col, s->ypath ? s->ypath : "");
-			return 1;
-		}
+	if (s->key)
+		return bx_canon_key(s->file, NULL, s->key);
+	return strdup(s->file_info && s->file_info->dflt ? s->file_info->dflt : "");
+}
+
+/* A settings list's values, once per class: canonical, written, default. */
+static bx_wants *wants_of(bx_planner *pr, const bx_settings *set, bx_error **err)
+{
+	if (!set || !set->n)
+		return NULL;
+	if (bx_grow(&pr->wants, &pr->wants_cap, pr->nwants + 1, sizeof *pr->wants) < 0)
+		return bx_err(err, ENOMEM, "plan"), NULL;
+	bx_wants *ws = calloc(1, sizeof *ws);
+	bx_want *w = calloc(set->n, sizeof *w);
+	if (!ws || !w) {
+		free(ws);
+		free(w);
+		return bx_err(err, ENOMEM, "plan"), NULL;
 	}
-	/* A missing cgroup, or a file whose controller is not enabled yet,
-	 * reads the kernel's default once it is. */
-	*out = s->key ? bx_canon_key(s->file, raw, s->key)
-		      : raw ? bx_canon_file(s->file, raw)
-			    : strdup(s->file_info && s->file_info->dflt ? s->file_info->dflt : "");
-	return *out ? 0 : -1;
+	ws->v = w;
+	ws->ctrls = bx_settings_ctrls(set);
+	pr->wants[pr->nwants++] = ws;
+	bx_plan *pl = pr->plan;
+	for (size_t i = 0; i < set->n; i++) {
+		const bx_setting *s = &set->v[i];
+		cleanup_free char *want = canon_desired(s);
+		cleanup_free char *dflt = canon_default(s);
+		cleanup_free char *write = want ? bx_write_bytes(s->file, s->key, want) : NULL;
+		w[i] = (bx_want){
+			.want = bx_plan_intern(pl, want),
+			.write = bx_plan_intern(pl, write),
+			.dflt = bx_plan_intern(pl, dflt),
+			.file = bx_plan_intern(pl, s->file),
+			.key = bx_plan_intern(pl, s->key),
+			.ypath = bx_plan_intern(pl, s->ypath),
+			.loc = s->loc,
+		};
+		w[i].loc.file = bx_plan_intern_file(pl, s->loc.file);
+		if (!w[i].want || !w[i].write || !w[i].dflt || !w[i].file ||
+		    (s->key && !w[i].key) || (s->ypath && !w[i].ypath) || (s->loc.file && !w[i].loc.file))
+			return bx_err(err, ENOMEM, "plan"), NULL;
+		/* insert i into the rank order of the first i settings */
+		size_t k = i;
+		while (k > 0 && bx_setting_cmp(&set->v[w[k - 1].order], s) > 0) {
+			w[k].order = w[k - 1].order;
+			k--;
+		}
+		w[k].order = i;
+	}
+	return ws;
+}
+
+/* What the file of an existing cgroup reads now, canonical: 0 and
+ * *owned (or *cur pointing at the default), 1 when the setting cannot be
+ * planned (the error is collected), -1 out of memory. */
+static int current(bx_planner *pr, const bx_dnode *d, const bx_setting *s, const bx_want *w,
+		   const char **cur, char **owned)
+{
+	*owned = NULL;
+	*cur = w->dflt;
+	const bx_file_state *f = bx_cg_file(d->live, s->file);
+	if (!f) {
+		bx_planner_fail(pr, 0, "the observed state has no %s for %s", s->file, d->path);
+		return 1;
+	}
+	const char *raw = f->raw;
+	unsigned ctrl = s->file_info ? s->file_info->ctrl : 0;
+	const bx_dnode *par = &pr->n[d->parent];
+	bool enabled = !ctrl || (par->live && par->live->exists && (par->live->subtree_control & ctrl));
+	if (!raw && enabled && !pr->st->dirmode) {
+		bx_planner_fail(pr, 0,
+				"%s has no %s although %s is enabled: this kernel does not support it "
+				"(%s:%u:%u [%s])",
+				d->path, s->file, ctrl ? bx_ctrl_name(ctrl) : "it",
+				s->loc.file ? s->loc.file : "?", s->loc.line, s->loc.col,
+				s->ypath ? s->ypath : "");
+		return 1;
+	}
+	if (raw && s->key && strcmp(s->file, "misc.max") == 0 && !pr->st->dirmode &&
+	    !bx_keyed_has(raw, s->key)) {
+		bx_planner_fail(pr, 0,
+				"misc resource %s is not available on this host (%s has no such line "
+				"in misc.max) (%s:%u:%u [%s])",
+				s->key, d->path, s->loc.file ? s->loc.file : "?", s->loc.line, s->loc.col,
+				s->ypath ? s->ypath : "");
+		return 1;
+	}
+	/* A file whose controller is not enabled yet reads the kernel's
+	 * default once it is. */
+	if (!raw)
+		return 0;
+	*owned = s->key ? bx_canon_key(s->file, raw, s->key) : bx_canon_file(s->file, raw);
+	if (!*owned)
+		return -1;
+	*cur = *owned;
+	return 0;
 }
 
 static bx_change *change_of(bx_change *v, size_t n, const char *file)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(v[i].s->file, file) == 0)
+		if (v[i].s->file_info && v[i].s->file_info->ctrl == BX_CTRL_CPU &&
+		    strcmp(v[i].s->file, file) == 0)
 			return &v[i];
 	return NULL;
 }
@@ -314,99 +396,119 @@ static bx_change *change_of(bx_change *v, size_t n, const char *file)
 /* Writes with side effects on other files: cpu.idle 1 → 0 resets the
  * weight to 100 (and nice to 0); writing cpu.weight.nice sets cpu.weight
  * from a table. What those files will read then is what counts. */
-static int side_effects(bx_change *v, size_t n)
+static void side_effects(bx_change *v, size_t n)
 {
 	bx_change *idle = change_of(v, n, "cpu.idle"), *nice = change_of(v, n, "cpu.weight.nice");
 	bx_change *weight = change_of(v, n, "cpu.weight");
 	if (idle && strcmp(idle->cur, "1") == 0 && strcmp(idle->want, "0") == 0) {
-		if (weight) {
-			free(weight->cur);
-			if (!(weight->cur = strdup("100")))
-				return -1;
-		}
-		if (nice) {
-			free(nice->cur);
-			if (!(nice->cur = strdup("0")))
-				return -1;
-		}
+		if (weight)
+			weight->cur = "100";
+		if (nice)
+			nice->cur = "0";
 	}
 	if (nice && weight && strcmp(nice->cur, nice->want) != 0)
 		weight->forced = true;
-	return 0;
 }
 
-static void changes_free(bx_change *v, size_t n)
+static int push_write(bx_planner *pr, const bx_dnode *d, const char *cg, size_t i,
+		      const char *old, const char *warning, bx_error **err)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].cur);
-		free(v[i].want);
-		free(v[i].warning);
+	const bx_want *w = &d->wants->v[i];
+	bx_step st = {
+		.op = BX_OP_WRITE,
+		.cgroup = (char *)cg,
+		.file = (char *)w->file,
+		.key = (char *)w->key,
+		.write = (char *)w->write,
+		.new = (char *)w->want,
+		.loc = w->loc,
+		.ypath = (char *)w->ypath,
+	};
+	if (d->exists) {
+		st.old = (char *)bx_plan_intern(pr->plan, old);
+		st.warning = (char *)bx_plan_intern(pr->plan, warning);
+		if (!st.old || (warning && !st.warning))
+			return bx_err(err, ENOMEM, "plan");
 	}
-	free(v);
+	return bx_plan_push_pooled(pr->plan, &st, err);
 }
 
-static int writes(bx_planner *pr, const bx_dnode *d, bx_error **err)
+static int writes(bx_planner *pr, const bx_dnode *d, const char *cg, bx_error **err)
 {
 	const bx_settings *s = d->set;
-	bx_change *v = calloc(s->n + 1, sizeof *v);
+	bx_wants *ws = d->wants;
+	/* Every new cgroup with these settings gets the same writes. */
+	if (!d->exists && ws->fresh_known) {
+		for (size_t k = 0; k < ws->nfresh; k++)
+			if (push_write(pr, d, cg, ws->fresh[k], NULL, NULL, err) < 0)
+				return -1;
+		pr->changes += ws->nfresh_files;
+		return 0;
+	}
+	if (bx_grow(&pr->scratch, &pr->scratch_cap, s->n + 1, sizeof *pr->scratch) < 0)
+		return bx_err(err, ENOMEM, "plan");
+	bx_change *v = pr->scratch;
 	size_t n = 0;
 	int r = -1;
-	if (!v)
-		return bx_err(err, ENOMEM, "plan");
-	for (size_t i = 0; i < s->n; i++) {
+	/* in rank order already: ordering is then only the value refinements */
+	for (size_t k = 0; k < s->n; k++) {
+		size_t i = ws->v[k].order;
 		bx_change *c = &v[n];
-		c->s = &s->v[i];
-		int cr = current(pr, d, c->s, &c->cur);
-		if (cr < 0 || (cr == 0 && !(c->want = canon_desired(c->s)))) {
-			free(c->cur);
-			bx_err(err, ENOMEM, "plan");
-			goto out;
+		*c = (bx_change){ .s = &s->v[i], .cur = ws->v[i].dflt, .want = ws->v[i].want,
+				  .write = ws->v[i].write };
+		if (d->exists) {
+			int cr = current(pr, d, c->s, &ws->v[i], &c->cur, &c->cur_owned);
+			if (cr < 0) {
+				bx_err(err, ENOMEM, "plan");
+				goto out;
+			}
+			if (cr > 0)
+				continue;
 		}
-		if (cr == 0)
-			n++;
+		n++;
 	}
-	if (side_effects(v, n) < 0) {
-		bx_err(err, ENOMEM, "plan");
-		goto out;
-	}
+	side_effects(v, n);
 	/* keep what differs */
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (v[i].forced || strcmp(v[i].cur, v[i].want) != 0) {
+		if (v[i].forced || strcmp(v[i].cur, v[i].want) != 0)
 			v[k++] = v[i];
-		} else {
-			free(v[i].cur);
-			free(v[i].want);
-		}
+		else
+			free(v[i].cur_owned);
 	}
 	n = k;
 	const char *pc = d->exists ? bx_state_file(pr->st, d->path, "pids.current") : NULL;
 	if (bx_order_changes(v, n, d->exists, pc, &pr->st->facts, err) < 0)
 		goto out;
+	/* files changed: distinct among the writes (keyed files have several) */
+	size_t nfiles = 0;
 	for (size_t i = 0; i < n; i++) {
-		cleanup_free char *w = bx_write_bytes(v[i].s->file, v[i].s->key, v[i].want);
-		if (!w) {
+		size_t j = 0;
+		while (j < i && strcmp(v[j].s->file, v[i].s->file) != 0)
+			j++;
+		nfiles += j == i;
+	}
+	pr->changes += nfiles;
+	if (!d->exists) {
+		if (!(ws->fresh = calloc(n + 1, sizeof *ws->fresh))) {
 			bx_err(err, ENOMEM, "plan");
 			goto out;
 		}
-		bx_step st = {
-			.op = BX_OP_WRITE,
-			.cgroup = d->path,
-			.file = v[i].s->file,
-			.key = v[i].s->key,
-			.write = w,
-			.old = d->exists ? v[i].cur : NULL,
-			.new = v[i].want,
-			.loc = v[i].s->loc,
-			.ypath = v[i].s->ypath,
-			.warning = v[i].warning,
-		};
-		if (bx_plan_push(pr->plan, &st, err) < 0)
-			goto out;
+		for (size_t i = 0; i < n; i++)
+			ws->fresh[i] = (size_t)(v[i].s - s->v);
+		ws->nfresh = n;
+		ws->nfresh_files = nfiles;
+		ws->fresh_known = true;
 	}
+	for (size_t i = 0; i < n; i++)
+		if (push_write(pr, d, cg, (size_t)(v[i].s - s->v), v[i].cur, v[i].warning, err) < 0)
+			goto out;
 	r = 0;
 out:
-	changes_free(v, n);
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].cur_owned);
+		free(v[i].warning);
+	}
 	return r;
 }
 
@@ -417,24 +519,27 @@ static int walk(bx_planner *pr, bx_error **err)
 	for (size_t i = 0; i < pr->nn; i++) {
 		bx_dnode *d = &pr->n[i];
 		d->enabled = d->exists ? d->live->subtree_control : 0;
+		const char *cg = d->path; /* already in the plan's pool */
 		if (d->kind != BX_DN_BASE && !d->exists) {
 			bx_step s = {
 				.op = BX_OP_MKDIR,
-				.cgroup = d->path,
+				.cgroup = (char *)cg,
 				.loc = d->loc,
-				.ypath = d->ypath,
+				.ypath = (char *)d->ypath,
 				.static_box = d->kind == BX_DN_STATIC,
 			};
-			if (bx_plan_push(pr->plan, &s, err) < 0)
+			if (bx_plan_push_pooled(pr->plan, &s, err) < 0)
 				return -1;
+			pr->creates++;
 		}
 		if (d->reconcile && d->set && d->set->n) {
-			if (ensure_ctrls(pr, d->parent, d->set, err) < 0)
+			if (ensure_ctrls(pr, d->parent, d->set, d->wants->ctrls, err) < 0)
 				return -1;
-			if (writes(pr, d, err) < 0)
+			if (writes(pr, d, cg, err) < 0)
 				return -1;
 		}
-		if (d->kind == BX_DN_SLICE && ensure_ctrls(pr, i, &d->cls->box, err) < 0)
+		if (d->kind == BX_DN_SLICE && d->box_wants &&
+		    ensure_ctrls(pr, i, &d->cls->box, d->box_wants->ctrls, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -443,10 +548,16 @@ static int walk(bx_planner *pr, bx_error **err)
 static void planner_free(bx_planner *pr)
 {
 	for (size_t i = 0; i < pr->nn; i++) {
-		free(pr->n[i].path);
-		free(pr->n[i].ypath);
+
 	}
 	free(pr->n);
+	for (size_t i = 0; i < pr->nwants; i++) {
+		free(pr->wants[i]->v);
+		free(pr->wants[i]->fresh);
+		free(pr->wants[i]);
+	}
+	free(pr->wants);
+	free(pr->scratch);
 	bx_error_free(pr->errs);
 }
 
@@ -473,7 +584,17 @@ static int compute(const bx_policy *p, const bx_state *st, const bx_plan_opts *o
 			goto out;
 		}
 	}
-	if (build_tree(&pr, scope, err) < 0 || walk(&pr, err) < 0)
+	if (build_tree(&pr, scope, err) < 0)
+		goto out;
+	/* about the plan's size: a MKDIR and a write per setting per cgroup */
+	size_t guess = 64;
+	for (size_t i = 0; i < pr.nn; i++)
+		guess += 1 + (pr.n[i].set ? pr.n[i].set->n : 0);
+	if (bx_plan_reserve(pr.plan, guess) < 0) {
+		bx_err(err, ENOMEM, "plan");
+		goto out;
+	}
+	if (walk(&pr, err) < 0)
 		goto out;
 	if (prune && !pr.errs && bx_plan_prune(&pr, err) < 0)
 		goto out;
@@ -481,7 +602,9 @@ static int compute(const bx_policy *p, const bx_state *st, const bx_plan_opts *o
 		*err = bx_steal(&pr.errs);
 		goto out;
 	}
-	bx_plan_count(pr.plan);
+	pr.plan->to_create = pr.creates;
+	pr.plan->to_change = pr.changes;
+	pr.plan->to_remove = pr.removes;
 	if (!(pr.plan->fingerprint = bx_state_fingerprint(st))) {
 		bx_err(err, ENOMEM, "plan");
 		goto out;

@@ -2,7 +2,6 @@
  * form. It detects change between planning and applying; it is not a
  * cryptographic hash and protects against nothing deliberate. */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,9 +26,13 @@ static void fnv_str(uint64_t *h, const char *s) { fnv(h, s ? s : "\x01", strlen(
 
 static void fnv_uint(uint64_t *h, unsigned long long v)
 {
-	char b[32];
-	snprintf(b, sizeof b, "%llu", v);
-	fnv_str(h, b);
+	char d[24];
+	size_t i = sizeof d;
+	d[--i] = '\0';
+	do
+		d[--i] = (char)('0' + v % 10);
+	while (v /= 10);
+	fnv(h, d + i, sizeof d - i);
 }
 
 static int cmp_file_ptr(const void *a, const void *b)
@@ -58,12 +61,19 @@ static int hash_cg(uint64_t *h, const bx_cg_state *cg)
 	fnv_uint(h, cg->nchildren);
 	for (size_t i = 0; i < cg->nchildren; i++)
 		fnv_str(h, cg->children[i]);
-	const bx_file_state **fs = calloc(cg->nfiles + 1, sizeof *fs);
+	/* files in name order; a cgroup has a few dozen at most */
+	const bx_file_state *small[64];
+	const bx_file_state **fs = cg->nfiles <= 64 ? small : calloc(cg->nfiles, sizeof *fs);
 	if (!fs)
 		return -1;
 	for (size_t i = 0; i < cg->nfiles; i++)
 		fs[i] = &cg->files[i];
-	qsort(fs, cg->nfiles, sizeof *fs, cmp_file_ptr);
+	for (size_t i = 1; i < cg->nfiles; i++)
+		for (size_t j = i; j > 0 && cmp_file_ptr(&fs[j - 1], &fs[j]) > 0; j--) {
+			const bx_file_state *t = fs[j];
+			fs[j] = fs[j - 1];
+			fs[j - 1] = t;
+		}
 	for (size_t i = 0; i < cg->nfiles; i++) {
 		if (volatile_file(fs[i]->name))
 			continue;
@@ -74,13 +84,15 @@ static int hash_cg(uint64_t *h, const bx_cg_state *cg)
 		}
 		char *c = bx_canon_file(fs[i]->name, fs[i]->raw);
 		if (!c) {
-			free(fs);
+			if (fs != small)
+				free(fs);
 			return -1;
 		}
 		fnv_str(h, c);
 		free(c);
 	}
-	free(fs);
+	if (fs != small)
+		free(fs);
 	return 0;
 }
 

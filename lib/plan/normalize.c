@@ -302,16 +302,20 @@ char *bx_write_bytes(const char *file, const char *key, const char *value)
 
 int bx_parse_u64_or_max(const char *s, uint64_t *out)
 {
-	if (strcmp(s, "max") == 0) {
+	if (s[0] == 'm' && strcmp(s, "max") == 0) {
 		*out = UINT64_MAX;
 		return 0;
 	}
 	if (!isdigit((unsigned char)*s))
 		return -1;
-	errno = 0;
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end)
+	uint64_t v = 0;
+	for (; isdigit((unsigned char)*s); s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -1; /* overflow */
+		v = v * 10 + d;
+	}
+	if (*s)
 		return -1;
 	*out = v;
 	return 0;

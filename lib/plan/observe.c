@@ -16,6 +16,10 @@
 #include "plan/normalize.h"
 #include "plan/observe_src.h"
 
+/* obs_cg: with BX_OBS_STATIC, also read events and children when the
+ * mark is there. Never stored. */
+#define OBS_EXPAND_STATIC (1u << 16)
+
 typedef struct obs {
 	const bx_obs_src *src;
 	bx_state *st;
@@ -62,12 +66,12 @@ static bool name_valid(const char *s)
 	return true;
 }
 
-static int read_files(obs *o, size_t idx, const char *const *files, size_t nfiles,
+static int read_files(obs *o, void *h, size_t idx, const char *const *files, size_t nfiles,
 		      const char *want_pids)
 {
 	for (size_t i = 0; i < nfiles; i++) {
 		char *raw = NULL;
-		if (o->src->read(o->src->ctx, o->st->v[idx].path, files[i], &raw, o->err) < 0)
+		if (o->src->read(o->src->ctx, h, o->st->v[idx].path, files[i], &raw, o->err) < 0)
 			return -1;
 		int r = bx_cg_set_file(&o->st->v[idx], files[i], raw);
 		/* Lowering pids.max below the current count earns a warning:
@@ -85,7 +89,8 @@ static int read_files(obs *o, size_t idx, const char *const *files, size_t nfile
 			return bx_err(o->err, ENOMEM, "observe");
 		if (lowers) {
 			char *cur = NULL;
-			if (o->src->read(o->src->ctx, o->st->v[idx].path, "pids.current", &cur, o->err) < 0)
+			if (o->src->read(o->src->ctx, h, o->st->v[idx].path, "pids.current", &cur,
+					 o->err) < 0)
 				return -1;
 			r = cur ? bx_cg_set_file(&o->st->v[idx], "pids.current", cur) : 0;
 			free(cur);
@@ -96,39 +101,64 @@ static int read_files(obs *o, size_t idx, const char *const *files, size_t nfile
 	return 0;
 }
 
-/* Observe one cgroup. parent_exists 0 means "known missing": nothing is
- * read. *idx gets its index in the state. */
+/* Observe one cgroup; *idx gets its index in the state. parent_exists 0
+ * means "known missing": then it is missing too, nothing is read and
+ * nothing recorded (*idx = SIZE_MAX): a state never lists what is below a
+ * missing cgroup, so plans of a large policy on an empty tree stay small. */
 static int obs_cg(obs *o, const char *path, int parent_exists, unsigned flags,
 		  const char *const *files, size_t nfiles, const char *want_pids, size_t *idx)
 {
+	*idx = SIZE_MAX;
+	if (parent_exists == 0)
+		return 0;
 	bx_cg_state *cg = bx_state_add(o->st, path);
 	if (!cg)
 		return bx_err(o->err, ENOMEM, "observe");
 	size_t i = o->st->n - 1;
 	*idx = i;
+	bool expand = flags & OBS_EXPAND_STATIC;
+	flags &= ~(unsigned)OBS_EXPAND_STATIC;
 	cg->observed = flags;
-	int ex = parent_exists == 0 ? 0 : o->src->exists(o->src->ctx, path, o->err);
+	void *h = NULL, *c = o->src->ctx;
+	int ex = o->src->open(c, path, &h, o->err);
 	if (ex < 0)
 		return -1;
 	cg->exists = ex == 1;
 	if (!cg->exists)
 		return 0;
-	void *c = o->src->ctx;
-	if ((flags & BX_OBS_CONTROLLERS) && o->src->controllers(c, path, &cg->controllers, o->err) < 0)
-		return -1;
-	if ((flags & BX_OBS_SUBTREE) && o->src->subtree(c, path, &cg->subtree_control, o->err) < 0)
-		return -1;
-	if ((flags & BX_OBS_EVENTS) && o->src->populated(c, path, &cg->populated, o->err) < 0)
-		return -1;
-	if ((flags & BX_OBS_STATIC) && o->src->static_mark(c, path, &cg->static_box, o->err) < 0)
-		return -1;
+	int r = -1;
+	if ((flags & BX_OBS_CONTROLLERS) && o->src->controllers(c, h, path, &cg->controllers, o->err) < 0)
+		goto out;
+	if ((flags & BX_OBS_SUBTREE) && o->src->subtree(c, h, path, &cg->subtree_control, o->err) < 0)
+		goto out;
+	if ((flags & BX_OBS_STATIC) && o->src->static_mark(c, h, path, &cg->static_box, o->err) < 0)
+		goto out;
+	/* a box marked static: --prune may remove it, so learn what is below */
+	if (expand && cg->static_box)
+		cg->observed = flags |= BX_OBS_CHILDREN | BX_OBS_EVENTS;
+	if ((flags & BX_OBS_EVENTS) && o->src->populated(c, h, path, &cg->populated, o->err) < 0)
+		goto out;
 	if ((flags & BX_OBS_CHILDREN) &&
-	    o->src->children(c, path, &cg->children, &cg->nchildren, o->err) < 0)
-		return -1;
-	return read_files(o, i, files, nfiles, want_pids);
+	    o->src->children(c, h, path, &cg->children, &cg->nchildren, o->err) < 0)
+		goto out;
+	r = read_files(o, h, i, files, nfiles, want_pids);
+out:
+	o->src->close(c, h);
+	return r;
 }
 
-static char *join(const char *a, const char *b) { return *a ? bx_sprintf("%s/%s", a, b) : strdup(b); }
+static char *join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *p = malloc(la + lb + 2);
+	if (!p)
+		return NULL;
+	memcpy(p, a, la);
+	if (la)
+		p[la++] = '/';
+	memcpy(p + la, b, lb + 1);
+	return p;
+}
 
 /* A cgroup and everything below it, for what --prune may remove. */
 static int obs_removable(obs *o, const char *path, unsigned flags)
@@ -157,29 +187,66 @@ static int cmp_class(const void *a, const void *b)
 	return strcmp((*x)->name, (*y)->name);
 }
 
-static int cmp_box(const void *a, const void *b)
+static int cmp_box_id(const void *a, const void *b)
 {
 	const bx_static_box *const *x = a, *const *y = b;
-	int c = strcmp((*x)->class_name, (*y)->class_name);
-	return c ? c : strcmp((*x)->id, (*y)->id);
+	return strcmp((*x)->id, (*y)->id);
+}
+
+/* Index of `name` among the sorted classes, n when absent. */
+static size_t class_index(const bx_class *const *classes, size_t n, const char *name)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(classes[mid]->name, name);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return n;
 }
 
 int bx_policy_sorted(const bx_policy *p, const bx_class ***classes,
 		     const bx_static_box ***boxes, bx_error **err)
 {
-	*classes = calloc(p->nclasses + 1, sizeof **classes);
-	*boxes = calloc(p->nboxes + 1, sizeof **boxes);
-	if (!*classes || !*boxes) {
-		free(*classes), free(*boxes);
+	size_t nc = p->nclasses, nb = p->nboxes;
+	*classes = calloc(nc + 1, sizeof **classes);
+	*boxes = calloc(nb + 1, sizeof **boxes);
+	size_t *at = calloc(nc + 2, sizeof *at), *cls = calloc(nb + 1, sizeof *cls);
+	if (!*classes || !*boxes || !at || !cls) {
+		free(*classes), free(*boxes), free(at), free(cls);
 		*classes = NULL, *boxes = NULL;
 		return bx_err(err, ENOMEM, "sort policy");
 	}
-	for (size_t i = 0; i < p->nclasses; i++)
+	for (size_t i = 0; i < nc; i++)
 		(*classes)[i] = &p->classes[i];
-	for (size_t i = 0; i < p->nboxes; i++)
-		(*boxes)[i] = &p->boxes[i];
-	qsort(*classes, p->nclasses, sizeof **classes, cmp_class);
-	qsort(*boxes, p->nboxes, sizeof **boxes, cmp_box);
+	qsort(*classes, nc, sizeof **classes, cmp_class);
+	/* Boxes by class (a counting sort on the class's index; boxes of an
+	 * unknown class last, in their own order), then by id within each. */
+	for (size_t i = 0; i < nb; i++) {
+		cls[i] = class_index(*classes, nc, p->boxes[i].class_name);
+		at[cls[i] + 1]++;
+	}
+	for (size_t k = 1; k <= nc + 1; k++)
+		at[k] += at[k - 1];
+	size_t *next = at; /* at[k]: where class k's next box goes */
+	for (size_t i = 0; i < nb; i++)
+		(*boxes)[next[cls[i]]++] = &p->boxes[i];
+	for (size_t k = 0, from = 0; k < nc; k++) {
+		size_t to = next[k];
+		bool sorted = true;
+		for (size_t i = from + 1; i < to && sorted; i++)
+			sorted = cmp_box_id(&(*boxes)[i - 1], &(*boxes)[i]) < 0;
+		if (!sorted)
+			qsort(*boxes + from, to - from, sizeof **boxes, cmp_box_id);
+		from = to;
+	}
+	free(at);
+	free(cls);
 	return 0;
 }
 
@@ -198,7 +265,7 @@ static int obs_class(obs *o, const bx_class *c, const char *root, int root_exist
 	unsigned sflags = BX_OBS_SUBTREE | (one_box ? 0 : BX_OBS_CHILDREN);
 	if (obs_cg(o, slice, root_exists, sflags, sf.v, sf.n, sf.want_pids, &si) < 0)
 		goto out;
-	int slice_exists = o->st->v[si].exists;
+	int slice_exists = si != SIZE_MAX && o->st->v[si].exists;
 	/* Declared static boxes: ids in sb[0..nsb), sorted. */
 	bool scoped_box_declared = false;
 	for (size_t i = 0; i < nsb; i++) {
@@ -210,7 +277,7 @@ static int obs_class(obs *o, const bx_class *c, const char *root, int root_exist
 			bx_err(o->err, ENOMEM, "observe");
 			goto out;
 		}
-		if (obs_cg(o, bp, slice_exists, BX_OBS_SUBTREE, bf.v, bf.n, bf.want_pids, &idx) < 0)
+		if (obs_cg(o, bp, slice_exists, 0, bf.v, bf.n, bf.want_pids, &idx) < 0)
 			goto out;
 	}
 	if (one_box && !scoped_box_declared) {
@@ -220,7 +287,7 @@ static int obs_class(obs *o, const bx_class *c, const char *root, int root_exist
 			bx_err(o->err, ENOMEM, "observe");
 			goto out;
 		}
-		if (obs_cg(o, bp, slice_exists, BX_OBS_SUBTREE | BX_OBS_STATIC, bf.v, bf.n, bf.want_pids,
+		if (obs_cg(o, bp, slice_exists, BX_OBS_STATIC, bf.v, bf.n, bf.want_pids,
 			   &idx) < 0)
 			goto out;
 	}
@@ -249,17 +316,11 @@ static int obs_class(obs *o, const bx_class *c, const char *root, int root_exist
 				bx_err(o->err, ENOMEM, "observe");
 				goto out;
 			}
-			if (obs_cg(o, bp, 1, BX_OBS_SUBTREE | BX_OBS_STATIC, bf.v, bf.n, bf.want_pids,
-				   &idx) < 0)
+			if (obs_cg(o, bp, 1, BX_OBS_STATIC | OBS_EXPAND_STATIC, bf.v, bf.n,
+				   bf.want_pids, &idx) < 0)
 				goto out;
 			if (o->st->v[idx].exists && o->st->v[idx].static_box) {
-				/* A static box no longer declared: --prune removes
-				 * it, so learn what is below it. */
-				o->st->v[idx].observed |= BX_OBS_CHILDREN | BX_OBS_EVENTS;
-				if (o->src->populated(o->src->ctx, bp, &o->st->v[idx].populated, o->err) < 0 ||
-				    o->src->children(o->src->ctx, bp, &o->st->v[idx].children,
-						     &o->st->v[idx].nchildren, o->err) < 0)
-					goto out;
+				/* a static box no longer declared: what is below it */
 				for (size_t q = 0; q < o->st->v[idx].nchildren; q++) {
 					if (!name_valid(o->st->v[idx].children[q]))
 						continue;
@@ -311,7 +372,7 @@ static int obs_root(obs *o, const char *root, unsigned flags, unsigned last_flag
 			return bx_err(o->err, ENOMEM, "observe");
 		if (obs_cg(o, prefix, pex, flags | (slash ? 0 : last_flags), NULL, 0, NULL, &idx) < 0)
 			return -1;
-		pex = o->st->v[idx].exists;
+		pex = idx != SIZE_MAX && o->st->v[idx].exists;
 		p = slash ? slash + 1 : p + strlen(p);
 	}
 	*exists = pex;

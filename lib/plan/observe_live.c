@@ -1,9 +1,18 @@
 /* Observation answered by the live cgroupfs (bx_cgfs): bx_observe,
- * bx_observe_again, bx_observe_tree. */
+ * bx_observe_again, bx_observe_tree.
+ *
+ * A cgroup is opened once (bx_cgfs_open_dir: resolved beneath the base
+ * without following symlinks) and its interface files are read relative
+ * to that directory: openat(O_NOFOLLOW) of a validated name, one read.
+ * So a no-op plan costs about what reading the same files costs. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/xattr.h>
+#include <unistd.h>
 
 #include "core/util.h"
 #include "plan/observe_src.h"
@@ -11,52 +20,134 @@
 /* The mark the applier puts on a static box's directory. */
 #define BX_STATIC_XATTR "user.boxcg.static"
 
-static int live_exists(void *ctx, const char *cg, bx_error **err)
+static const char *show(const char *cg) { return *cg ? cg : "(base)"; }
+
+/* Handles are directory fds, stored + 1 so that 0 is none. */
+static int fd_of(void *h) { return (int)(intptr_t)h - 1; }
+
+static int live_open(void *ctx, const char *cg, void **h, bx_error **err)
 {
-	return bx_cgfs_exists(ctx, cg, err);
+	int fd = -1;
+	bx_error *e = NULL;
+	*h = NULL;
+	if (bx_cgfs_open_dir(ctx, cg, &fd, &e) < 0) {
+		if (e && e->errnum == ENOENT) {
+			bx_error_free(e);
+			return 0;
+		}
+		*err = e;
+		return -1;
+	}
+	*h = (void *)(intptr_t)(fd + 1);
+	return 1;
+}
+
+static void live_close(void *ctx, void *h)
+{
+	(void)ctx;
+	if (h)
+		close(fd_of(h));
+}
+
+/* The whole file; interface files fit a page, so one read mostly. */
+static int read_all(int fd, char **out)
+{
+	char small[4096];
+	bx_buf b = {0};
+	for (;;) {
+		ssize_t n = read(fd, small, sizeof small);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			bx_buf_free(&b);
+			errno = e;
+			return -1;
+		}
+		bx_buf_add(&b, small, (size_t)n);
+		/* kernfs and plain files: a short read is the end */
+		if ((size_t)n < sizeof small)
+			break;
+	}
+	if (!(*out = bx_buf_take(&b))) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
 }
 
 /* A file that does not exist (its controller is not enabled) reads as
- * NULL; directory mode answers registry defaults itself. */
-static int live_read(void *ctx, const char *cg, const char *file, char **raw, bx_error **err)
+ * NULL; directory mode answers registry defaults for missing files. */
+static int live_read(void *ctx, void *h, const char *cg, const char *file, char **raw,
+		     bx_error **err)
 {
-	bx_error *e = NULL;
+	bx_cgfs *fs = ctx;
 	*raw = NULL;
-	if (bx_cgfs_read(ctx, cg, file, raw, &e) == 0)
-		return 0;
-	if (e && e->errnum == ENOENT) {
-		bx_error_free(e);
-		*raw = NULL;
-		return 0;
+	if (!bx_cgfile_valid(file))
+		return bx_err(err, EINVAL, "read %s/%s: unsafe interface file name", show(cg), file);
+	/* Directory mode: O_NONBLOCK and a plain-file check, so a planted FIFO
+	 * or device cannot hang or feed a read (as bx_cgfs_read). */
+	int fd = openat(fd_of(h), file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (fs->dirmode ? O_NONBLOCK : 0));
+	if (fd < 0) {
+		int e = errno;
+		if (e == ENOENT && !fs->dirmode)
+			return 0;
+		if (e == ENOENT) { /* the registry default */
+			bx_error *re = NULL;
+			if (bx_cgfs_read(fs, cg, file, raw, &re) == 0)
+				return 0;
+			if (re && re->errnum == ENOENT) {
+				bx_error_free(re);
+				return 0;
+			}
+			*err = re;
+			return -1;
+		}
+		return bx_err(err, e, "read %s/%s", show(cg), file);
 	}
-	*err = e;
-	return -1;
+	struct stat st;
+	if (fs->dirmode && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		return bx_err(err, EINVAL, "read %s/%s: not a plain file", show(cg), file);
+	}
+	int r = read_all(fd, raw);
+	int e = errno;
+	close(fd);
+	if (r < 0)
+		return bx_err(err, e, "read %s/%s", show(cg), file);
+	size_t n = strlen(*raw);
+	if (n && (*raw)[n - 1] == '\n')
+		(*raw)[n - 1] = '\0';
+	return 0;
 }
 
-static int live_children(void *ctx, const char *cg, char ***names, size_t *n, bx_error **err)
+static int live_children(void *ctx, void *h, const char *cg, char ***names, size_t *n,
+			 bx_error **err)
 {
+	(void)h;
 	return bx_cgfs_children(ctx, cg, names, n, err);
 }
 
-static int live_controllers(void *ctx, const char *cg, unsigned *bits, bx_error **err)
+static int live_controllers(void *ctx, void *h, const char *cg, unsigned *bits, bx_error **err)
 {
+	(void)h;
 	return bx_cgfs_controllers(ctx, cg, bits, err);
 }
 
-static int live_subtree(void *ctx, const char *cg, unsigned *bits, bx_error **err)
+static int live_subtree(void *ctx, void *h, const char *cg, unsigned *bits, bx_error **err)
 {
 	char *raw = NULL;
-	if (live_read(ctx, cg, "cgroup.subtree_control", &raw, err) < 0)
+	if (live_read(ctx, h, cg, "cgroup.subtree_control", &raw, err) < 0)
 		return -1;
 	*bits = bx_ctrl_parse_list(raw);
 	free(raw);
 	return 0;
 }
 
-static int live_populated(void *ctx, const char *cg, bool *populated, bx_error **err)
+static int live_populated(void *ctx, void *h, const char *cg, bool *populated, bx_error **err)
 {
 	char *raw = NULL;
-	if (live_read(ctx, cg, "cgroup.events", &raw, err) < 0)
+	if (live_read(ctx, h, cg, "cgroup.events", &raw, err) < 0)
 		return -1;
 	*populated = false;
 	for (const char *l = raw; l && *l;) {
@@ -69,30 +160,22 @@ static int live_populated(void *ctx, const char *cg, bool *populated, bx_error *
 	return 0;
 }
 
-static int live_static(void *ctx, const char *cg, bool *marked, bx_error **err)
+static int live_static(void *ctx, void *h, const char *cg, bool *marked, bx_error **err)
 {
-	int fd = -1;
-	if (bx_cgfs_open_dir(ctx, cg, &fd, err) < 0)
-		return -1;
-	ssize_t r = fgetxattr(fd, BX_STATIC_XATTR, NULL, 0);
-	int e = errno;
-	close(fd);
-	if (r >= 0) {
-		*marked = true;
-		return 0;
-	}
-	*marked = false;
-	if (e == ENODATA || e == ENOTSUP)
+	ssize_t r = fgetxattr(fd_of(h), BX_STATIC_XATTR, NULL, 0);
+	*marked = r >= 0;
+	if (r >= 0 || errno == ENODATA || errno == ENOTSUP)
 		return 0;
 	bx_cgfs *fs = ctx;
-	return bx_err(err, e, "read the %s mark of %s/%s", BX_STATIC_XATTR, fs->base_path, cg);
+	return bx_err(err, errno, "read the %s mark of %s/%s", BX_STATIC_XATTR, fs->base_path, cg);
 }
 
 static void live_src(bx_cgfs *fs, bx_obs_src *src)
 {
 	*src = (bx_obs_src){
 		.ctx = fs,
-		.exists = live_exists,
+		.open = live_open,
+		.close = live_close,
 		.read = live_read,
 		.children = live_children,
 		.controllers = live_controllers,

@@ -20,10 +20,12 @@ static int not_covered(const bx_state *s, bx_error **err, const char *what, cons
 	return bx_err(err, 0, "the snapshot does not record %s of cgroup %s", what, show(cg));
 }
 
-static int snap_exists(void *ctx, const char *cg, bx_error **err)
+/* The handle of a cgroup is its entry. */
+static int snap_open(void *ctx, const char *cg, void **h, bx_error **err)
 {
 	const bx_state *s = ctx;
 	const bx_cg_state *c = bx_state_find(s, cg);
+	*h = (void *)c;
 	if (c)
 		return c->exists;
 	/* Not recorded: missing if its parent is missing or does not list it. */
@@ -44,10 +46,16 @@ static int snap_exists(void *ctx, const char *cg, bx_error **err)
 	return not_covered(s, err, "the existence", cg);
 }
 
-static const bx_cg_state *need(const bx_state *s, const char *cg, unsigned bit, const char *what,
-			       bx_error **err)
+static void snap_close(void *ctx, void *h)
 {
-	const bx_cg_state *c = bx_state_find(s, cg);
+	(void)ctx;
+	(void)h;
+}
+
+static const bx_cg_state *need(const bx_state *s, void *h, const char *cg, unsigned bit,
+			       const char *what, bx_error **err)
+{
+	const bx_cg_state *c = h;
 	if (!c || !c->exists || !(c->observed & bit)) {
 		not_covered(s, err, what, cg);
 		return NULL;
@@ -55,12 +63,12 @@ static const bx_cg_state *need(const bx_state *s, const char *cg, unsigned bit, 
 	return c;
 }
 
-static int snap_read(void *ctx, const char *cg, const char *file, char **raw, bx_error **err)
+static int snap_read(void *ctx, void *h, const char *cg, const char *file, char **raw,
+		     bx_error **err)
 {
 	const bx_state *s = ctx;
 	*raw = NULL;
-	const bx_cg_state *c = bx_state_find(s, cg);
-	const bx_file_state *f = bx_cg_file(c, file);
+	const bx_file_state *f = bx_cg_file(h, file);
 	if (f) {
 		if (f->raw && !(*raw = strdup(f->raw)))
 			return bx_err(err, ENOMEM, "snapshot");
@@ -73,9 +81,10 @@ static int snap_read(void *ctx, const char *cg, const char *file, char **raw, bx
 	return not_covered(s, err, what ? what : file, cg);
 }
 
-static int snap_children(void *ctx, const char *cg, char ***names, size_t *n, bx_error **err)
+static int snap_children(void *ctx, void *h, const char *cg, char ***names, size_t *n,
+			 bx_error **err)
 {
-	const bx_cg_state *c = need(ctx, cg, BX_OBS_CHILDREN, "the children", err);
+	const bx_cg_state *c = need(ctx, h, cg, BX_OBS_CHILDREN, "the children", err);
 	*names = NULL;
 	*n = 0;
 	if (!c)
@@ -96,36 +105,36 @@ static int snap_children(void *ctx, const char *cg, char ***names, size_t *n, bx
 	return 0;
 }
 
-static int snap_controllers(void *ctx, const char *cg, unsigned *bits, bx_error **err)
+static int snap_controllers(void *ctx, void *h, const char *cg, unsigned *bits, bx_error **err)
 {
-	const bx_cg_state *c = need(ctx, cg, BX_OBS_CONTROLLERS, "cgroup.controllers", err);
+	const bx_cg_state *c = need(ctx, h, cg, BX_OBS_CONTROLLERS, "cgroup.controllers", err);
 	if (!c)
 		return -1;
 	*bits = c->controllers;
 	return 0;
 }
 
-static int snap_subtree(void *ctx, const char *cg, unsigned *bits, bx_error **err)
+static int snap_subtree(void *ctx, void *h, const char *cg, unsigned *bits, bx_error **err)
 {
-	const bx_cg_state *c = need(ctx, cg, BX_OBS_SUBTREE, "cgroup.subtree_control", err);
+	const bx_cg_state *c = need(ctx, h, cg, BX_OBS_SUBTREE, "cgroup.subtree_control", err);
 	if (!c)
 		return -1;
 	*bits = c->subtree_control;
 	return 0;
 }
 
-static int snap_populated(void *ctx, const char *cg, bool *populated, bx_error **err)
+static int snap_populated(void *ctx, void *h, const char *cg, bool *populated, bx_error **err)
 {
-	const bx_cg_state *c = need(ctx, cg, BX_OBS_EVENTS, "cgroup.events", err);
+	const bx_cg_state *c = need(ctx, h, cg, BX_OBS_EVENTS, "cgroup.events", err);
 	if (!c)
 		return -1;
 	*populated = c->populated;
 	return 0;
 }
 
-static int snap_static(void *ctx, const char *cg, bool *marked, bx_error **err)
+static int snap_static(void *ctx, void *h, const char *cg, bool *marked, bx_error **err)
 {
-	const bx_cg_state *c = need(ctx, cg, BX_OBS_STATIC, "the static-box mark", err);
+	const bx_cg_state *c = need(ctx, h, cg, BX_OBS_STATIC, "the static-box mark", err);
 	if (!c)
 		return -1;
 	*marked = c->static_box;
@@ -136,7 +145,8 @@ static void snap_src(const bx_state *snap, bx_obs_src *src)
 {
 	*src = (bx_obs_src){
 		.ctx = (void *)snap,
-		.exists = snap_exists,
+		.open = snap_open,
+		.close = snap_close,
 		.read = snap_read,
 		.children = snap_children,
 		.controllers = snap_controllers,

@@ -12,17 +12,23 @@
 #include "model.h"
 #include "plan/state.h"
 
+/* Every question about a cgroup goes through a handle from `open`: the
+ * live source opens the cgroup's directory once and reads its files
+ * relative to it; the snapshot source finds its entry once. */
 typedef struct bx_obs_src {
 	void *ctx;
-	/* 1 exists, 0 not, -1 error */
-	int (*exists)(void *ctx, const char *cg, bx_error **err);
+	/* 1 and *h when the cgroup exists, 0 when it does not, -1 error */
+	int (*open)(void *ctx, const char *cg, void **h, bx_error **err);
+	void (*close)(void *ctx, void *h);
 	/* *raw = NULL when the file does not exist */
-	int (*read)(void *ctx, const char *cg, const char *file, char **raw, bx_error **err);
-	int (*children)(void *ctx, const char *cg, char ***names, size_t *n, bx_error **err);
-	int (*controllers)(void *ctx, const char *cg, unsigned *bits, bx_error **err);
-	int (*subtree)(void *ctx, const char *cg, unsigned *bits, bx_error **err);
-	int (*populated)(void *ctx, const char *cg, bool *populated, bx_error **err);
-	int (*static_mark)(void *ctx, const char *cg, bool *marked, bx_error **err);
+	int (*read)(void *ctx, void *h, const char *cg, const char *file, char **raw,
+		    bx_error **err);
+	int (*children)(void *ctx, void *h, const char *cg, char ***names, size_t *n,
+			bx_error **err);
+	int (*controllers)(void *ctx, void *h, const char *cg, unsigned *bits, bx_error **err);
+	int (*subtree)(void *ctx, void *h, const char *cg, unsigned *bits, bx_error **err);
+	int (*populated)(void *ctx, void *h, const char *cg, bool *populated, bx_error **err);
+	int (*static_mark)(void *ctx, void *h, const char *cg, bool *marked, bx_error **err);
 	const char *base_path;
 	bool dirmode, hybrid;
 	unsigned v1_bound;

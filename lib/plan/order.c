@@ -35,33 +35,35 @@ typedef struct sort_ctx {
 	size_t i;
 } sort_item;
 
-static int rank_of(const bx_change *c) { return c->s->file_info ? c->s->file_info->rank : 1000; }
+int bx_setting_cmp(const bx_setting *p, const bx_setting *q)
+{
+	int rp = p->file_info ? p->file_info->rank : 1000, rq = q->file_info ? q->file_info->rank : 1000;
+	if (rp != rq)
+		return rp < rq ? -1 : 1;
+	int c = strcmp(p->file, q->file);
+	if (c)
+		return c;
+	/* io.weight's "default" line before the devices' own */
+	const char *kp = p->key ? p->key : "", *kq = q->key ? q->key : "";
+	bool dp = strcmp(kp, "default") == 0, dq = strcmp(kq, "default") == 0;
+	if (dp != dq)
+		return dp ? -1 : 1;
+	return strcmp(kp, kq);
+}
 
 static int cmp_item(const void *a, const void *b)
 {
 	const sort_item *x = a, *y = b;
-	const bx_change *p = &x->v[x->i], *q = &y->v[y->i];
-	int rp = rank_of(p), rq = rank_of(q);
-	if (rp != rq)
-		return rp < rq ? -1 : 1;
-	int c = strcmp(p->s->file, q->s->file);
-	if (c)
-		return c;
-	/* io.weight's "default" line before the devices' own */
-	const char *kp = p->s->key ? p->s->key : "", *kq = q->s->key ? q->s->key : "";
-	bool dp = strcmp(kp, "default") == 0, dq = strcmp(kq, "default") == 0;
-	if (dp != dq)
-		return dp ? -1 : 1;
-	c = strcmp(kp, kq);
+	int c = bx_setting_cmp(x->v[x->i].s, y->v[y->i].s);
 	if (c)
 		return c;
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-static size_t find(const bx_change *v, size_t n, const char *file)
+static size_t find(const bx_change *v, size_t n, const char *file, unsigned ctrl)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(v[i].s->file, file) == 0)
+		if (v[i].s->file_info && v[i].s->file_info->ctrl == ctrl && strcmp(v[i].s->file, file) == 0)
 			return i;
 	return SIZE_MAX;
 }
@@ -84,7 +86,7 @@ static bool quota_of(const char *cpu_max, uint64_t *q)
 
 static void order_cpu(bx_change *v, size_t n)
 {
-	size_t ib = find(v, n, "cpu.max.burst"), iq = find(v, n, "cpu.max");
+	size_t ib = find(v, n, "cpu.max.burst", BX_CTRL_CPU), iq = find(v, n, "cpu.max", BX_CTRL_CPU);
 	if (ib == SIZE_MAX || iq == SIZE_MAX)
 		return;
 	uint64_t new_burst, old_quota;
@@ -104,7 +106,7 @@ static void order_memory(bx_change *v, size_t n)
 	size_t at[4], pos[4], np = 0;
 	bool lowered[4];
 	for (size_t k = 0; k < 4; k++) {
-		at[k] = find(v, n, mem_chain[k]);
+		at[k] = find(v, n, mem_chain[k], BX_CTRL_MEMORY);
 		if (at[k] == SIZE_MAX)
 			continue;
 		uint64_t a, b;
@@ -222,21 +224,34 @@ int bx_order_changes(bx_change *v, size_t n, bool existed, const char *pids_curr
 		     const bx_host_facts *facts, bx_error **err)
 {
 	if (n > 1) {
-		sort_item *it = calloc(n, sizeof *it);
-		bx_change *tmp = calloc(n, sizeof *tmp);
+		/* a cgroup has a few dozen settings at most: no allocation then */
+		sort_item it_small[64];
+		bx_change tmp_small[64];
+		sort_item *it = n <= 64 ? it_small : calloc(n, sizeof *it);
+		bx_change *tmp = n <= 64 ? tmp_small : calloc(n, sizeof *tmp);
 		if (!it || !tmp) {
-			free(it);
-			free(tmp);
+			if (it != it_small)
+				free(it);
+			if (tmp != tmp_small)
+				free(tmp);
 			return bx_err(err, ENOMEM, "plan");
 		}
 		for (size_t i = 0; i < n; i++)
 			it[i] = (sort_item){ v, i };
-		qsort(it, n, sizeof *it, cmp_item);
+		/* insertion sort: a handful of items, mostly in order already */
+		for (size_t i = 1; i < n; i++)
+			for (size_t j = i; j > 0 && cmp_item(&it[j - 1], &it[j]) > 0; j--) {
+				sort_item t = it[j];
+				it[j] = it[j - 1];
+				it[j - 1] = t;
+			}
 		for (size_t i = 0; i < n; i++)
 			tmp[i] = v[it[i].i];
 		memcpy(v, tmp, n * sizeof *v);
-		free(it);
-		free(tmp);
+		if (it != it_small)
+			free(it);
+		if (tmp != tmp_small)
+			free(tmp);
 		order_cpu(v, n);
 		order_memory(v, n);
 	}

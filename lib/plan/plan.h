@@ -45,6 +45,10 @@ typedef struct bx_plan {
 	char **files;      /* interned policy file names the steps' locations
 	                      point to: a plan outlives its policy */
 	size_t nfiles, files_cap;
+	void *strings;     /* plans made by the planner or read from JSON keep
+	                      their steps' strings in this pool (shared, freed
+	                      with the plan); NULL: each step owns its strings
+	                      (malloc'ed), as in a plan built by hand */
 } bx_plan;
 
 void bx_plan_free(bx_plan *p);
@@ -87,6 +91,11 @@ typedef struct bx_render_opts {
 	bool color;       /* ANSI colors */
 } bx_render_opts;
 char *bx_plan_render_text(const bx_plan *plan, const bx_render_opts *o);
+/* The same text handed to `fn` in pieces as it is made (a large plan
+ * never sits in memory whole). fn returns 0, or -1 to fail the render.
+ * 0, or -1 (fn failed, or out of memory: errno ENOMEM). */
+typedef int (*bx_write_fn)(void *ctx, const char *data, size_t len);
+int bx_plan_write_text(const bx_plan *plan, const bx_render_opts *o, bx_write_fn fn, void *ctx);
 /* `boxcg diff`: one line per difference. */
 char *bx_plan_render_drift(const bx_plan *plan, const bx_render_opts *o);
 /* The plan as one JSON document (format_version 1). */

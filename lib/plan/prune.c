@@ -65,6 +65,7 @@ static int refuse(bx_planner *pr, const bx_cg_state *cg, const char *why, bx_err
 		return 0;
 	}
 	bx_step s = { .op = BX_OP_RMDIR, .cgroup = cg->path, .warning = (char *)why };
+	pr->removes++;
 	return bx_plan_push(pr->plan, &s, err);
 }
 
@@ -148,6 +149,8 @@ static int disable(bx_planner *pr, bx_dnode *d, unsigned unneeded, bool warn, bx
 					  "restore them",
 					  c, d->path, c)
 			     : NULL;
+		if (!d->subtree_changed)
+			pr->changes++, d->subtree_changed = true;
 		if (bx_plan_push_ctrl(pr->plan, BX_OP_DISABLE, d->path, bit, d->enabled, NULL, NULL, w,
 				      err) < 0)
 			return -1;
@@ -198,6 +201,7 @@ int bx_plan_prune(bx_planner *pr, bx_error **err)
 		bx_step s = { .op = BX_OP_RMDIR, .cgroup = rs.v[i].cg->path };
 		if (bx_plan_push(pr->plan, &s, err) < 0)
 			goto out;
+		pr->removes++;
 	}
 	/* controllers nothing below needs any more */
 	gone = calloc(rs.n + 1, sizeof *gone);

@@ -3,6 +3,8 @@
  * new value and the policy line that asked for it, `!` under a change no
  * rollback can undo, and a summary line. Also the drift report of `boxcg
  * diff`. */
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,174 +19,371 @@
 #define RESET "\033[0m"
 #define LOC_COLUMN 52 /* where location comments start, when the line fits */
 
+/* Formatted locations, remembered: ten thousand boxes of a class share
+ * the same few. Direct-mapped on the (pooled) YAML path and the line. */
+#define LOC_CACHE 256
+typedef struct loc_ent {
+	const char *file, *ypath;
+	unsigned line, col;
+	char *text;
+	size_t len;
+} loc_ent;
+
 typedef struct out {
 	bx_buf b;
 	bool color;
+	loc_ent *cache; /* LOC_CACHE entries, or NULL */
+	bx_write_fn fn; /* streaming: the text goes here in pieces */
+	void *ctx;
+	bool failed;    /* fn failed */
 } out;
+
+#define FLUSH_AT (64u << 10)
+
+/* Streaming: hand what is buffered to fn (at line ends only). */
+static void flush(out *o, bool always)
+{
+	if (!o->fn || o->b.oom || (!always && o->b.len < FLUSH_AT))
+		return;
+	if (o->b.len && !o->failed && o->fn(o->ctx, o->b.s, o->b.len) < 0)
+		o->failed = true;
+	o->b.len = 0;
+}
+
+static void out_done(out *o)
+{
+	for (size_t i = 0; o->cache && i < LOC_CACHE; i++)
+		free(o->cache[i].text);
+	free(o->cache);
+	o->cache = NULL;
+}
 
 static const char *c_(const out *o, const char *code) { return o->color ? code : ""; }
 
 static const char *show_cg(const char *cg) { return *cg ? cg : "(base)"; }
 
-/* Values as they read: quoted only when empty. */
-static void value(bx_buf *b, const char *v)
+/* Appends without printf: plans run to a hundred thousand lines. */
+static inline void put_n(out *o, const char *s, size_t n)
 {
-	if (!v)
-		bx_buf_puts(b, "(none)");
-	else if (!*v)
-		bx_buf_puts(b, "\"\"");
-	else
-		bx_buf_puts(b, v);
+	if (o->b.len + n + 1 <= o->b.cap) {
+		memcpy(o->b.s + o->b.len, s, n);
+		o->b.len += n;
+		o->b.s[o->b.len] = '\0';
+		return;
+	}
+	bx_buf_add(&o->b, s, n);
+}
+
+static inline void put(out *o, const char *s) { put_n(o, s, strlen(s)); }
+
+static void put_uint(out *o, unsigned long long v)
+{
+	char d[24];
+	size_t i = sizeof d;
+	do
+		d[--i] = (char)('0' + v % 10);
+	while (v /= 10);
+	put_n(o, d + i, sizeof d - i);
+}
+
+static void pad(out *o, size_t n)
+{
+	static const char spaces[] = "                                                        ";
+	while (n) {
+		size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+		put_n(o, spaces, k);
+		n -= k;
+	}
+}
+
+/* Values as they read: quoted only when empty. */
+static void value(out *o, const char *v)
+{
+	put(o, !v ? "(none)" : !*v ? "\"\"" : v);
+}
+
+/* Visible width of what the buffer holds since `from` (UTF-8 aware). */
+static size_t width_since(const out *o, size_t from)
+{
+	size_t n = 0;
+	for (size_t i = from; i < o->b.len; i++)
+		n += ((unsigned char)o->b.s[i] & 0xC0) != 0x80;
+	return n;
+}
+
+static void loc_text(out *o, const bx_loc *loc, const char *ypath, const char *none)
+{
+	if (loc->file) {
+		put(o, loc->file);
+		put(o, ":");
+		put_uint(o, loc->line);
+		put(o, ":");
+		put_uint(o, loc->col);
+		if (ypath)
+			put(o, " ");
+	}
+	if (ypath)
+		put(o, ypath);
+	if (!loc->file && !ypath)
+		put(o, none);
 }
 
 /* "  # file:line:col ypath", padded so locations line up. `width` is the
- * visible width of what the line holds so far. */
-static void location(out *o, size_t width, const bx_loc *loc, const char *ypath, const char *none)
+ * visible width of what the line holds so far. `cached`: remember the
+ * text (steps share a class's few locations; cgroups have their own). */
+static void location(out *o, size_t width, const bx_loc *loc, const char *ypath, const char *none,
+		     bool cached)
 {
 	if (!loc->file && !ypath && !none)
 		return;
-	size_t pad = width < LOC_COLUMN ? LOC_COLUMN - width : 2;
-	bx_buf_printf(&o->b, "%*s%s# ", (int)pad, "", c_(o, DIM));
-	if (loc->file)
-		bx_buf_printf(&o->b, "%s:%u:%u%s", loc->file, loc->line, loc->col, ypath ? " " : "");
-	if (ypath)
-		bx_buf_puts(&o->b, ypath);
-	if (!loc->file && !ypath)
-		bx_buf_puts(&o->b, none);
-	bx_buf_puts(&o->b, c_(o, RESET));
+	pad(o, width < LOC_COLUMN ? LOC_COLUMN - width : 2);
+	if (o->color)
+		put(o, DIM);
+	put_n(o, "# ", 2);
+	if (cached && !o->cache)
+		o->cache = calloc(LOC_CACHE, sizeof *o->cache);
+	if (!cached || !o->cache || (!loc->file && !ypath)) {
+		loc_text(o, loc, ypath, none);
+	} else {
+		size_t h = (((uintptr_t)ypath >> 3) ^ ((uintptr_t)loc->file >> 3) ^ loc->line * 31u ^
+			    loc->col) & (LOC_CACHE - 1);
+		loc_ent *e = &o->cache[h];
+		if (!(e->text && e->file == loc->file && e->ypath == ypath && e->line == loc->line &&
+		      e->col == loc->col)) {
+			size_t at = o->b.len;
+			loc_text(o, loc, ypath, none);
+			char *t = o->b.oom ? NULL : strndup(o->b.s + at, o->b.len - at);
+			if (!t) {
+				if (o->color)
+					put(o, RESET);
+				return;
+			}
+			free(e->text);
+			*e = (loc_ent){ loc->file, ypath, loc->line, loc->col, t, o->b.len - at };
+		} else {
+			put_n(o, e->text, e->len);
+		}
+	}
+	if (o->color)
+		put(o, RESET);
 }
 
-/* The visible part of one step's line, into `line`. */
-static void step_text(bx_buf *line, const bx_step *s)
+/* The visible part of one step's line; returns its width (the text is
+ * ASCII but for the arrow). */
+static size_t step_text(out *o, const bx_step *s)
 {
+	size_t at = o->b.len, arrows = 0;
 	switch (s->op) {
 	case BX_OP_ENABLE:
 	case BX_OP_DISABLE:
-		bx_buf_printf(line, "%s: %s", s->file, s->write);
+		put(o, s->file);
+		put(o, ": ");
+		put(o, s->write);
 		break;
 	case BX_OP_WRITE:
-		bx_buf_puts(line, s->file);
-		if (s->key)
-			bx_buf_printf(line, "[%s]", s->key);
-		if (s->old) {
-			bx_buf_puts(line, ": ");
-			value(line, s->old);
-			bx_buf_puts(line, " → ");
-		} else {
-			bx_buf_puts(line, " = ");
+		put(o, s->file);
+		if (s->key) {
+			put(o, "[");
+			put(o, s->key);
+			put(o, "]");
 		}
-		value(line, s->new);
+		if (s->old) {
+			put(o, ": ");
+			value(o, s->old);
+			put(o, " → ");
+			arrows++;
+		} else {
+			put(o, " = ");
+		}
+		value(o, s->new);
 		break;
 	default:
 		break;
 	}
-}
-
-static size_t visible_len(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80; /* count UTF-8 characters */
-	return n;
+	return o->b.len - at - 2 * arrows; /* "→" is three bytes, one column */
 }
 
 static void warning(out *o, const char *w)
 {
-	bx_buf_printf(&o->b, "      %s! %s%s\n", c_(o, YELLOW), w, c_(o, RESET));
+	put(o, "      ");
+	put(o, c_(o, YELLOW));
+	put(o, "! ");
+	put(o, w);
+	put(o, c_(o, RESET));
+	put(o, "\n");
 }
 
 /* Steps grouped by cgroup, the groups in tree order (a parent before its
- * children), each group's steps in the order they run. */
-typedef struct ord {
-	size_t step;
+ * children), each group's steps in the order they run. A cgroup's steps
+ * mostly run back to back: sort those runs, not the steps. */
+typedef struct run {
+	size_t from, to;
 	const char *cg;
-} ord;
+} run;
 
-static int cmp_cg(const void *a, const void *b)
+static int cmp_run(const void *a, const void *b)
 {
-	const ord *x = a, *y = b;
-	int c = bx_path_cmp(x->cg, y->cg);
-	return c ? c : (x->step > y->step) - (x->step < y->step);
+	const run *x = a, *y = b;
+	int c = x->cg == y->cg ? 0 : bx_path_cmp(x->cg, y->cg);
+	return c ? c : (x->from > y->from) - (x->from < y->from);
 }
 
-static ord *grouped(const bx_plan *pl)
+/* The runs in tree order. A plan is made top-down, so its runs are in
+ * order already but for the controllers enabled in ancestors on the way:
+ * keep the ordered ones, sort the few others, merge the two. */
+static run *runs_of(const bx_plan *pl, size_t *nruns)
 {
-	ord *v = calloc(pl->n + 1, sizeof *v);
+	size_t count = pl->n ? 1 : 0;
+	for (size_t i = 1; i < pl->n; i++)
+		count += pl->v[i].cgroup != pl->v[i - 1].cgroup &&
+			 strcmp(pl->v[i].cgroup, pl->v[i - 1].cgroup) != 0;
+	run *v = calloc(count + 1, sizeof *v), *side = NULL;
+	size_t n = 0, ns = 0, nm = 0;
 	if (!v)
 		return NULL;
-	for (size_t i = 0; i < pl->n; i++)
-		v[i] = (ord){ i, pl->v[i].cgroup };
-	qsort(v, pl->n, sizeof *v, cmp_cg);
+	for (size_t i = 0; i < pl->n; i++) {
+		const char *cg = pl->v[i].cgroup;
+		if (n && (v[n - 1].cg == cg || strcmp(v[n - 1].cg, cg) == 0))
+			v[n - 1].to = i + 1;
+		else
+			v[n++] = (run){ i, i + 1, cg };
+	}
+	if (!(side = calloc(n + 1, sizeof *side))) {
+		free(v);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (nm && cmp_run(&v[nm - 1], &v[i]) > 0)
+			side[ns++] = v[i];
+		else
+			v[nm++] = v[i];
+	}
+	if (ns) {
+		qsort(side, ns, sizeof *side, cmp_run);
+		/* merge from the back into v */
+		size_t i = nm, j = ns, k = n;
+		while (j > 0) {
+			if (i > 0 && cmp_run(&v[i - 1], &side[j - 1]) > 0)
+				v[--k] = v[--i];
+			else
+				v[--k] = side[--j];
+		}
+	}
+	free(side);
+	*nruns = n;
 	return v;
 }
 
+static bool same_cg(const run *a, const run *b) { return a->cg == b->cg || strcmp(a->cg, b->cg) == 0; }
+
 static void header(out *o, const bx_plan *pl)
 {
-	if (pl->dirmode)
-		bx_buf_printf(&o->b,
-			      "Directory mode: %s is a plain directory, not a cgroup2 filesystem.\n\n",
-			      pl->base_path);
+	if (!pl->dirmode)
+		return;
+	put(o, "Directory mode: ");
+	put(o, pl->base_path);
+	put(o, " is a plain directory, not a cgroup2 filesystem.\n\n");
 }
 
-static void block(out *o, const bx_plan *pl, const ord *v, size_t from, size_t to)
+static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t to)
 {
 	char mark = '~';
 	const bx_step *head = NULL;
-	for (size_t i = from; i < to; i++) {
-		const bx_step *s = &pl->v[v[i].step];
-		if (s->op == BX_OP_MKDIR)
-			mark = '+', head = s;
-		else if (s->op == BX_OP_RMDIR)
-			mark = '-', head = s;
-	}
+	for (size_t k = from; k < to; k++)
+		for (size_t i = r[k].from; i < r[k].to; i++) {
+			const bx_step *s = &pl->v[i];
+			if (s->op == BX_OP_MKDIR)
+				mark = '+', head = s;
+			else if (s->op == BX_OP_RMDIR)
+				mark = '-', head = s;
+		}
 	const char *col = mark == '+' ? GREEN : mark == '-' ? RED : YELLOW;
-	const char *cg = show_cg(pl->v[v[from].step].cgroup);
-	bx_buf_printf(&o->b, "%s%s%c%s %s", c_(o, col), c_(o, BOLD), mark, c_(o, RESET), cg);
+	put(o, c_(o, col));
+	put(o, c_(o, BOLD));
+	put_n(o, &mark, 1);
+	put(o, c_(o, RESET));
+	size_t vis = o->b.len;
+	put(o, " ");
+	put(o, show_cg(r[from].cg));
 	if (head)
-		location(o, 2 + visible_len(cg), &head->loc, head->ypath,
-			 mark == '-' ? "not declared by the policy" : NULL);
-	bx_buf_puts(&o->b, "\n");
+		location(o, 1 + width_since(o, vis), &head->loc, head->ypath,
+			 mark == '-' ? "not declared by the policy" : NULL, false);
+	put(o, "\n");
 	if (head && head->warning)
 		warning(o, head->warning);
-	for (size_t i = from; i < to; i++) {
-		const bx_step *s = &pl->v[v[i].step];
-		if (s->op == BX_OP_MKDIR || s->op == BX_OP_RMDIR)
-			continue;
-		bx_buf line = {0};
-		step_text(&line, s);
-		cleanup_free char *text = bx_buf_take(&line);
-		bx_buf_printf(&o->b, "    %s", text ? text : "");
-		location(o, 4 + (text ? visible_len(text) : 0), &s->loc, s->ypath,
-			 s->op == BX_OP_DISABLE ? "no declared setting needs it" : NULL);
-		bx_buf_puts(&o->b, "\n");
-		if (s->warning)
-			warning(o, s->warning);
+	for (size_t k = from; k < to; k++)
+		for (size_t i = r[k].from; i < r[k].to; i++) {
+			const bx_step *s = &pl->v[i];
+			if (s->op == BX_OP_MKDIR || s->op == BX_OP_RMDIR)
+				continue;
+			put(o, "    ");
+			size_t w = step_text(o, s);
+			location(o, 4 + w, &s->loc, s->ypath,
+				 s->op == BX_OP_DISABLE ? "no declared setting needs it" : NULL, true);
+			put(o, "\n");
+			if (s->warning)
+				warning(o, s->warning);
+		}
+}
+
+static void render(out *o, const bx_plan *pl)
+{
+	header(o, pl);
+	if (pl->n == 0) {
+		put(o, "No changes.\n");
+		return;
 	}
+	size_t nr;
+	run *r = runs_of(pl, &nr);
+	if (!r) {
+		o->b.oom = true;
+		return;
+	}
+	put(o, "boxcg will perform these actions:\n\n");
+	for (size_t i = 0; i < nr;) {
+		size_t j = i + 1;
+		while (j < nr && same_cg(&r[j], &r[i]))
+			j++;
+		block(o, pl, r, i, j);
+		flush(o, false);
+		i = j;
+	}
+	free(r);
+	out_done(o);
+	put(o, "\n");
+	if (o->color)
+		put(o, BOLD);
+	put(o, "Plan:");
+	if (o->color)
+		put(o, RESET);
+	put(o, " ");
+	put_uint(o, pl->to_create);
+	put(o, " to create, ");
+	put_uint(o, pl->to_change);
+	put(o, " to change, ");
+	put_uint(o, pl->to_remove);
+	put(o, " to remove.\n");
 }
 
 char *bx_plan_render_text(const bx_plan *pl, const bx_render_opts *ro)
 {
 	out o = { .color = ro && ro->color };
-	header(&o, pl);
-	if (pl->n == 0) {
-		bx_buf_puts(&o.b, "No changes.\n");
-		return bx_buf_take(&o.b);
-	}
-	ord *v = grouped(pl);
-	if (!v)
-		return NULL;
-	bx_buf_puts(&o.b, "boxcg will perform these actions:\n\n");
-	for (size_t i = 0; i < pl->n;) {
-		size_t j = i + 1;
-		while (j < pl->n && strcmp(v[j].cg, v[i].cg) == 0)
-			j++;
-		block(&o, pl, v, i, j);
-		i = j;
-	}
-	free(v);
-	bx_buf_printf(&o.b, "\n%sPlan:%s %zu to create, %zu to change, %zu to remove.\n", c_(&o, BOLD),
-		      c_(&o, RESET), pl->to_create, pl->to_change, pl->to_remove);
+	render(&o, pl);
+	out_done(&o);
 	return bx_buf_take(&o.b);
+}
+
+int bx_plan_write_text(const bx_plan *pl, const bx_render_opts *ro, bx_write_fn fn, void *ctx)
+{
+	out o = { .color = ro && ro->color, .fn = fn, .ctx = ctx };
+	render(&o, pl);
+	out_done(&o);
+	bool oom = o.b.oom;
+	flush(&o, true);
+	bx_buf_free(&o.b);
+	if (oom)
+		errno = ENOMEM;
+	return oom || o.failed ? -1 : 0;
 }
 
 /* --- drift (boxcg diff) ---------------------------------------------------- */
@@ -194,74 +393,96 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void drift_line(out *o, const bx_step *s)
+{
+	const char *none = NULL;
+	put(o, c_(o, s->op == BX_OP_MKDIR ? GREEN : s->op == BX_OP_RMDIR ? RED : YELLOW));
+	size_t at = o->b.len;
+	put(o, show_cg(s->cgroup));
+	put(o, ": ");
+	switch (s->op) {
+	case BX_OP_MKDIR:
+		put(o, "missing");
+		break;
+	case BX_OP_RMDIR:
+		put(o, "exists, not declared by the policy");
+		break;
+	case BX_OP_ENABLE:
+		put(o, "cgroup.subtree_control lacks ");
+		put(o, s->write + 1);
+		break;
+	case BX_OP_DISABLE:
+		put(o, "cgroup.subtree_control enables ");
+		put(o, s->write + 1);
+		none = "no declared setting needs it";
+		break;
+	case BX_OP_WRITE:
+		put(o, s->file);
+		if (s->key) {
+			put(o, "[");
+			put(o, s->key);
+			put(o, "]");
+		}
+		put(o, " is ");
+		value(o, s->old);
+		put(o, ", the policy says ");
+		value(o, s->new);
+		break;
+	}
+	size_t w = width_since(o, at);
+	put(o, c_(o, RESET));
+	location(o, w, &s->loc, s->ypath, none, true);
+	put(o, "\n");
+	/* drift carries refusals in the warning: say why it stays */
+	if (s->op == BX_OP_RMDIR && s->warning) {
+		put(o, "      ");
+		put(o, c_(o, DIM));
+		put(o, "--prune would refuse: ");
+		put(o, s->warning);
+		put(o, c_(o, RESET));
+		put(o, "\n");
+	}
+}
+
 char *bx_plan_render_drift(const bx_plan *pl, const bx_render_opts *ro)
 {
 	out o = { .color = ro && ro->color };
 	header(&o, pl);
 	/* what the plan creates is reported as missing, once */
 	char **made = calloc(pl->n + 1, sizeof *made);
-	size_t nmade = 0, ndiff = 0;
-	if (!made)
+	size_t nmade = 0, ndiff = 0, nr = 0;
+	run *r = made ? runs_of(pl, &nr) : NULL;
+	if (!r) {
+		free(made);
+		bx_buf_free(&o.b);
 		return NULL;
+	}
 	for (size_t i = 0; i < pl->n; i++)
 		if (pl->v[i].op == BX_OP_MKDIR)
 			made[nmade++] = pl->v[i].cgroup;
 	qsort(made, nmade, sizeof *made, cmp_str);
-	ord *v = grouped(pl); /* tree order */
-	if (!v) {
-		free(made);
-		return NULL;
-	}
-	for (size_t i = 0; i < pl->n; i++) {
-		const bx_step *s = &pl->v[v[i].step];
-		char *cg = s->cgroup;
-		if (s->op != BX_OP_MKDIR && bsearch(&cg, made, nmade, sizeof *made, cmp_str))
-			continue;
-		bx_buf line = {0};
-		bx_buf_printf(&line, "%s: ", show_cg(s->cgroup));
-		const char *col = YELLOW, *none = NULL;
-		switch (s->op) {
-		case BX_OP_MKDIR:
-			bx_buf_puts(&line, "missing");
-			col = GREEN;
-			break;
-		case BX_OP_RMDIR:
-			bx_buf_puts(&line, "exists, not declared by the policy");
-			col = RED;
-			break;
-		case BX_OP_ENABLE:
-			bx_buf_printf(&line, "cgroup.subtree_control lacks %s", s->write + 1);
-			break;
-		case BX_OP_DISABLE:
-			bx_buf_printf(&line, "cgroup.subtree_control enables %s", s->write + 1);
-			none = "no declared setting needs it";
-			break;
-		case BX_OP_WRITE:
-			bx_buf_puts(&line, s->file);
-			if (s->key)
-				bx_buf_printf(&line, "[%s]", s->key);
-			bx_buf_puts(&line, " is ");
-			value(&line, s->old);
-			bx_buf_puts(&line, ", the policy says ");
-			value(&line, s->new);
-			break;
+	for (size_t k = 0; k < nr; k++) {
+		for (size_t i = r[k].from; i < r[k].to; i++) {
+			const bx_step *s = &pl->v[i];
+			char *cg = s->cgroup;
+			if (s->op != BX_OP_MKDIR && bsearch(&cg, made, nmade, sizeof *made, cmp_str))
+				continue;
+			drift_line(&o, s);
+			ndiff++;
 		}
-		cleanup_free char *text = bx_buf_take(&line);
-		bx_buf_printf(&o.b, "%s%s%s", c_(&o, col), text ? text : "", c_(&o, RESET));
-		location(&o, text ? visible_len(text) : 0, &s->loc, s->ypath, none);
-		bx_buf_puts(&o.b, "\n");
-		/* drift carries refusals in the warning: say why it stays */
-		if (s->op == BX_OP_RMDIR && s->warning)
-			bx_buf_printf(&o.b, "      %s--prune would refuse: %s%s\n", c_(&o, DIM), s->warning,
-				      c_(&o, RESET));
-		ndiff++;
 	}
-	free(v);
+	free(r);
 	free(made);
-	if (ndiff == 0)
-		bx_buf_puts(&o.b, "No drift: the live cgroups match the policy.\n");
-	else
-		bx_buf_printf(&o.b, "\n%s%zu difference%s%s between the live cgroups and the policy.\n",
-			      c_(&o, BOLD), ndiff, ndiff == 1 ? "" : "s", c_(&o, RESET));
+	out_done(&o);
+	if (ndiff == 0) {
+		put(&o, "No drift: the live cgroups match the policy.\n");
+	} else {
+		put(&o, "\n");
+		put(&o, c_(&o, BOLD));
+		put_uint(&o, ndiff);
+		put(&o, ndiff == 1 ? " difference" : " differences");
+		put(&o, c_(&o, RESET));
+		put(&o, " between the live cgroups and the policy.\n");
+	}
 	return bx_buf_take(&o.b);
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan/plan_int.h"
 #include "test_plan_fixture.h"
 
 #define A NULL /* end of a vararg list */
@@ -28,6 +29,12 @@ static bx_plan *plan_ok(const bx_policy *p, bx_state *st, bool prune)
 	bx_plan_opts o = { .prune = prune };
 	int r = bx_plan_compute(p, st, &o, &pl, &e);
 	ck_assert_msg(r == 0, "plan failed: %s", e ? e->msg : "?");
+	/* the counts kept while planning equal a recount of the steps */
+	size_t c = pl->to_create, ch = pl->to_change, rm = pl->to_remove;
+	bx_plan_count(pl);
+	ck_assert_uint_eq(c, pl->to_create);
+	ck_assert_uint_eq(ch, pl->to_change);
+	ck_assert_uint_eq(rm, pl->to_remove);
 	return pl;
 }
 

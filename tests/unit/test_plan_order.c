@@ -28,6 +28,12 @@ static bx_setting mk_setting(const char *file)
 	return s;
 }
 
+/* a change whose cur and want the test allocated */
+static bx_change chg(const bx_setting *s, char *cur, char *want)
+{
+	return (bx_change){ .s = s, .cur = cur, .want = want };
+}
+
 static char *u64s(uint64_t v) { return v == UINT64_MAX ? strdup("max") : bx_sprintf("%" PRIu64, v); }
 
 static uint64_t val(const char *s)
@@ -78,10 +84,10 @@ START_TEST(memory_chain_holds_at_every_step)
 		size_t n = 0;
 		for (int i = 0; i < 4; i++)
 			if ((managed & (1u << i)) && old[i] != new[i])
-				v[n++] = (bx_change){ &set[i], u64s(old[i]), u64s(new[i]), false, NULL };
+				v[n++] = chg(&set[i], u64s(old[i]), u64s(new[i]));
 		bool with_swap = next_rand() % 2;
 		if (with_swap)
-			v[n++] = (bx_change){ &swap, strdup("max"), strdup("0"), false, NULL };
+			v[n++] = chg(&swap, strdup("max"), strdup("0"));
 		/* shuffle the input order: the result must not depend on it */
 		for (size_t i = n; i > 1; i--) {
 			size_t j = next_rand() % i;
@@ -114,8 +120,8 @@ START_TEST(memory_chain_holds_at_every_step)
 				      val(v[i].want) < val(v[i].cur);
 			ck_assert_msg(lowers == (v[i].warning != NULL), "%s %s → %s", v[i].s->file,
 				      v[i].cur, v[i].want);
-			free(v[i].cur);
-			free(v[i].want);
+			free((char *)v[i].cur);
+			free((char *)v[i].want);
 			free(v[i].warning);
 		}
 		tested++;
@@ -132,14 +138,14 @@ START_TEST(memory_all_lowered_max_last_all_raised_max_first)
 	bx_change v[4];
 	const char *lo[] = { "0", "4096", "8192", "12288" }, *hi[] = { "16384", "20480", "24576", "28672" };
 	for (int i = 0; i < 4; i++)
-		v[i] = (bx_change){ &set[i], strdup(hi[i]), strdup(lo[i]), false, NULL };
+		v[i] = chg(&set[i], strdup(hi[i]), strdup(lo[i]));
 	bx_error *e = NULL;
 	ck_assert_int_eq(bx_order_changes(v, 4, false, NULL, NULL, &e), 0);
 	ck_assert_str_eq(v[0].s->file, "memory.min");
 	ck_assert_str_eq(v[3].s->file, "memory.max");
 	for (int i = 0; i < 4; i++) {
 		ck_assert_ptr_null(v[i].warning); /* a new cgroup: nothing to reclaim */
-		char *t = v[i].cur;
+		const char *t = v[i].cur;
 		v[i].cur = v[i].want;
 		v[i].want = t;
 	}
@@ -147,8 +153,8 @@ START_TEST(memory_all_lowered_max_last_all_raised_max_first)
 	ck_assert_str_eq(v[0].s->file, "memory.max");
 	ck_assert_str_eq(v[3].s->file, "memory.min");
 	for (int i = 0; i < 4; i++) {
-		free(v[i].cur);
-		free(v[i].want);
+		free((char *)v[i].cur);
+		free((char *)v[i].want);
 	}
 }
 END_TEST
@@ -173,13 +179,13 @@ START_TEST(burst_never_exceeds_quota)
 		char *q0s = q0 == UINT64_MAX ? strdup("max 100000") : bx_sprintf("%" PRIu64 " 100000", q0);
 		char *q1s = q1 == UINT64_MAX ? strdup("max 100000") : bx_sprintf("%" PRIu64 " 100000", q1);
 		if (q0 != q1)
-			v[n++] = (bx_change){ &sq, q0s, q1s, false, NULL };
+			v[n++] = chg(&sq, q0s, q1s);
 		else
 			free(q0s), free(q1s);
 		if (b0 != b1)
-			v[n++] = (bx_change){ &sb, u64s(b0), u64s(b1), false, NULL };
+			v[n++] = chg(&sb, u64s(b0), u64s(b1));
 		if (next_rand() % 2)
-			v[n++] = (bx_change){ &sw, strdup("100"), strdup("200"), false, NULL };
+			v[n++] = chg(&sw, strdup("100"), strdup("200"));
 		for (size_t i = n; i > 1; i--) {
 			size_t j = next_rand() % i;
 			bx_change t = v[i - 1];
@@ -202,8 +208,8 @@ START_TEST(burst_never_exceeds_quota)
 				      "burst %" PRIu64 " > quota %" PRIu64 " after step %zu", b, q, i);
 		}
 		for (size_t i = 0; i < n; i++) {
-			free(v[i].cur);
-			free(v[i].want);
+			free((char *)v[i].cur);
+			free((char *)v[i].want);
 			free(v[i].warning);
 		}
 	}
@@ -220,7 +226,7 @@ START_TEST(rank_order_and_stability)
 	bx_change v[BX_ARRAY_LEN(files)];
 	for (size_t i = 0; i < n; i++) {
 		s[i] = mk_setting(files[i]);
-		v[i] = (bx_change){ &s[i], strdup("1"), strdup("2"), false, NULL };
+		v[i] = chg(&s[i], strdup("1"), strdup("2"));
 	}
 	bx_error *e = NULL;
 	ck_assert_int_eq(bx_order_changes(v, n, false, NULL, NULL, &e), 0);
@@ -229,8 +235,8 @@ START_TEST(rank_order_and_stability)
 			       "pids.max", "misc.max" };
 	for (size_t i = 0; i < n; i++) {
 		ck_assert_str_eq(v[i].s->file, want[i]);
-		free(v[i].cur);
-		free(v[i].want);
+		free((char *)v[i].cur);
+		free((char *)v[i].want);
 	}
 }
 END_TEST

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan/plan_int.h"
 #include "test_plan_fixture.h"
 
 #define A NULL
@@ -54,6 +55,13 @@ static bx_plan *compute(bx_policy *p, bx_state *st, bool prune, char **errmsg)
 	bx_plan_opts o = { .prune = prune };
 	int r = bx_plan_compute(p, st, &o, &pl, &e);
 	*errmsg = NULL;
+	if (r == 0) {
+		size_t c = pl->to_create, ch = pl->to_change, rm = pl->to_remove;
+		bx_plan_count(pl);
+		ck_assert_uint_eq(c, pl->to_create);
+		ck_assert_uint_eq(ch, pl->to_change);
+		ck_assert_uint_eq(rm, pl->to_remove);
+	}
 	if (r < 0) {
 		bx_buf b = {0};
 		for (bx_error *x = e; x; x = x->also)
