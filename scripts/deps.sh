@@ -34,6 +34,7 @@ if [ "$want" = test ]; then
 	need_cmd cpio cpio
 	need_cmd python3 python3
 	python3 -c 'import jsonschema' 2>/dev/null || missing="$missing python3-jsonschema"
+	python3 -c 'import yaml' 2>/dev/null || missing="$missing python3-yaml"
 	need_cmd mandoc mandoc
 	need_cmd ansible-playbook ansible-core
 	need_cmd valgrind valgrind
