@@ -4,7 +4,7 @@
 # ANSIBLE_HOME, temp dirs and config all live in the scratch directory.
 #   1. check mode reports the change and changes nothing (tree identical);
 #   2. apply changes the tree to the policy (a plan afterwards is empty)
-#      and installs the policy for boot-time apply;
+#      and installs the policy for boot-time apply, removing stale files;
 #   3. a rerun is ok (changed=false);
 #   4. an invalid policy fails the host with boxcg's diagnostic text, and
 #      neither the tree nor the installed policy change;
@@ -145,7 +145,10 @@ diff_after=$(result "$a/check.json" diff)
 case $diff_after in *memory.max*) echo "ok: check mode diff names memory.max" ;;
 *) echo "FAIL: check mode diff: $diff_after"; exit 1 ;; esac
 
-# 2. Apply: the tree reaches the policy.
+# 2. Apply: the tree reaches the policy; a policy file no longer in the
+#    source is removed from the policy dir (boot-time apply reads them all).
+mkdir "$SCRATCH/etc-boxcg"
+printf 'version: 1\nclasses:\n  stale:\n    box: {}\n' >"$SCRATCH/etc-boxcg/zz-stale.yaml"
 play "$a/apply.json" "$SCRATCH/good" || { cat "$a/apply.json" "$a/apply.json.err"; exit 1; }
 check "apply: boxcg task changed" "$(result "$a/apply.json" changed)" True
 [ "$(tree)" != "$before" ] || { echo "FAIL: apply changed nothing"; exit 1; }
@@ -156,7 +159,8 @@ set -e
 check "apply: a plan afterwards has no changes (exit status)" "$rc" 0
 [ -d "$SCRATCH/root/fleet/medium/builder-1" ] || { echo "FAIL: static box not created"; exit 1; }
 cmp "$SCRATCH/good/classes.yaml" "$SCRATCH/etc-boxcg/classes.yaml" || { echo "FAIL: policy not installed"; exit 1; }
-echo "ok: apply: policy installed in the policy dir"
+[ ! -e "$SCRATCH/etc-boxcg/zz-stale.yaml" ] || { echo "FAIL: stale policy file kept"; exit 1; }
+echo "ok: apply: policy installed in the policy dir, stale file removed"
 
 # 3. Rerun: ok, nothing changed.
 applied=$(tree)
