@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "policy/ytree.h"
 
 #define MAX_FRAC_DIGITS 9
 
@@ -27,17 +28,18 @@ __attribute__((format(printf, 2, 3))) static int fail(char *why, const char *fmt
 	return -1;
 }
 
-/* Quote s for a message, cut when long. */
+/* Quote s for a message: control characters escaped, cut when long
+ * (bx_show_str), so a message stays one line. */
+#define QBUF (BX_SHOW_MAX + 2)
 static const char *q(const char *s, char *buf, size_t len)
 {
-	size_t n = strlen(s);
-	if (n + 3 <= len) {
-		snprintf(buf, len, "'%s'", s);
-	} else {
-		snprintf(buf, len, "'%.*s...'", (int)(len > 8 ? len - 8 : 0), s);
-	}
+	char t[BX_SHOW_MAX];
+	snprintf(buf, len, "'%s'", bx_show_str(s, strlen(s), t));
 	return buf;
 }
+
+/* A fragment of the input, escaped the same way, without quotes. */
+static const char *esc(const char *s, char *buf) { return bx_show_str(s, strlen(s), buf); }
 
 /* A decimal number at *p: digits, optionally '.' and 1–9 digits. No sign,
  * no leading zeros ("0" and "0.5" are fine). Advances *p. */
@@ -48,11 +50,12 @@ typedef struct dec {
 
 static int parse_dec(const char **p, dec *d, const char *orig, char *why)
 {
-	char b[64];
+	char b[QBUF], t[BX_SHOW_MAX];
 	const char *s = *p;
 	*d = (dec){0};
 	if (*s == '.' && s[1] >= '0' && s[1] <= '9')
-		return fail(why, "%s: write a zero before the decimal point (0%s)", q(orig, b, sizeof b), s);
+		return fail(why, "%s: write a zero before the decimal point (0%s)", q(orig, b, sizeof b),
+			    esc(s, t));
 	if (*s < '0' || *s > '9')
 		return fail(why, "%s is not a number", q(orig, b, sizeof b));
 	if (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
@@ -107,7 +110,7 @@ static const struct size_unit {
 
 static int unknown_size_unit(const char *s, const char *unit, char *why)
 {
-	char b[64];
+	char b[QBUF];
 	static const char *const decimal[] = { "kB", "KB", "MB", "GB", "TB", "PB", "kb", "Kb", "mb", "gb" };
 	for (size_t i = 0; i < BX_ARRAY_LEN(decimal); i++) {
 		if (strcmp(unit, decimal[i]) == 0) {
@@ -120,13 +123,14 @@ static int unknown_size_unit(const char *s, const char *unit, char *why)
 	if (strcmp(unit, "B") == 0)
 		return fail(why, "%s: write a byte count without a unit (%.*s)", q(s, b, sizeof b),
 			    (int)(unit - s), s);
+	char u[BX_SHOW_MAX];
 	return fail(why, "%s has an unknown unit '%s' (use K, M, G, T, P, KiB…PiB or Ki…Pi)",
-		    q(s, b, sizeof b), unit);
+		    q(s, b, sizeof b), esc(unit, u));
 }
 
 int bx_unit_size(const char *s, bool plain, bool percent_ok, bx_qty *out, char *why)
 {
-	char b[64];
+	char b[QBUF];
 	(void)plain;
 	*out = (bx_qty){0};
 	if (is_max(s)) {
@@ -207,7 +211,7 @@ void bx_fmt_bytes(uint64_t n, char *buf, size_t len)
 
 int bx_unit_duration(const char *s, bool plain, int64_t *us, char *why)
 {
-	char b[64];
+	char b[QBUF];
 	(void)plain;
 	if (!*s)
 		return fail(why, "expected a duration, got an empty string");
@@ -233,7 +237,9 @@ int bx_unit_duration(const char *s, bool plain, int64_t *us, char *why)
 		return fail(why, "%s: write the unit right after the number, without a space",
 			    q(s, b, sizeof b));
 	} else {
-		return fail(why, "%s has an unknown unit '%s' (use us, ms or s)", q(s, b, sizeof b), p);
+		char u[BX_SHOW_MAX];
+		return fail(why, "%s has an unknown unit '%s' (use us, ms or s)", q(s, b, sizeof b),
+			    esc(p, u));
 	}
 	u128 num = ((u128)d.ip * pow10_tab[d.fd] + d.frac) * mult;
 	if (num % pow10_tab[d.fd])
@@ -249,7 +255,7 @@ int bx_unit_duration(const char *s, bool plain, int64_t *us, char *why)
 
 int bx_unit_cpus(const char *s, bool plain, bx_cpus *out, char *why)
 {
-	char b[64];
+	char b[QBUF];
 	(void)plain;
 	*out = (bx_cpus){0};
 	if (is_max(s)) {
@@ -295,7 +301,7 @@ bool bx_cpus_quota(const bx_cpus *c, int64_t period_us, int64_t *quota_us)
 int bx_unit_int(const char *s, bool plain, bool max_ok, int64_t lo, int64_t hi, bx_qty *out,
 		char *why)
 {
-	char b[64];
+	char b[QBUF];
 	*out = (bx_qty){0};
 	if (max_ok && is_max(s)) {
 		out->kind = BX_Q_MAX;
@@ -346,7 +352,7 @@ int bx_unit_int(const char *s, bool plain, bool max_ok, int64_t lo, int64_t hi, 
 
 int bx_unit_bool(const char *s, bool plain, bool *out, char *why)
 {
-	char b[64];
+	char b[QBUF];
 	static const char *const t[] = { "true", "True", "TRUE" }, *const f[] = { "false", "False", "FALSE" };
 	for (size_t i = 0; plain && i < 3; i++) {
 		if (strcmp(s, t[i]) == 0) {
@@ -366,7 +372,7 @@ int bx_unit_bool(const char *s, bool plain, bool *out, char *why)
 
 static int list_num(const char **p, const char *s, long *out, char *why)
 {
-	char b[64];
+	char b[QBUF];
 	const char *x = *p;
 	if (*x < '0' || *x > '9')
 		return fail(why, "%s: expected a list such as \"0-3,6\"", q(s, b, sizeof b));
@@ -385,7 +391,7 @@ static int list_num(const char **p, const char *s, long *out, char *why)
 
 int bx_unit_cpulist(const char *s, char **canon, long *highest, char *why)
 {
-	char b[64];
+	char b[QBUF];
 	unsigned char bits[BX_CPULIST_LIMIT / 8] = { 0 };
 	*canon = NULL;
 	*highest = -1;
@@ -411,8 +417,9 @@ int bx_unit_cpulist(const char *s, char **canon, long *highest, char *why)
 			if (!*p)
 				return fail(why, "%s: the list ends with a comma", q(s, b, sizeof b));
 		} else if (*p) {
-			return fail(why, "%s: expected a list such as \"0-3,6\" (unexpected '%c')",
-				    q(s, b, sizeof b), *p);
+			char c[2] = { *p, 0 }, u[BX_SHOW_MAX];
+			return fail(why, "%s: expected a list such as \"0-3,6\" (unexpected '%s')",
+				    q(s, b, sizeof b), esc(c, u));
 		}
 	}
 	bx_buf out = {0};
@@ -452,7 +459,7 @@ void bx_hugetlb_name(uint64_t bytes, char *buf, size_t len)
 
 int bx_hugetlb_parse(const char *s, uint64_t *bytes, char *why)
 {
-	char b[64];
+	char b[QBUF];
 	const char *p = s;
 	uint64_t v = 0;
 	while (*p >= '0' && *p <= '9' && v < (UINT64_C(1) << 40))

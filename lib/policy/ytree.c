@@ -204,7 +204,8 @@ static void close_container(builder *b)
 		b->npending = fr->start;
 		return;
 	}
-	memcpy(kids, b->pending + fr->start, nk * sizeof *kids);
+	if (nk)
+		memcpy(kids, b->pending + fr->start, nk * sizeof *kids);
 	b->npending = fr->start;
 	c->u.kids = kids;
 	c->n = (uint32_t)(c->kind == BX_Y_MAP ? nk / 2 : nk);

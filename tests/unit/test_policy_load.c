@@ -251,6 +251,9 @@ START_TEST(hostile_buffers)
 		{ S("version: 1\n\xf4\x90\x80\x80\n"), "t.yaml:2:1: error: invalid UTF-8 (byte 0xf4): policy files are UTF-8 text\n" },
 		{ S("version: 1\n\xef\xbf\xbe\n"), "t.yaml:2:1: error: control character U+FFFE is not allowed\n" },
 		{ S("version: 1\n\x01\n"), "t.yaml:2:1: error: control character U+0001 is not allowed\n" },
+		/* an empty first container: no child was ever pending (a fuzzer finding) */
+		{ S("{}"), "t.yaml:1:1: error: missing `version: 1` (every policy file starts with it)\n"
+			   "t.yaml:1:1: error: missing `classes`: the policy needs at least one class\n" },
 		{ S("- 1\n"), "t.yaml:1:1: error: a policy must be a mapping (version, root, defaults, classes, boxes), not a sequence\n" },
 		{ S("'text'\n"), "t.yaml:1:1: error: a policy must be a mapping (version, root, defaults, classes, boxes), not a string\n" },
 		{ S("version: 1\nclasses: {a: {}}\n...\n---\nx: 1\n"), "t.yaml:4:1: error: a policy file holds one YAML document; put the next one in a file of its own\n" },

@@ -94,6 +94,26 @@ START_TEST(sizes_refused)
 }
 END_TEST
 
+START_TEST(messages_stay_on_one_line)
+{
+	/* text from the policy is escaped in messages (a fuzzer finding) */
+	bx_qty q;
+	int64_t us;
+	char *canon, why[BX_WHY_MAX];
+	long hi;
+	ck_assert_int_eq(bx_unit_size("x\ny", true, false, &q, why), -1);
+	ck_assert_str_eq(why, "'x\\ny' is not a number");
+	ck_assert_int_eq(bx_unit_size("1\nG", true, false, &q, why), -1);
+	ck_assert_str_eq(why, "'1\\nG' has an unknown unit '\\nG' (use K, M, G, T, P, KiB…PiB or Ki…Pi)");
+	ck_assert_int_eq(bx_unit_size(".5\r", true, false, &q, why), -1);
+	ck_assert_str_eq(why, "'.5\\r': write a zero before the decimal point (0.5\\r)");
+	ck_assert_int_eq(bx_unit_duration("5\tms", true, &us, why), -1);
+	ck_assert_str_eq(why, "'5\\tms' has an unknown unit '\\tms' (use us, ms or s)");
+	ck_assert_int_eq(bx_unit_cpulist("0\x01", &canon, &hi, why), -1);
+	ck_assert_str_eq(why, "'0\\x01': expected a list such as \"0-3,6\" (unexpected '\\x01')");
+}
+END_TEST
+
 START_TEST(percents)
 {
 	bx_qty q;
@@ -423,6 +443,7 @@ Suite *suite_units(void)
 	tcase_add_test(t, sizes_accepted);
 	tcase_add_test(t, sizes_refused);
 	tcase_add_test(t, percents);
+	tcase_add_test(t, messages_stay_on_one_line);
 	tcase_add_test(t, durations);
 	tcase_add_test(t, cpus_and_quota);
 	tcase_add_test(t, integers);
