@@ -19,19 +19,16 @@
 
 char *bx_planfile_to_json(const bx_plan *plan, const bx_state *observed, bx_error **err)
 {
-	json_t *o = bx_plan_to_jsonv(plan), *st = bx_state_to_jsonv(observed);
-	char *s = NULL;
-	if (o && st && json_object_set_new(o, "observed", st) == 0) {
-		st = NULL;
-		s = json_dumps(o, JSON_INDENT(2));
-	}
-	json_decref(o);
-	json_decref(st);
-	char *t = s ? bx_sprintf("%s\n", s) : NULL;
-	free(s);
-	if (!t)
+	bx_jw w = {0};
+	bx_jw_begin_object(&w);
+	bx_plan_write_members(&w, plan);
+	bx_jw_key(&w, "observed");
+	bx_state_write_json(&w, observed);
+	bx_jw_end_object(&w);
+	char *s = bx_jw_take(&w);
+	if (!s)
 		bx_err(err, ENOMEM, "plan file");
-	return t;
+	return s;
 }
 
 int bx_planfile_write(const char *path, const bx_plan *plan, const bx_state *observed,

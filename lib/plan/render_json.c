@@ -26,87 +26,81 @@ static const char *const op_names[] = {
 	[BX_OP_RMDIR] = "rmdir",   [BX_OP_DISABLE] = "disable",
 };
 
-static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
-
-static void put(json_t *o, const char *k, json_t *v, bool *ok)
+static void step_write(bx_jw *w, const bx_step *s)
 {
-	if (!v || json_object_set_new(o, k, v) < 0)
-		*ok = false;
-}
-
-static json_t *step_to_json(const bx_step *s)
-{
-	bool ok = true;
-	json_t *o = json_object();
-	if (!o)
-		return NULL;
-	put(o, "op", json_string(op_names[s->op]), &ok);
-	put(o, "cgroup", json_string(s->cgroup ? s->cgroup : ""), &ok);
-	put(o, "file", str_or_null(s->file), &ok);
-	put(o, "key", str_or_null(s->key), &ok);
-	put(o, "write", str_or_null(s->write), &ok);
-	put(o, "old", str_or_null(s->old), &ok);
-	put(o, "new", str_or_null(s->new), &ok);
+	bx_jw_begin_object(w);
+	bx_jw_key(w, "op");
+	bx_jw_string(w, op_names[s->op]);
+	bx_jw_key(w, "cgroup");
+	bx_jw_string(w, s->cgroup ? s->cgroup : "");
+	bx_jw_key(w, "file");
+	bx_jw_string(w, s->file);
+	bx_jw_key(w, "key");
+	bx_jw_string(w, s->key);
+	bx_jw_key(w, "write");
+	bx_jw_string(w, s->write);
+	bx_jw_key(w, "old");
+	bx_jw_string(w, s->old);
+	bx_jw_key(w, "new");
+	bx_jw_string(w, s->new);
+	bx_jw_key(w, "location");
 	if (s->loc.file) {
-		json_t *l = json_object();
-		if (l) {
-			put(l, "file", json_string(s->loc.file), &ok);
-			put(l, "line", json_integer(s->loc.line), &ok);
-			put(l, "column", json_integer(s->loc.col), &ok);
-		}
-		put(o, "location", l, &ok);
+		bx_jw_begin_object(w);
+		bx_jw_key(w, "file");
+		bx_jw_string(w, s->loc.file);
+		bx_jw_key(w, "line");
+		bx_jw_uint(w, s->loc.line);
+		bx_jw_key(w, "column");
+		bx_jw_uint(w, s->loc.col);
+		bx_jw_end_object(w);
 	} else {
-		put(o, "location", json_null(), &ok);
+		bx_jw_null(w);
 	}
-	put(o, "path", str_or_null(s->ypath), &ok);
-	put(o, "warning", str_or_null(s->warning), &ok);
-	put(o, "static_box", json_boolean(s->static_box), &ok);
-	if (!ok) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	bx_jw_key(w, "path");
+	bx_jw_string(w, s->ypath);
+	bx_jw_key(w, "warning");
+	bx_jw_string(w, s->warning);
+	bx_jw_key(w, "static_box");
+	bx_jw_bool(w, s->static_box);
+	bx_jw_end_object(w);
 }
 
-json_t *bx_plan_to_jsonv(const bx_plan *pl)
+void bx_plan_write_members(bx_jw *w, const bx_plan *pl)
 {
-	bool ok = true;
-	json_t *o = json_object();
-	if (!o)
-		return NULL;
-	put(o, "format_version", json_integer(PLAN_VERSION), &ok);
-	put(o, "base", json_string(pl->base_path ? pl->base_path : ""), &ok);
-	put(o, "dirmode", json_boolean(pl->dirmode), &ok);
-	put(o, "fingerprint", str_or_null(pl->fingerprint), &ok);
-	json_t *a = json_array();
-	for (size_t i = 0; a && i < pl->n; i++)
-		if (json_array_append_new(a, step_to_json(&pl->v[i])) < 0)
-			ok = false;
-	put(o, "steps", a, &ok);
-	json_t *sum = json_object();
-	if (sum) {
-		put(sum, "to_create", json_integer((json_int_t)pl->to_create), &ok);
-		put(sum, "to_change", json_integer((json_int_t)pl->to_change), &ok);
-		put(sum, "to_remove", json_integer((json_int_t)pl->to_remove), &ok);
-	}
-	put(o, "summary", sum, &ok);
-	if (!ok) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	bx_jw_key(w, "format_version");
+	bx_jw_uint(w, PLAN_VERSION);
+	bx_jw_key(w, "base");
+	bx_jw_string(w, pl->base_path ? pl->base_path : "");
+	bx_jw_key(w, "dirmode");
+	bx_jw_bool(w, pl->dirmode);
+	bx_jw_key(w, "fingerprint");
+	bx_jw_string(w, pl->fingerprint);
+	bx_jw_key(w, "steps");
+	bx_jw_begin_array(w);
+	for (size_t i = 0; i < pl->n; i++)
+		step_write(w, &pl->v[i]);
+	bx_jw_end_array(w);
+	bx_jw_key(w, "summary");
+	bx_jw_begin_object(w);
+	bx_jw_key(w, "to_create");
+	bx_jw_uint(w, pl->to_create);
+	bx_jw_key(w, "to_change");
+	bx_jw_uint(w, pl->to_change);
+	bx_jw_key(w, "to_remove");
+	bx_jw_uint(w, pl->to_remove);
+	bx_jw_end_object(w);
 }
 
 char *bx_plan_to_json(const bx_plan *plan, bx_error **err)
 {
-	json_t *o = bx_plan_to_jsonv(plan);
-	char *s = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
-	json_decref(o);
-	char *t = s ? bx_sprintf("%s\n", s) : NULL;
-	free(s);
-	if (!t)
+	bx_jw w = {0};
+	bx_jw_begin_object(&w);
+	bx_plan_write_members(&w, plan);
+	bx_jw_end_object(&w);
+	char *s = bx_jw_take(&w);
+	if (!s)
 		bx_err(err, ENOMEM, "plan to JSON");
-	return t;
+	return s;
 }
 
 /* --- reading --------------------------------------------------------------- */

@@ -24,107 +24,100 @@
 
 #define SNAP_VERSION 1
 
-static json_t *ctrl_list(unsigned bits)
+static void ctrl_list(bx_jw *w, unsigned bits)
 {
 	char *s = bx_ctrl_format_list(bits);
-	json_t *j = s ? json_string(s) : NULL;
+	if (!s)
+		w->b.oom = true;
+	bx_jw_string(w, s ? s : "");
 	free(s);
-	return j;
 }
 
-/* json_object_set_new that remembers a failure (allocation). */
-static void put(json_t *o, const char *k, json_t *v, bool *ok)
+static void cg_write(bx_jw *w, const bx_cg_state *c)
 {
-	if (!v || json_object_set_new(o, k, v) < 0)
-		*ok = false;
-}
-
-static json_t *cg_to_json(const bx_cg_state *c)
-{
-	bool ok = true;
-	json_t *o = json_object();
-	if (!o)
-		return NULL;
-	put(o, "path", json_string(c->path), &ok);
-	put(o, "exists", json_boolean(c->exists), &ok);
-	if (c->observed & BX_OBS_CONTROLLERS)
-		put(o, "controllers", ctrl_list(c->controllers), &ok);
-	if (c->observed & BX_OBS_SUBTREE)
-		put(o, "subtree_control", ctrl_list(c->subtree_control), &ok);
+	bx_jw_begin_object(w);
+	bx_jw_key(w, "path");
+	bx_jw_string(w, c->path);
+	bx_jw_key(w, "exists");
+	bx_jw_bool(w, c->exists);
+	if (c->observed & BX_OBS_CONTROLLERS) {
+		bx_jw_key(w, "controllers");
+		ctrl_list(w, c->controllers);
+	}
+	if (c->observed & BX_OBS_SUBTREE) {
+		bx_jw_key(w, "subtree_control");
+		ctrl_list(w, c->subtree_control);
+	}
 	if (c->observed & BX_OBS_CHILDREN) {
-		json_t *a = json_array();
-		for (size_t i = 0; a && i < c->nchildren; i++)
-			if (json_array_append_new(a, json_string(c->children[i])) < 0)
-				ok = false;
-		put(o, "children", a, &ok);
+		bx_jw_key(w, "children");
+		bx_jw_begin_array(w);
+		for (size_t i = 0; i < c->nchildren; i++)
+			bx_jw_string(w, c->children[i]);
+		bx_jw_end_array(w);
 	}
-	if (c->observed & BX_OBS_EVENTS)
-		put(o, "populated", json_boolean(c->populated), &ok);
-	if (c->observed & BX_OBS_STATIC)
-		put(o, "static", json_boolean(c->static_box), &ok);
-	json_t *f = json_object();
-	for (size_t i = 0; f && i < c->nfiles; i++)
-		put(f, c->files[i].name, c->files[i].raw ? json_string(c->files[i].raw) : json_null(),
-		    &ok);
-	put(o, "files", f, &ok);
-	if (!ok) {
-		json_decref(o);
-		return NULL;
+	if (c->observed & BX_OBS_EVENTS) {
+		bx_jw_key(w, "populated");
+		bx_jw_bool(w, c->populated);
 	}
-	return o;
+	if (c->observed & BX_OBS_STATIC) {
+		bx_jw_key(w, "static");
+		bx_jw_bool(w, c->static_box);
+	}
+	bx_jw_key(w, "files");
+	bx_jw_begin_object(w);
+	for (size_t i = 0; i < c->nfiles; i++) {
+		bx_jw_key(w, c->files[i].name);
+		bx_jw_string(w, c->files[i].raw);
+	}
+	bx_jw_end_object(w);
+	bx_jw_end_object(w);
 }
 
-json_t *bx_state_to_jsonv(const bx_state *st)
+void bx_state_write_json(bx_jw *w, const bx_state *st)
 {
-	bool ok = true;
-	json_t *o = json_object();
-	if (!o)
-		return NULL;
-	put(o, "format_version", json_integer(SNAP_VERSION), &ok);
-	put(o, "base", json_string(st->base_path ? st->base_path : ""), &ok);
-	put(o, "dirmode", json_boolean(st->dirmode), &ok);
-	put(o, "hybrid", json_boolean(st->hybrid), &ok);
-	put(o, "v1_bound", ctrl_list(st->v1_bound), &ok);
-	put(o, "tree", st->tree ? json_string(st->tree) : json_null(), &ok);
-	json_t *h = json_object();
-	if (h) {
-		put(h, "page_size", json_integer((json_int_t)st->facts.page_size), &ok);
-		put(h, "mem_total", json_integer((json_int_t)st->facts.mem_total), &ok);
-		put(h, "ncpus", json_integer(st->facts.ncpus), &ok);
-		json_t *hp = json_array();
-		for (size_t i = 0; hp && i < BX_ARRAY_LEN(st->facts.hugepage_sizes) &&
-				   st->facts.hugepage_sizes[i];
-		     i++)
-			if (json_array_append_new(hp, json_integer((json_int_t)st->facts.hugepage_sizes[i])) < 0)
-				ok = false;
-		put(h, "hugepage_sizes", hp, &ok);
-	}
-	put(o, "host", h, &ok);
-	json_t *a = json_array();
-	for (size_t i = 0; a && i < st->n; i++)
-		if (json_array_append_new(a, cg_to_json(&st->v[i])) < 0)
-			ok = false;
-	put(o, "cgroups", a, &ok);
-	if (!ok) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	bx_jw_begin_object(w);
+	bx_jw_key(w, "format_version");
+	bx_jw_uint(w, SNAP_VERSION);
+	bx_jw_key(w, "base");
+	bx_jw_string(w, st->base_path ? st->base_path : "");
+	bx_jw_key(w, "dirmode");
+	bx_jw_bool(w, st->dirmode);
+	bx_jw_key(w, "hybrid");
+	bx_jw_bool(w, st->hybrid);
+	bx_jw_key(w, "v1_bound");
+	ctrl_list(w, st->v1_bound);
+	bx_jw_key(w, "tree");
+	bx_jw_string(w, st->tree);
+	bx_jw_key(w, "host");
+	bx_jw_begin_object(w);
+	bx_jw_key(w, "page_size");
+	bx_jw_uint(w, st->facts.page_size);
+	bx_jw_key(w, "mem_total");
+	bx_jw_uint(w, st->facts.mem_total);
+	bx_jw_key(w, "ncpus");
+	bx_jw_uint(w, st->facts.ncpus);
+	bx_jw_key(w, "hugepage_sizes");
+	bx_jw_begin_array(w);
+	for (size_t i = 0; i < BX_ARRAY_LEN(st->facts.hugepage_sizes) && st->facts.hugepage_sizes[i]; i++)
+		bx_jw_uint(w, st->facts.hugepage_sizes[i]);
+	bx_jw_end_array(w);
+	bx_jw_end_object(w);
+	bx_jw_key(w, "cgroups");
+	bx_jw_begin_array(w);
+	for (size_t i = 0; i < st->n; i++)
+		cg_write(w, &st->v[i]);
+	bx_jw_end_array(w);
+	bx_jw_end_object(w);
 }
 
 char *bx_state_to_json(const bx_state *st, bx_error **err)
 {
-	json_t *o = bx_state_to_jsonv(st);
-	char *s = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
-	json_decref(o);
+	bx_jw w = {0};
+	bx_state_write_json(&w, st);
+	char *s = bx_jw_take(&w);
 	if (!s)
-		return bx_err(err, ENOMEM, "snapshot to JSON"), NULL;
-	/* one document, newline-terminated */
-	char *t = bx_sprintf("%s\n", s);
-	free(s);
-	if (!t)
 		bx_err(err, ENOMEM, "snapshot to JSON");
-	return t;
+	return s;
 }
 
 /* --- reading ----------------------------------------------------------- */
