@@ -39,6 +39,7 @@ if [ "$want" = test ]; then
 	need_cmd ansible-playbook ansible-core
 	need_cmd valgrind valgrind
 	need_cmd systemd-analyze systemd
+	need_cmd man man-db # systemd-analyze verify checks the unit's Documentation=man: pages
 fi
 
 [ -n "$missing" ] || exit 0
