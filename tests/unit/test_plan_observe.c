@@ -285,6 +285,80 @@ START_TEST(scoped_observation_reads_one_box)
 }
 END_TEST
 
+START_TEST(hostile_directory_roots)
+{
+	seed();
+	bx_policy *p = policy();
+	bx_cgfs *fs = open_root();
+	bx_state *st = NULL;
+	bx_error *e = NULL;
+	char path[512], target[512];
+	/* a symlink planted where a limit file is: refused, never followed */
+	snprintf(target, sizeof target, "%s/outside", root);
+	FILE *f = fopen(target, "w");
+	fputs("12345\n", f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/boxlite/small/b1/cpu.max", root);
+	ck_assert_int_eq(symlink(target, path), 0);
+	ck_assert_int_eq(bx_observe(fs, p, NULL, &st, &e), -1);
+	ck_assert_msg(strstr(e->msg, "boxlite/small/b1/cpu.max"), "%s", e->msg);
+	ck_assert_int_eq(e->errnum, ELOOP);
+	bx_error_free(e);
+	e = NULL;
+	unlink(path);
+	/* a FIFO: not read (it would hang), refused */
+	ck_assert_int_eq(mkfifo(path, 0644), 0);
+	ck_assert_int_eq(bx_observe(fs, p, NULL, &st, &e), -1);
+	ck_assert_msg(strstr(e->msg, "not a plain file"), "%s", e->msg);
+	bx_error_free(e);
+	e = NULL;
+	unlink(path);
+	/* a directory where a file is */
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	ck_assert_int_eq(bx_observe(fs, p, NULL, &st, &e), -1);
+	ck_assert_msg(strstr(e->msg, "not a plain file"), "%s", e->msg);
+	bx_error_free(e);
+	e = NULL;
+	rmdir(path);
+	/* a symlinked cgroup directory: refused too */
+	snprintf(target, sizeof target, "%s/boxlite/small/rt", root);
+	snprintf(path, sizeof path, "%s/boxlite/small/b2", root);
+	ck_assert_int_eq(symlink(target, path), 0);
+	ck_assert_int_eq(bx_observe(fs, p, NULL, &st, &e), -1);
+	ck_assert_msg(strstr(e->msg, "b2"), "%s", e->msg);
+	bx_error_free(e);
+	unlink(path);
+	bx_cgfs_close(fs);
+	fx_policy_free(p);
+}
+END_TEST
+
+START_TEST(long_files_read_whole)
+{
+	seed();
+	/* a cpuset list longer than one read */
+	bx_buf b = {0};
+	for (int i = 0; i < 6000; i += 2)
+		bx_buf_printf(&b, "%s%d", i ? "," : "", i);
+	char *list = bx_buf_take(&b);
+	ck_assert_uint_gt(strlen(list), 8192);
+	put_file("boxlite/small/b1/cpuset.cpus", list);
+	bx_policy *p = fx_policy("boxlite");
+	size_t c = fx_class(p, "small", 5);
+	fx_set(p, c, "box", "cpuset.cpus", NULL, "0", 7);
+	fx_box(p, "b1", "small", 20);
+	bx_cgfs *fs = open_root();
+	bx_state *st = NULL;
+	bx_error *e = NULL;
+	ck_assert_msg(bx_observe(fs, p, NULL, &st, &e) == 0, "%s", e ? e->msg : "?");
+	ck_assert_str_eq(bx_state_file(st, "boxlite/small/b1", "cpuset.cpus"), list);
+	free(list);
+	bx_state_free(st);
+	bx_cgfs_close(fs);
+	fx_policy_free(p);
+}
+END_TEST
+
 Suite *suite_plan_observe(void);
 Suite *suite_plan_observe(void)
 {
@@ -298,6 +372,8 @@ Suite *suite_plan_observe(void)
 	tcase_add_test(t, snapshot_of_another_root_is_refused);
 	tcase_add_test(t, observe_again_sees_changes);
 	tcase_add_test(t, scoped_observation_reads_one_box);
+	tcase_add_test(t, hostile_directory_roots);
+	tcase_add_test(t, long_files_read_whole);
 	suite_add_tcase(s, t);
 	return s;
 }
