@@ -14,6 +14,8 @@
 #     test; use `run`, `expect_fail` or `if` for commands that may fail.
 #   * A line `# timeout: SECONDS` in the first 20 lines overrides the
 #     per-test timeout (kernel: 120 s by default, TCG is slow; host: 60 s).
+#   * cgroupfs files report size 0, so `[ -s FILE ]` is always false
+#     there: test the content (grep -q . FILE).
 #   * Never assert timing. Output is shown only when the test fails, so
 #     print freely (`note`).
 #   * Cgroups: make them only with `cg_scratch` (it removes them, and
@@ -35,6 +37,8 @@
 #               real block device for io.max / io.weight tests
 #   TEST_TMP    a fresh scratch directory for files, removed afterwards
 #   /policies   VM only: a copy of the repository's policies/ directory
+#   /etc/passwd, /etc/group   VM only: root and nobody/nogroup (65534);
+#               the VM is thrown away, so a test may append a user
 #
 # Helpers (each failing assertion prints what it wanted and exits 1)
 #   fail MSG                       fail the test now

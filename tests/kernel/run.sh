@@ -88,6 +88,10 @@ done
 [ $selected -gt 0 ] || die "no test matches BOXCG_KERNEL_TESTS='$selection'"
 
 echo "TEST_TIMEOUT=$test_timeout" >"$stage/etc/harness.conf"
+# Users and groups: root and nobody (tests may append their own).
+printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' \
+	>"$stage/etc/passwd"
+printf '%s\n' 'root:x:0:' 'nogroup:x:65534:' >"$stage/etc/group"
 chmod 755 "$stage/init" "$stage"/tests/*.sh "$stage"/tests/selftest/*.sh
 initrd=$out/initramfs.cpio.gz
 (cd "$stage" && find . | sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$initrd"
