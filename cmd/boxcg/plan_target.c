@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "apply/apply.h"
@@ -21,6 +22,16 @@ int bx_read_text(const char *path, size_t max, char **out, bx_error **err)
 	int fd = std ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return bx_err(err, errno, "open %s", path);
+	/* a regular file says its size: refuse a huge one without reading it */
+	struct stat sb;
+	if (!std && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > max) {
+		close(fd);
+		return bx_err(err, EFBIG, "%s: larger than %zu MiB", path, max >> 20);
+	}
+	if (!std && fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		close(fd);
+		return bx_err(err, EISDIR, "read %s", path);
+	}
 	bx_buf b = {0};
 	char chunk[65536];
 	int r = 0;
@@ -35,7 +46,7 @@ int bx_read_text(const char *path, size_t max, char **out, bx_error **err)
 		if (n == 0)
 			break;
 		if (memchr(chunk, '\0', (size_t)n)) {
-			r = bx_err(err, EINVAL, "%s: not a text file (NUL byte)", std ? "standard input" : path);
+			r = bx_err(err, 0, "%s: not a text file (NUL byte)", std ? "standard input" : path);
 			break;
 		}
 		if (b.len + (size_t)n > max) {
@@ -65,7 +76,8 @@ int bx_target_open(cli *c, const char *state_path, bx_target *t, bx_error **err)
 		if (bx_read_text(state_path, SNAPSHOT_MAX, &text, err) < 0)
 			return -1;
 		if (bx_state_from_json(text, &t->snap, err) < 0)
-			return bx_err_wrap(err, "%s", state_path);
+			return bx_err_wrap(err, "%s",
+					   strcmp(state_path, "-") == 0 ? "standard input" : state_path);
 		t->facts = t->snap->facts;
 		return 0;
 	}
