@@ -439,9 +439,13 @@ static int writes(bx_planner *pr, const bx_dnode *d, const char *cg, bx_error **
 	bx_wants *ws = d->wants;
 	/* Every new cgroup with these settings gets the same writes. */
 	if (!d->exists && ws->fresh_known) {
+		bx_plan *pl = pr->plan;
+		if (bx_plan_reserve(pl, pl->n + ws->nfresh) < 0)
+			return bx_err(err, ENOMEM, "plan");
+		memcpy(pl->v + pl->n, ws->fresh, ws->nfresh * sizeof *ws->fresh);
 		for (size_t k = 0; k < ws->nfresh; k++)
-			if (push_write(pr, d, cg, ws->fresh[k], NULL, NULL, err) < 0)
-				return -1;
+			pl->v[pl->n + k].cgroup = (char *)cg;
+		pl->n += ws->nfresh;
 		pr->changes += ws->nfresh_files;
 		return 0;
 	}
@@ -489,20 +493,21 @@ static int writes(bx_planner *pr, const bx_dnode *d, const char *cg, bx_error **
 		nfiles += j == i;
 	}
 	pr->changes += nfiles;
+	size_t first = pr->plan->n;
+	for (size_t i = 0; i < n; i++)
+		if (push_write(pr, d, cg, (size_t)(v[i].s - s->v), v[i].cur, v[i].warning, err) < 0)
+			goto out;
 	if (!d->exists) {
+		/* the same writes for every other new cgroup with these settings */
 		if (!(ws->fresh = calloc(n + 1, sizeof *ws->fresh))) {
 			bx_err(err, ENOMEM, "plan");
 			goto out;
 		}
-		for (size_t i = 0; i < n; i++)
-			ws->fresh[i] = (size_t)(v[i].s - s->v);
+		memcpy(ws->fresh, pr->plan->v + first, n * sizeof *ws->fresh);
 		ws->nfresh = n;
 		ws->nfresh_files = nfiles;
 		ws->fresh_known = true;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (push_write(pr, d, cg, (size_t)(v[i].s - s->v), v[i].cur, v[i].warning, err) < 0)
-			goto out;
 	r = 0;
 out:
 	for (size_t i = 0; i < n; i++) {

@@ -32,7 +32,8 @@ typedef struct bx_want {
 typedef struct bx_wants {
 	bx_want *v;        /* one per setting */
 	unsigned ctrls;    /* controllers the settings need */
-	size_t *fresh;     /* settings written in a new cgroup, in write order */
+	bx_step *fresh;    /* the writes of a new cgroup, in order (their cgroup
+	                      is set per cgroup; strings in the plan's pool) */
 	size_t nfresh;
 	size_t nfresh_files; /* distinct files among them */
 	bool fresh_known;

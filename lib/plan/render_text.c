@@ -29,10 +29,20 @@ typedef struct loc_ent {
 	size_t len;
 } loc_ent;
 
+/* Whole lines of writes into new cgroups: the same for every box of a
+ * class. Keyed on the step's (pooled) strings and location. */
+typedef struct line_ent {
+	const char *file, *key, *new, *ypath, *lfile;
+	unsigned line, col;
+	char *text;
+	size_t len;
+} line_ent;
+
 typedef struct out {
 	bx_buf b;
 	bool color;
 	loc_ent *cache; /* LOC_CACHE entries, or NULL */
+	line_ent *lines; /* LOC_CACHE entries, or NULL */
 	bx_write_fn fn; /* streaming: the text goes here in pieces */
 	void *ctx;
 	bool failed;    /* fn failed */
@@ -56,6 +66,10 @@ static void out_done(out *o)
 		free(o->cache[i].text);
 	free(o->cache);
 	o->cache = NULL;
+	for (size_t i = 0; o->lines && i < LOC_CACHE; i++)
+		free(o->lines[i].text);
+	free(o->lines);
+	o->lines = NULL;
 }
 
 static const char *c_(const out *o, const char *code) { return o->color ? code : ""; }
@@ -316,6 +330,24 @@ static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t t
 			const bx_step *s = &pl->v[i];
 			if (s->op == BX_OP_MKDIR || s->op == BX_OP_RMDIR)
 				continue;
+			line_ent *e = NULL;
+			if (s->op == BX_OP_WRITE && !s->old && !s->warning) {
+				if (!o->lines)
+					o->lines = calloc(LOC_CACHE, sizeof *o->lines);
+				if (o->lines) {
+					size_t h = (((uintptr_t)s->new >> 3) * 31u ^ ((uintptr_t)s->file >> 3) ^
+						    ((uintptr_t)s->key >> 3) ^ s->loc.line * 131u) &
+						   (LOC_CACHE - 1);
+					e = &o->lines[h];
+					if (e->text && e->file == s->file && e->key == s->key && e->new == s->new &&
+					    e->ypath == s->ypath && e->lfile == s->loc.file &&
+					    e->line == s->loc.line && e->col == s->loc.col) {
+						put_n(o, e->text, e->len);
+						continue;
+					}
+				}
+			}
+			size_t at = o->b.len;
 			put(o, "    ");
 			size_t w = step_text(o, s);
 			location(o, 4 + w, &s->loc, s->ypath,
@@ -323,6 +355,12 @@ static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t t
 			put(o, "\n");
 			if (s->warning)
 				warning(o, s->warning);
+			char *t = e && !o->b.oom ? strndup(o->b.s + at, o->b.len - at) : NULL;
+			if (t) {
+				free(e->text);
+				*e = (line_ent){ s->file, s->key,   s->new, s->ypath, s->loc.file,
+						 s->loc.line, s->loc.col, t, o->b.len - at };
+			}
 		}
 }
 
