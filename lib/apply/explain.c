@@ -44,9 +44,11 @@ static const char *explain_write(const char *f, int e)
 	if (e == ENODEV && !prefix(f, "io."))
 		return "ENODEV: the cgroup was removed meanwhile";
 	if (prefix(f, "cpuset.")) {
-		if (e == EINVAL)
-			return "EINVAL on cpuset: CPUs or memory nodes outside the possible set, or a "
-			       "malformed list";
+		if (e == EINVAL || e == ERANGE)
+			return e == EINVAL ? "EINVAL on cpuset: CPUs or memory nodes outside the possible "
+					     "set, or a malformed list"
+					   : "ERANGE on cpuset: CPUs or memory nodes outside the possible "
+					     "set (beyond the highest CPU this kernel can have)";
 		if (e == ENOSPC)
 			return "ENOSPC on cpuset: the cgroup has tasks and the list would leave them no "
 			       "CPU or node";

@@ -398,6 +398,7 @@ START_TEST(errnos_are_explained_in_cgroup_terms)
 	ck_assert_ptr_nonnull(strstr(bx_apply_explain(&en, ENOENT), "parent does not enable it"));
 	bx_step cs = { .op = BX_OP_WRITE, .cgroup = "a", .file = "cpuset.cpus" };
 	ck_assert_ptr_nonnull(strstr(bx_apply_explain(&cs, EINVAL), "outside the possible set"));
+	ck_assert_ptr_nonnull(strstr(bx_apply_explain(&cs, ERANGE), "outside the possible set"));
 	bx_step io = { .op = BX_OP_WRITE, .cgroup = "a", .file = "io.max" };
 	ck_assert_ptr_nonnull(strstr(bx_apply_explain(&io, ENODEV), "partition"));
 	bx_step mk = { .op = BX_OP_MKDIR, .cgroup = "a" };
