@@ -17,7 +17,8 @@
  * warnings, each with file:line:col and YAML path); an unreadable file is
  * a diagnostic too. Returns 0 when loading ran: *out is the compiled
  * policy when diags->errors == 0, else NULL. Returns -1 with *err only for
- * runtime failures (out of memory). */
+ * runtime failures (out of memory). `facts` NULL means this host's
+ * (bx_host_facts_probe). The language as implemented: docs/POLICY.md. */
 int bx_policy_load(const char *const *paths, size_t npaths, const bx_host_facts *facts,
 		   bx_policy **out, bx_diags *diags, bx_error **err);
 

@@ -299,6 +299,15 @@ static void load_dir(bx_front *f, int fd, const char *path)
 		file_error(f, path, "directory has no *.yaml or *.yml files");
 		f->broken = true;
 	}
+	/* Room for every file's tree at once (see load()). */
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		if (fstatat(fd, names[i], &st, 0) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+		    st.st_size <= (off_t)BX_POLICY_FILE_MAX && total < SIZE_MAX / 16)
+			total += (size_t)st.st_size;
+	}
+	bx_arena_hint(&f->arena, total / 2 * 11);
 	size_t plen = strlen(path);
 	bool slash = plen && path[plen - 1] == '/';
 	for (size_t i = 0; i < n; i++) {
