@@ -414,8 +414,9 @@ int bx_rollback_run(bx_rollback *rb, const bx_undo *v, size_t n, bx_error **err)
 		bool eq = false;
 		if (undo_one(rb, u, &e) < 0 || verify_one(rb, u, &eq, &e) < 0) {
 			note(rb, u->cg, undo_target(u));
+			cleanup_free char *what = bx_cg_show(u->cg, undo_target(u));
 			bx_err_wrap(&e, "undo step %ld (%s %s)", u->step + 1, bx_op_name(u->op),
-				    *u->cg ? u->cg : "(base)");
+				    what && *what ? what : "(base)");
 			if (r == 0)
 				bx_err_also(err, e);
 			else
@@ -424,10 +425,11 @@ int bx_rollback_run(bx_rollback *rb, const bx_undo *v, size_t n, bx_error **err)
 			continue;
 		}
 		if (!eq) {
+			cleanup_free char *what = bx_cg_show(u->cg, undo_target(u));
 			if (r == 0)
 				bx_err(err, 0, "undo step %ld (%s %s): the value read back differs from "
-						 "the one recorded",
-				       u->step + 1, bx_op_name(u->op), *u->cg ? u->cg : "(base)");
+					       "the one recorded",
+				       u->step + 1, bx_op_name(u->op), what && *what ? what : "(base)");
 			r = -1;
 			continue;
 		}
