@@ -10,7 +10,7 @@
 # and ✓/✗. See docs/PERFORMANCE.md.
 #
 # Environment:
-#   BENCH_RUNS=7        counted runs per command (after BENCH_WARMUP=1)
+#   BENCH_RUNS=11       counted runs per command (after BENCH_WARMUP=1)
 #   BENCH_TMP=DIR       where scratch roots, policies and state dirs go
 #                       (default /dev/shm, a tmpfs; /tmp if there is none)
 #   BENCH_HOST=0        skip the cgroup2 rows even when root
@@ -23,7 +23,7 @@ set -u
 
 boxcg=${1:?usage: run.sh BOXCG BENCHBIN}
 bin=${2:?usage: run.sh BOXCG BENCHBIN}
-runs=${BENCH_RUNS:-7}
+runs=${BENCH_RUNS:-11}
 warmup=${BENCH_WARMUP:-1}
 scale_max=${BENCH_SCALE_MAX:-100000}
 tmp=${BENCH_TMP:-}
