@@ -190,6 +190,20 @@ dir_cases() {
 	fi
 	row 3 "box create, $nlimits limits, $nc3-class policy ($tag)" "create-$tag" 1.5
 
+	# Case 3 through the library (information, no target): the policy
+	# loaded once, then boxcg_box_create() per box, against the floor's
+	# mutations in the same process.
+	if "$bin/api_create" --base "$bt" --state-dir "$st" --policy "$work/$tag-p0.yaml" \
+		"${gopt_t[@]}" --classes $nc3 --in-class 3 -n 200 >"$work/api-$tag.out"; then
+		local am af
+		am=$(awk '$1 == "boxcg_box_create" { sub("median_us=", "", $4); print $4 }' "$work/api-$tag.out")
+		af=$(awk '$1 == "floor" { sub("median_us=", "", $4); print $4 }' "$work/api-$tag.out")
+		rows+=("| 3L | box create through libboxcg, per call, policy loaded once ($tag) | | ${am} µs | | ${af} µs | **$(awk -v a="$am" -v b="$af" 'BEGIN { printf "%.2f", a / b }')×** | | (info) | |")
+	else
+		echo "bench: $tag: api_create failed" >&2
+		failed=1
+	fi
+
 	# Case 4: apply 1,000 static boxes (20 classes) to an empty base.
 	gen "${gopt_t[@]}" --classes 20 --boxes 1000 >"$work/$tag-p1k.yaml"
 	measure "apply-$tag" \
