@@ -264,5 +264,9 @@ int main(int argc, char **argv)
 		       g->label, runs, mn, median(g->wall, runs), mx, median(g->cpu, runs),
 		       g->maxrss);
 	}
+	for (int k = 0; k < ng; k++) {
+		free(gs[k].wall);
+		free(gs[k].cpu);
+	}
 	return rc;
 }
