@@ -22,11 +22,12 @@ static int replay(bx_lock *lock, bx_journal_doc *doc, bx_hooks *h, bx_recover_re
 	if (bx_cgfs_open(doc->hdr.base, &fs, err) < 0)
 		return bx_err_wrap(err, "open the base the journal names");
 	if (fs->dirmode != doc->hdr.dirmode) {
+		bool now_dir = fs->dirmode;
 		bx_cgfs_close(fs);
 		return bx_err(err, EINVAL,
 			      "the journal was written for %s as %s, but it is now %s: not touching it",
 			      doc->hdr.base, doc->hdr.dirmode ? "a plain directory" : "cgroup2",
-			      fs->dirmode ? "a plain directory" : "cgroup2");
+			      now_dir ? "a plain directory" : "cgroup2");
 	}
 	bx_rollback rb = { .fs = fs, .hooks = h, .exact = fs->dirmode };
 	int r = bx_rollback_run(&rb, doc->v, doc->n, err);
