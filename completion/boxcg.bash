@@ -31,9 +31,10 @@ _boxcg_cmd_opts() {
 	esac
 }
 
-# Commands whose options end at the first operand (getopt "+"): after a
-# policy path, a word like --json would be read as another path.
-_boxcg_options_first=" validate schema plan diff apply recover snapshot "
+# Every command takes its options anywhere among its operands (GNU getopt
+# permutation: `boxcg plan pol --json`); a "--" ends them (for box exec it
+# starts the command to run). tests/eco/test_completion.sh checks that no
+# command's getopt stops at the first operand ("+").
 
 # Does option $1 take an argument in the option list $2?
 _boxcg_takes_arg() {
@@ -118,7 +119,7 @@ _boxcg() {
 	# their arguments), the command, its options (skipping their
 	# arguments), positionals, and the "--" of box exec. Words after the
 	# cursor count too: a policy typed after `--class` names the classes.
-	local i w cmd="" opts="" global=() positionals=() npos=0 dashdash=-1
+	local i w cmd="" opts="" global=() positionals=() npos=0 dashdash=-1 endopts=0
 	for ((i = 1; i < ${#COMP_WORDS[@]}; i++)); do
 		[ "$i" -eq "$COMP_CWORD" ] && continue
 		w=${COMP_WORDS[i]}
@@ -142,14 +143,20 @@ _boxcg() {
 			continue
 		fi
 		[ -n "$opts" ] || opts=$(_boxcg_cmd_opts "$cmd")
-		if [ ${#positionals[@]} -gt 0 ] && [[ $_boxcg_options_first == *" $cmd "* ]]; then
-			# Past the first operand every word is one.
+		if [ "$endopts" = 1 ]; then
+			# Past "--" every word is an operand.
 			positionals+=("$w")
 			[ "$i" -lt "$COMP_CWORD" ] && npos=$((npos + 1))
 			continue
 		fi
 		case $w in
-		--) [ "$cmd" = "box exec" ] && [ "$i" -lt "$COMP_CWORD" ] && dashdash=$i ;;
+		--)
+			if [ "$cmd" = "box exec" ]; then
+				[ "$i" -lt "$COMP_CWORD" ] && dashdash=$i
+			elif [ "$i" -lt "$COMP_CWORD" ]; then
+				endopts=1
+			fi
+			;;
 		--*=*) ;;
 		-*) _boxcg_takes_arg "$w" "$opts" && i=$((i + 1)) ;;
 		*)
@@ -180,7 +187,7 @@ _boxcg() {
 	elif [[ $prev == -* ]]; then
 		optname=$prev
 	fi
-	if [ -n "$optname" ] && _boxcg_takes_arg "$optname" "$context"; then
+	if [ "$endopts" = 0 ] && [ -n "$optname" ] && _boxcg_takes_arg "$optname" "$context"; then
 		local policy=("${positionals[@]}")
 		[[ $cmd == "box "* ]] && policy=("${positionals[@]:1}")
 		case $optname in
@@ -203,7 +210,7 @@ _boxcg() {
 		mapfile -t COMPREPLY < <(compgen -W "$_boxcg_box_commands" -- "$cur")
 		return 0
 	fi
-	if [[ $cur == -* ]] && { [ "$npos" -eq 0 ] || [[ $_boxcg_options_first != *" $cmd "* ]]; }; then
+	if [[ $cur == -* ]] && [ "$endopts" = 0 ]; then
 		local list=${opts//=/}
 		[ "$cmd" = "box exec" ] && list="$list --"
 		mapfile -t COMPREPLY < <(compgen -W "$list" -- "$cur")

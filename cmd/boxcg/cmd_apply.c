@@ -173,7 +173,7 @@ static int parse(cli *c, int argc, char **argv, apply_args *a)
 	};
 	int o;
 	bx_error *e = NULL;
-	while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'p':
 			a->prune = true;

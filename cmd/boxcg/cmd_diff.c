@@ -25,7 +25,7 @@ static int run_diff(cli *c, int argc, char **argv)
 	};
 	bool json = false;
 	int o;
-	while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'j':
 			json = true;

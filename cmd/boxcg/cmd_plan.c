@@ -59,7 +59,7 @@ static int parse(cli *c, int argc, char **argv, plan_args *a)
 		{ 0 },
 	};
 	int o;
-	while ((o = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'j': a->json = true; break;
 		case 'o': a->out = optarg; break;

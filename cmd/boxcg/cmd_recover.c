@@ -24,7 +24,7 @@ static int run_recover(cli *c, int argc, char **argv)
 	bx_apply_opts o = { .state_dir = c->state_dir };
 	bx_error *err = NULL;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			if (bx_parse_seconds(optarg, &o.lock_timeout, &err) < 0) {

@@ -31,7 +31,7 @@ static int run_snapshot(cli *c, int argc, char **argv)
 	};
 	const char *out = NULL;
 	int o;
-	while ((o = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'o':
 			out = optarg;

@@ -93,7 +93,7 @@ static int run_validate(cli *c, int argc, char **argv)
 	bool json = false;
 	int o;
 	opterr = 0; /* our own message below */
-	while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'f':
 			if (strcmp(optarg, "json") == 0)
