@@ -55,30 +55,36 @@ char *bx_ctrl_format_list(unsigned bits)
  * then hard limits. Value-dependent orderings (lowering cpu.max.burst
  * before the quota; cpu.idle / cpu.weight.nice before cpu.weight) are
  * the planner's job and refine this order. */
-const bx_file_info bx_files[] = {
-	{ "cgroup.max.descendants", 0, BX_SHAPE_SCALAR, "max", 10 },
-	{ "cgroup.max.depth", 0, BX_SHAPE_SCALAR, "max", 10 },
-	{ "cpuset.cpus", BX_CTRL_CPUSET, BX_SHAPE_SCALAR, "", 20 },
-	{ "cpuset.mems", BX_CTRL_CPUSET, BX_SHAPE_SCALAR, "", 21 },
-	{ "cpu.idle", BX_CTRL_CPU, BX_SHAPE_SCALAR, "0", 30 },
-	{ "cpu.weight.nice", BX_CTRL_CPU, BX_SHAPE_SCALAR, "0", 31 },
-	{ "cpu.weight", BX_CTRL_CPU, BX_SHAPE_SCALAR, "100", 32 },
-	{ "cpu.max.burst", BX_CTRL_CPU, BX_SHAPE_SCALAR, "0", 33 },
-	{ "cpu.max", BX_CTRL_CPU, BX_SHAPE_SCALAR, "max 100000", 34 },
-	{ "io.weight", BX_CTRL_IO, BX_SHAPE_KEYED, "100", 40 },
-	{ "io.max", BX_CTRL_IO, BX_SHAPE_KEYED, "rbps=max wbps=max riops=max wiops=max", 41 },
-	{ "memory.oom.group", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "0", 50 },
-	{ "memory.min", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "0", 51 },
-	{ "memory.low", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "0", 52 },
-	{ "memory.swap.high", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "max", 53 },
-	{ "memory.swap.max", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "max", 54 },
-	{ "memory.zswap.max", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "max", 55 },
-	{ "memory.high", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "max", 56 },
-	{ "memory.max", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "max", 57 },
-	{ "hugetlb.*.max", BX_CTRL_HUGETLB, BX_SHAPE_SCALAR, "max", 60 },
-	{ "pids.max", BX_CTRL_PIDS, BX_SHAPE_SCALAR, "max", 70 },
-	{ "misc.max", BX_CTRL_MISC, BX_SHAPE_KEYED, "max", 80 },
-};
+#define BX_FILE_TABLE(X) \
+	X("cgroup.max.descendants", 0, BX_SHAPE_SCALAR, "max", 10) \
+	X("cgroup.max.depth", 0, BX_SHAPE_SCALAR, "max", 10) \
+	X("cpuset.cpus", BX_CTRL_CPUSET, BX_SHAPE_SCALAR, "", 20) \
+	X("cpuset.mems", BX_CTRL_CPUSET, BX_SHAPE_SCALAR, "", 21) \
+	X("cpu.idle", BX_CTRL_CPU, BX_SHAPE_SCALAR, "0", 30) \
+	X("cpu.weight.nice", BX_CTRL_CPU, BX_SHAPE_SCALAR, "0", 31) \
+	X("cpu.weight", BX_CTRL_CPU, BX_SHAPE_SCALAR, "100", 32) \
+	X("cpu.max.burst", BX_CTRL_CPU, BX_SHAPE_SCALAR, "0", 33) \
+	X("cpu.max", BX_CTRL_CPU, BX_SHAPE_SCALAR, "max 100000", 34) \
+	X("io.weight", BX_CTRL_IO, BX_SHAPE_KEYED, "100", 40) \
+	X("io.max", BX_CTRL_IO, BX_SHAPE_KEYED, "rbps=max wbps=max riops=max wiops=max", 41) \
+	X("memory.oom.group", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "0", 50) \
+	X("memory.min", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "0", 51) \
+	X("memory.low", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "0", 52) \
+	X("memory.swap.high", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "max", 53) \
+	X("memory.swap.max", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "max", 54) \
+	X("memory.zswap.max", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "max", 55) \
+	X("memory.high", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "max", 56) \
+	X("memory.max", BX_CTRL_MEMORY, BX_SHAPE_SCALAR, "max", 57) \
+	X("hugetlb.*.max", BX_CTRL_HUGETLB, BX_SHAPE_SCALAR, "max", 60) \
+	X("pids.max", BX_CTRL_PIDS, BX_SHAPE_SCALAR, "max", 70) \
+	X("misc.max", BX_CTRL_MISC, BX_SHAPE_KEYED, "max", 80)
+
+#define FILE_ENTRY(name, ctrl, shape, dflt, rank) { name, ctrl, shape, dflt, rank },
+#define FILE_LEN(name, ctrl, shape, dflt, rank) sizeof name - 1,
+const bx_file_info bx_files[] = { BX_FILE_TABLE(FILE_ENTRY) };
+/* The length of each name, so a lookup compares a byte and a length
+ * before it compares a string. */
+static const unsigned char file_lens[] = { BX_FILE_TABLE(FILE_LEN) };
 const size_t bx_nfiles = BX_ARRAY_LEN(bx_files);
 
 static bool match_hugetlb(const char *name)
@@ -89,13 +95,21 @@ static bool match_hugetlb(const char *name)
 	       strchr(name + 8, '.') == name + n - 4;
 }
 
+/* Called for every read, write and normalization: one pass that compares
+ * the first byte and the length before any string, and tries the hugetlb
+ * pattern only for a name that matched nothing exactly. */
 const bx_file_info *bx_file_lookup(const char *name)
 {
+	size_t n = strlen(name);
+	const bx_file_info *pattern = NULL;
 	for (size_t i = 0; i < bx_nfiles; i++) {
 		const char *p = bx_files[i].name;
-		if (strcmp(p, "hugetlb.*.max") == 0 ? match_hugetlb(name) : strcmp(p, name) == 0)
+		if (p[0] != name[0])
+			continue;
+		if (file_lens[i] == n && memcmp(p, name, n) == 0)
 			return &bx_files[i];
+		if (p[0] == 'h' && strchr(p, '*'))
+			pattern = &bx_files[i];
 	}
-	return NULL;
+	return pattern && match_hugetlb(name) ? pattern : NULL;
 }
-

@@ -74,6 +74,17 @@ START_TEST(registry_lookups)
 		ck_assert_msg(bx_file_lookup(strcmp(f, "hugetlb.*.max") ? f : "hugetlb.2MB.max"),
 			      "knob %s names unknown file %s", bx_knobs[i].key, f);
 	}
+	/* Every entry is found by its own name, and only by it. */
+	for (size_t i = 0; i < bx_nfiles; i++)
+		ck_assert_ptr_eq(bx_file_lookup(bx_files[i].name), &bx_files[i]);
+	const char *const none[] = { "", "m", "memory.ma", "memory.maxx", "Memory.max", "cpu",
+				     "cpu.", "cgroup.procs", "cgroup.max.depth2", "hugetlb..max",
+				     "hugetlb.2MB.max.x", "hugetlb.2MB", "io.maxi", "misc.max " };
+	for (size_t i = 0; i < BX_ARRAY_LEN(none); i++)
+		ck_assert_msg(!bx_file_lookup(none[i]), "'%s' found", none[i]);
+	ck_assert_str_eq(bx_file_lookup("hugetlb.64KB.max")->name, "hugetlb.*.max");
+	ck_assert_str_eq(bx_file_lookup("cpu.weight.nice")->name, "cpu.weight.nice");
+	ck_assert_str_eq(bx_file_lookup("cpu.weight")->name, "cpu.weight");
 }
 END_TEST
 
