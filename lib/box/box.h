@@ -133,9 +133,9 @@ int bx_box_spawn(bx_cgfs *fs, const char *cg, const bx_box_spawn_opts *o, bx_spa
 int bx_box_reaped(bx_cgfs *fs, const char *cg, const bx_spawn_result *res, bx_error **err);
 
 /* Run the command in the box and wait for it: the forwarded signals
- * (bx_forward_sigset) and SIGCHLD are blocked in the calling thread for
- * the duration and passed on to the command; the child gets the caller's
- * original mask. *exit_code is the shell's view of how it ended (128+sig
+ * (bx_forward_sigset) are blocked in the calling thread for the duration
+ * and passed on to the command; the child gets the caller's original
+ * mask. *exit_code is the shell's view of how it ended (128+sig
  * when killed). When it could not be started, -1 with res->stage saying
  * why (BX_SPAWN_FAILED_EXEC: a shell would exit 127 or 126). */
 int bx_box_run(bx_cgfs *fs, const char *cg, const bx_box_spawn_opts *o, int *exit_code,

@@ -128,11 +128,9 @@ int bx_box_run(bx_cgfs *fs, const char *cg, const bx_box_spawn_opts *o, int *exi
 	       bx_spawn_result *res, bx_error **err)
 {
 	*exit_code = -1;
-	sigset_t fwd, all, old;
+	sigset_t fwd, old;
 	bx_forward_sigset(&fwd);
-	all = fwd;
-	sigaddset(&all, SIGCHLD);
-	int e = pthread_sigmask(SIG_BLOCK, &all, &old);
+	int e = pthread_sigmask(SIG_BLOCK, &fwd, &old);
 	if (e)
 		return bx_err(err, e, "block signals");
 	bx_box_spawn_opts so = *o;

@@ -9,14 +9,16 @@
 #include "core/err.h"
 
 /* The signals `box exec` forwards to its command: HUP INT QUIT TERM USR1
- * USR2 WINCH CONT ALRM PWR. (Not SIGCHLD: it is how the wait learns the
- * command ended; not STOP/KILL: they cannot be caught.) */
+ * USR2 WINCH CONT ALRM PWR. (Not STOP/KILL: they cannot be caught; not
+ * SIGCHLD: it is about boxcg's own children.) */
 void bx_forward_sigset(sigset_t *set);
 
-/* Wait for `pid` to end, forwarding to it every signal of `fwd` the
- * calling thread receives. The caller must have blocked `fwd` and SIGCHLD
- * in this thread before starting the child (so no signal is lost);
- * otherwise EINVAL. On return *wstatus is waitpid's status. */
+/* Wait for `pid` (a child of the caller) to end, forwarding to it every
+ * signal of `fwd` sent to the calling thread or pending for the process.
+ * The caller must have blocked `fwd` in this thread before starting the
+ * child (so no signal is lost); otherwise EINVAL. SIGCHLD is not used:
+ * the wait sleeps in poll() on a pidfd of the child. On return *wstatus
+ * is waitpid's status. */
 int bx_wait_forward(pid_t pid, const sigset_t *fwd, int *wstatus, bx_error **err);
 
 /* A shell's view of a wait status: the exit code, or 128 + the signal

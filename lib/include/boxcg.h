@@ -249,9 +249,9 @@ int boxcg_box_spawn(boxcg_target *t, const boxcg_policy *p, const char *class_na
  * the duration; the command gets the thread's original mask).
  * *exit_status: the command's exit status, or 128+N when signal N killed
  * it. When the command could not be run, -1 with *exit_status 127 (not
- * found) or 126 (not executable) as a shell would set. Meant for
- * single-threaded launchers: process-directed signals reach whichever
- * thread does not block them. */
+ * found) or 126 (not executable) as a shell would set. The wait does not
+ * rely on SIGCHLD, so threads may each run one; a signal sent to the
+ * process is forwarded only when the other threads block it as well. */
 int boxcg_box_exec(boxcg_target *t, const boxcg_policy *p, const char *class_name,
 		   const char *id, char *const argv[], char *const envp[], int *exit_status,
 		   boxcg_error **err);

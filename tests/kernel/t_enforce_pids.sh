@@ -43,7 +43,9 @@ done
 for p in $outside; do
 	[ -e "/proc/$p" ] || fail "process $p started outside the box is gone"
 done
-kill $outside
+# SIGKILL: a TERM could land between fork and exec, while the child still
+# has this shell's TERM trap, and be lost.
+kill -9 $outside
 wait 2>/dev/null || :
 
 expect_ok bx box delete f1 --kill "$P"

@@ -3,6 +3,7 @@
 #include "test_box_fixture.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -331,6 +332,61 @@ START_TEST(join_prepare_fork_child)
 }
 END_TEST
 
+/* Distinct handles in distinct threads at the same time: each thread opens
+ * its own target and policy, runs a command in its own box (the wait uses
+ * no SIGCHLD, which the main thread would take), and deletes the box. */
+typedef struct worker {
+	const char *root, *state;
+	int n, status, rc;
+	char msg[256];
+} worker;
+
+static void *work(void *arg)
+{
+	worker *w = arg;
+	boxcg_error *err = NULL;
+	boxcg_target *t = NULL;
+	boxcg_policy *p = NULL;
+	char id[16], code[32];
+	snprintf(id, sizeof id, "w%d", w->n);
+	snprintf(code, sizeof code, "exit %d", 20 + w->n);
+	char *argv[] = { "sh", "-c", code, NULL };
+	w->rc = -1;
+	if (boxcg_target_open(w->root, w->state, &t, &err) == 0 &&
+	    boxcg_policy_load_buffer(t, "p.yaml", BXF_POLICY, strlen(BXF_POLICY), &p, NULL, &err) == 0 &&
+	    boxcg_box_exec(t, p, "small", id, argv, NULL, &w->status, &err) == 0 &&
+	    boxcg_box_delete(t, p, NULL, id, 0, 5000, &err) == 0)
+		w->rc = 0;
+	if (err)
+		snprintf(w->msg, sizeof w->msg, "%s", boxcg_error_message(err));
+	boxcg_error_free(err);
+	boxcg_policy_free(p);
+	boxcg_target_close(t);
+	return NULL;
+}
+
+START_TEST(threads_with_distinct_handles)
+{
+	api a;
+	api_open(&a, NULL);
+	enum { N = 4 };
+	worker w[N];
+	pthread_t th[N];
+	for (int i = 0; i < N; i++) {
+		w[i] = (worker){ .root = a.f.root, .state = a.f.state, .n = i };
+		ck_assert_int_eq(pthread_create(&th[i], NULL, work, &w[i]), 0);
+	}
+	for (int i = 0; i < N; i++) {
+		ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+		ck_assert_msg(w[i].rc == 0, "worker %d: %s", i, w[i].msg);
+		ck_assert_int_eq(w[i].status, 20 + i);
+	}
+	ck_assert(!bxf_exists(&a.f, "boxlite/small/w0"));
+	ck_assert(bxf_exists(&a.f, "boxlite/small"));
+	api_close(&a);
+}
+END_TEST
+
 Suite *suite_api(void)
 {
 	Suite *s = suite_create("api");
@@ -342,6 +398,7 @@ Suite *suite_api(void)
 	tcase_add_test(tc, boxes_through_the_api);
 	tcase_add_test(tc, exec_and_spawn_through_the_api);
 	tcase_add_test(tc, join_prepare_fork_child);
+	tcase_add_test(tc, threads_with_distinct_handles);
 	suite_add_tcase(s, tc);
 	return s;
 }
