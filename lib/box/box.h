@@ -69,6 +69,8 @@ int bx_box_attach(bx_cgfs *fs, const char *cg, pid_t pid, bx_error **err);
 typedef struct bx_box_delete_opts {
 	bool kill;       /* kill what runs in it first */
 	int timeout_ms;  /* how long to wait for it to empty (< 0: forever) */
+	bool no_cgroup_kill; /* tests: use the pre-5.14 SIGKILL rounds even
+	                        where cgroup.kill exists */
 } bx_box_delete_opts;
 
 typedef struct bx_box_delete_result {
@@ -85,8 +87,10 @@ typedef struct bx_box_delete_result {
 int bx_box_delete(bx_cgfs *fs, const char *cg, const bx_box_delete_opts *o,
 		  bx_box_delete_result *res, bx_error **err);
 
-/* Kill everything in the box (and below) and wait until it is empty. */
-int bx_box_kill(bx_cgfs *fs, const char *cg, int timeout_ms, bool *used_signals, bx_error **err);
+/* Kill everything in the box (and below) and wait until it is empty.
+ * no_cgroup_kill: behave as on a kernel without cgroup.kill (tests). */
+int bx_box_kill(bx_cgfs *fs, const char *cg, int timeout_ms, bool no_cgroup_kill,
+		bool *used_signals, bx_error **err);
 
 /* One box and its usage; -1 where the file is missing or unreadable. */
 typedef struct bx_box_info {

@@ -83,7 +83,8 @@ static int kill_round(void *vctx, size_t *listed, bx_error **err)
 	return r;
 }
 
-int bx_box_kill(bx_cgfs *fs, const char *cg, int timeout_ms, bool *used_signals, bx_error **err)
+int bx_box_kill(bx_cgfs *fs, const char *cg, int timeout_ms, bool no_cgroup_kill,
+		bool *used_signals, bx_error **err)
 {
 	*used_signals = false;
 	/* Directory mode: cgroupfs empties the subtree's cgroup.procs. Its
@@ -94,13 +95,15 @@ int bx_box_kill(bx_cgfs *fs, const char *cg, int timeout_ms, bool *used_signals,
 	if (bx_cgfs_open_file(fs, cg, "cgroup.events", O_RDONLY, &efd, err) < 0)
 		return -1;
 	bx_error *e = NULL;
-	if (bx_cgfs_write(fs, cg, "cgroup.kill", "1", &e) == 0)
-		return bx_events_wait_empty(efd, timeout_ms, err) < 0
-			       ? bx_err_wrap(err, "kill box %s: wait for it to empty", cg)
-			       : 0;
-	if (e->errnum != ENOENT)
-		return bx_box_pass(err, e);
-	bx_error_free(e);
+	if (!no_cgroup_kill) {
+		if (bx_cgfs_write(fs, cg, "cgroup.kill", "1", &e) == 0)
+			return bx_events_wait_empty(efd, timeout_ms, err) < 0
+				       ? bx_err_wrap(err, "kill box %s: wait for it to empty", cg)
+				       : 0;
+		if (e->errnum != ENOENT)
+			return bx_box_pass(err, e);
+		bx_error_free(e);
+	}
 	/* Before Linux 5.14 there is no cgroup.kill. */
 	*used_signals = true;
 	kill_ctx k = { fs, cg };
@@ -123,7 +126,8 @@ int bx_box_delete(bx_cgfs *fs, const char *cg, const bx_box_delete_opts *o,
 			      "box %s is populated: %zu %s in it; stop %s, or delete with --kill", cg,
 			      res->nprocs, res->nprocs == 1 ? "process" : "processes",
 			      res->nprocs == 1 ? "it" : "them");
-	if (o->kill && bx_box_kill(fs, cg, o->timeout_ms, &res->used_signals, err) < 0)
+	if (o->kill &&
+	    bx_box_kill(fs, cg, o->timeout_ms, o->no_cgroup_kill, &res->used_signals, err) < 0)
 		return -1;
 	cg_list l = {0};
 	if (subtree(fs, cg, &l, err) < 0)

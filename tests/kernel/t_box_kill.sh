@@ -1,6 +1,7 @@
 #!/bin/sh
 # box delete --kill of a box holding 50 processes: afterwards no process
-# of it is left and no cgroup either.
+# of it is left and no cgroup either; with cgroup.kill, and again with the
+# pre-5.14 SIGKILL rounds (forced) against a box that keeps forking.
 # timeout: 240
 . "$TEST_LIB"
 
@@ -48,3 +49,24 @@ left=$(ps -o pid,args | grep -c '[s]leep 1000') || :
 assert_eq 0 "$left" "sleep 1000 processes left"
 # Only the class slice and the root remain; the slice can go too.
 assert_eq "" "$(find "$CG/boxlite/worker" -mindepth 1 -type d)" "cgroups left under the slice"
+
+# The same without cgroup.kill (the pre-5.14 path, forced by a test hook):
+# SIGKILL rounds, while one process of the box keeps forking.
+B=$CG/boxlite/worker/k2
+boxcg --root "$CG" --state-dir "$S" box exec k2 --class worker "$P" -- sh -c \
+	'i=1; while [ $i -lt 50 ]; do sleep 1000 & i=$((i + 1)); done; while :; do sleep 1000 & sleep 0.1; done' &
+bxpid=$!
+i=0
+until [ "$(grep -c . "$B/cgroup.procs" 2>/dev/null)" -ge 50 ]; do
+	i=$((i + 1))
+	[ $i -le 1200 ] || fail "the second box never held 50 processes"
+	sleep 0.05
+done
+BOXCG_TEST_NO_CGROUP_KILL=1 expect_ok bx box delete k2 --kill --timeout 60s "$P"
+assert_contains "(SIGKILL to every listed pid: no cgroup.kill)" "$OUT"
+assert_missing "$B"
+st=0
+wait $bxpid || st=$?
+assert_eq 137 "$st" "the second box's shell, killed"
+left=$(ps -o pid,args | grep -c '[s]leep 1000') || :
+assert_eq 0 "$left" "sleep 1000 processes left after the SIGKILL rounds"
