@@ -39,22 +39,19 @@ static int write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
-/* One JSON line, written with one mutation tick, then fsynced with another. */
-static int append_line(bx_journal *j, json_t *o, const char *what, bx_error **err)
+/* The line in j->line, written with one mutation tick, then fsynced with
+ * another. */
+static int append_line(bx_journal *j, int encoded, const char *what, bx_error **err)
 {
-	if (!o)
-		return bx_err(err, ENOMEM, "journal: encode %s", what);
-	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (!s)
-		return bx_err(err, ENOMEM, "journal: encode %s", what);
-	size_t n = strlen(s);
-	s[n] = '\n'; /* replace the NUL: write the line with its newline */
-	int r = bx_hooks_tick(j->hooks) < 0 ? -1 : write_all(j->fd, s, n + 1);
-	int e = errno;
-	free(s);
+	if (encoded < 0) {
+		int e = errno;
+		j->line.len = 0;
+		return bx_err(err, e, "journal: encode %s", what);
+	}
+	int r = bx_hooks_tick(j->hooks) < 0 ? -1 : write_all(j->fd, j->line.s, j->line.len);
+	j->line.len = 0;
 	if (r < 0)
-		return bx_err(err, e, "journal: write %s", what);
+		return bx_err(err, errno, "journal: write %s", what);
 	if (bx_hooks_tick(j->hooks) < 0 || fsync(j->fd) < 0)
 		return bx_err(err, errno, "journal: fsync %s", what);
 	return 0;
@@ -63,9 +60,7 @@ static int append_line(bx_journal *j, json_t *o, const char *what, bx_error **er
 int bx_journal_begin(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_header *hdr,
 		     bx_error **err)
 {
-	j->fd = -1;
-	j->dirfd = dirfd;
-	j->hooks = h;
+	*j = (bx_journal){ .fd = -1, .dirfd = dirfd, .hooks = h };
 	int fd = openat(dirfd, BX_JOURNAL_NAME,
 			O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
@@ -75,7 +70,7 @@ int bx_journal_begin(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_hea
 		return bx_err(err, errno, "create the journal");
 	}
 	j->fd = fd;
-	if (append_line(j, bx_journal_header_to_json(hdr), "header", err) < 0)
+	if (append_line(j, bx_journal_header_write_line(&j->line, hdr), "header", err) < 0)
 		return -1;
 	if (bx_hooks_tick(h) < 0 || fsync(dirfd) < 0)
 		return bx_err(err, errno, "journal: fsync the state directory");
@@ -84,7 +79,7 @@ int bx_journal_begin(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_hea
 
 int bx_journal_append(bx_journal *j, const bx_undo *u, bx_error **err)
 {
-	return append_line(j, bx_undo_to_json(u), "undo record", err);
+	return append_line(j, bx_undo_write_line(&j->line, u), "undo record", err);
 }
 
 void bx_journal_close(bx_journal *j)
@@ -92,6 +87,7 @@ void bx_journal_close(bx_journal *j)
 	if (j->fd >= 0)
 		close(j->fd);
 	j->fd = -1;
+	bx_buf_free(&j->line);
 }
 
 int bx_journal_remove(int dirfd, bx_hooks *h, bx_error **err)

@@ -18,6 +18,7 @@
 #include "apply/hooks.h"
 #include "apply/record.h"
 #include "core/err.h"
+#include "core/util.h"
 
 #define BX_JOURNAL_NAME "journal"
 #define BX_JOURNAL_MAX_BYTES (64u << 20)
@@ -26,6 +27,7 @@ typedef struct bx_journal {
 	int fd;          /* the journal, open for appending; -1 when closed */
 	int dirfd;       /* the state directory (borrowed) */
 	bx_hooks *hooks; /* counts the writes and fsyncs */
+	bx_buf line;     /* the line being written, reused */
 } bx_journal;
 
 /* Whether <state>/journal exists. */

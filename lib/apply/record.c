@@ -100,29 +100,6 @@ int bx_op_from_name(const char *name, bx_op *op)
 
 /* ---- byte strings ------------------------------------------------------- */
 
-static json_t *bytes_to_json(const char *s, size_t len)
-{
-	if (!s)
-		return json_null();
-	if (!memchr(s, '\0', len)) {
-		json_t *j = json_stringn(s, len); /* NULL when not valid UTF-8 */
-		if (j)
-			return j;
-	}
-	static const char hexd[] = "0123456789abcdef";
-	char *h = malloc(2 * len + 1);
-	if (!h)
-		return NULL;
-	for (size_t i = 0; i < len; i++) {
-		h[2 * i] = hexd[(unsigned char)s[i] >> 4];
-		h[2 * i + 1] = hexd[(unsigned char)s[i] & 15];
-	}
-	h[2 * len] = '\0';
-	json_t *j = json_pack("{s:s}", "hex", h);
-	free(h);
-	return j;
-}
-
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -173,19 +150,6 @@ static int bytes_from_json(const json_t *j, char **s, size_t *len)
 	return 0;
 }
 
-static json_t *fileset_to_json(const bx_fileset *s)
-{
-	json_t *o = json_object();
-	for (size_t i = 0; o && i < s->n; i++) {
-		json_t *v = bytes_to_json(s->v[i].value, s->v[i].len);
-		if (!v || json_object_set_new(o, s->v[i].name, v) < 0) {
-			json_decref(o);
-			return NULL;
-		}
-	}
-	return o;
-}
-
 /* An interface file name as the journal may carry it: what a cgroup
  * directory can hold, never a path. */
 static bool file_name_ok(const char *n)
@@ -217,36 +181,6 @@ static int fileset_from_json(const json_t *o, bx_fileset *s, const char *what, b
 }
 
 /* ---- records ------------------------------------------------------------ */
-
-json_t *bx_undo_to_json(const bx_undo *u)
-{
-	json_t *o = json_object();
-	if (!o)
-		return NULL;
-	int r = 0;
-	r |= json_object_set_new(o, "step", json_integer(u->step));
-	r |= json_object_set_new(o, "op", json_string(bx_op_name(u->op)));
-	r |= json_object_set_new(o, "cg", json_string(u->cg ? u->cg : ""));
-	if (u->file)
-		r |= json_object_set_new(o, "file", json_string(u->file));
-	if (u->key)
-		r |= json_object_set_new(o, "key", json_string(u->key));
-	if (u->ctrls) {
-		char *c = bx_ctrl_format_list(u->ctrls);
-		r |= c ? json_object_set_new(o, "ctrls", json_string(c)) : -1;
-		free(c);
-	}
-	r |= json_object_set_new(o, "old", fileset_to_json(&u->old));
-	if (u->has_exact)
-		r |= json_object_set_new(o, "exact", fileset_to_json(&u->exact));
-	if (u->static_box)
-		r |= json_object_set_new(o, "static", json_true());
-	if (r) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
 
 static int opt_string(const json_t *o, const char *k, char **out, bx_error **err)
 {
@@ -317,14 +251,6 @@ int bx_undo_from_json(const json_t *j, bx_undo *u, bx_error **err)
 fail:
 	bx_undo_free(u);
 	return -1;
-}
-
-json_t *bx_journal_header_to_json(const bx_journal_header *h)
-{
-	return json_pack("{s:i, s:s, s:b, s:s, s:I, s:I}", "boxcg_journal", 1, "base",
-			 h->base ? h->base : "", "dirmode", h->dirmode, "fingerprint",
-			 h->fingerprint ? h->fingerprint : "", "pid", (json_int_t)h->pid, "steps",
-			 (json_int_t)h->nsteps);
 }
 
 int bx_journal_header_from_json(const json_t *j, bx_journal_header *h, bx_error **err)

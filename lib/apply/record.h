@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
+#include "core/util.h"
 #include "plan/plan.h"
 
 typedef struct bx_fileval {
@@ -66,11 +67,17 @@ void bx_journal_header_free(bx_journal_header *h);
 const char *bx_op_name(bx_op op);
 int bx_op_from_name(const char *name, bx_op *op);
 
-/* JSON form of a record (one journal line) and back. A string that is not
- * valid UTF-8 or holds a NUL byte is stored as {"hex": "…"}. */
-json_t *bx_undo_to_json(const bx_undo *u);
+/* A record (or the header) as one journal line, newline included,
+ * appended to *b (record_write.c): compact JSON, members in a fixed order.
+ * A value that is not valid UTF-8 or holds a NUL byte is stored as
+ * {"hex": "…"}. -1 with errno EINVAL when a name or path is not UTF-8
+ * text, ENOMEM. */
+int bx_undo_write_line(bx_buf *b, const bx_undo *u);
+int bx_journal_header_write_line(bx_buf *b, const bx_journal_header *h);
+
+/* A journal line's JSON (parsed with jansson) back into a record or the
+ * header, validated: safe cgroup paths, plain file names, known ops. */
 int bx_undo_from_json(const json_t *j, bx_undo *out, bx_error **err);
-json_t *bx_journal_header_to_json(const bx_journal_header *h);
 int bx_journal_header_from_json(const json_t *j, bx_journal_header *out, bx_error **err);
 
 #endif
