@@ -1,6 +1,7 @@
 /* boxcg: declarative cgroup v2 box classes. The driver: global options,
  * then dispatch to a registered subcommand. */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,8 @@ static void print_help(FILE *f)
 		"Global options:\n"
 		"  --root DIR       cgroup2 mount or delegated subtree to act on; a plain\n"
 		"                   directory selects directory mode (tests, demos)\n"
-		"  --state-dir DIR  where the lock and the journal live (default %s)\n"
+		"  --state-dir DIR  where the lock and the journal live (default %s;\n"
+		"                   for non-root users $XDG_RUNTIME_DIR/boxcg)\n"
 		"  --no-color       never color output (also NO_COLOR)\n"
 		"  -q, --quiet      print less\n"
 		"  -v, --verbose    print more\n"
@@ -82,10 +84,25 @@ static const cli_command *find_command(int argc, char **argv, int *words)
 	return NULL;
 }
 
+/* The state dir when --state-dir is not given: /run/boxcg for root; for
+ * other users their runtime dir ($XDG_RUNTIME_DIR/boxcg), as systemd --user
+ * does, since /run/boxcg belongs to root. */
+static const char *default_state_dir(char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	if (geteuid() != 0 && xdg && xdg[0] == '/') {
+		int n = snprintf(buf, len, "%s/boxcg", xdg);
+		if (n > 0 && (size_t)n < len)
+			return buf;
+	}
+	return BX_DEFAULT_STATE_DIR;
+}
+
 int main(int argc, char **argv)
 {
+	char state_buf[4096];
 	cli c = {
-		.state_dir = BX_DEFAULT_STATE_DIR,
+		.state_dir = default_state_dir(state_buf, sizeof state_buf),
 		.prog = "boxcg",
 	};
 	bool no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
