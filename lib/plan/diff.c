@@ -410,10 +410,65 @@ static void side_effects(bx_change *v, size_t n)
 		weight->forced = true;
 }
 
-static int push_write(bx_planner *pr, const bx_dnode *d, const char *cg, size_t i,
+/* A weight (cpu.weight or cpu.weight.nice) cannot be written while the
+ * cgroup is idle: the kernel refuses it (EINVAL). A policy that declares
+ * one and not cpu.idle wants a cgroup that is not idle, so a live
+ * cpu.idle 1 (an earlier `idle: true`, or a runtime's) is written back to
+ * 0 first, attributed to the weight's line; its rank puts it before the
+ * weight and side_effects() then sees the weight reset to 100. A kernel
+ * without cpu.idle (before 5.15) has nothing to undo. Appends to v[*n]
+ * (room for it is there); 0, or -1 out of memory. */
+static int implicit_unidle(bx_planner *pr, const bx_dnode *d, bx_change *v, size_t *n)
+{
+	bx_change *weight = change_of(v, *n, "cpu.weight");
+	if (!weight)
+		weight = change_of(v, *n, "cpu.weight.nice");
+	if (!weight || change_of(v, *n, "cpu.idle"))
+		return 0;
+	const bx_file_state *f = bx_cg_file(d->live, "cpu.idle");
+	if (!f || !f->raw)
+		return 0;
+	char *idle = bx_canon_file("cpu.idle", f->raw);
+	if (!idle)
+		return -1;
+	if (strcmp(idle, "0") == 0) {
+		free(idle);
+		return 0;
+	}
+	if (bx_grow(&pr->extra, &pr->extra_cap, 1, sizeof *pr->extra) < 0) {
+		free(idle);
+		return -1;
+	}
+	bx_plan *pl = pr->plan;
+	bx_extra *x = &pr->extra[0];
+	const bx_want *ww = weight->w;
+	x->w = (bx_want){
+		.want = bx_plan_intern(pl, "0"),
+		.write = bx_plan_intern(pl, "0"),
+		.dflt = bx_plan_intern(pl, "0"),
+		.file = bx_plan_intern(pl, "cpu.idle"),
+		.ypath = ww->ypath,
+		.loc = ww->loc,
+	};
+	x->s = (bx_setting){
+		.file_info = bx_file_lookup("cpu.idle"),
+		.file = (char *)x->w.file,
+		.value = (char *)x->w.want,
+		.loc = ww->loc,
+		.ypath = (char *)ww->ypath,
+	};
+	if (!x->w.want || !x->w.write || !x->w.dflt || !x->w.file) {
+		free(idle);
+		return -1;
+	}
+	v[(*n)++] = (bx_change){ .s = &x->s, .cur = idle, .cur_owned = idle, .want = x->w.want,
+				 .write = x->w.write, .w = &x->w };
+	return 0;
+}
+
+static int push_write(bx_planner *pr, const bx_dnode *d, const char *cg, const bx_want *w,
 		      const char *old, const char *warning, bx_error **err)
 {
-	const bx_want *w = &d->wants->v[i];
 	bx_step st = {
 		.op = BX_OP_WRITE,
 		.cgroup = (char *)cg,
@@ -449,7 +504,7 @@ static int writes(bx_planner *pr, const bx_dnode *d, const char *cg, bx_error **
 		pr->changes += ws->nfresh_files;
 		return 0;
 	}
-	if (bx_grow(&pr->scratch, &pr->scratch_cap, s->n + 1, sizeof *pr->scratch) < 0)
+	if (bx_grow(&pr->scratch, &pr->scratch_cap, s->n + 2, sizeof *pr->scratch) < 0)
 		return bx_err(err, ENOMEM, "plan");
 	bx_change *v = pr->scratch;
 	size_t n = 0;
@@ -459,7 +514,7 @@ static int writes(bx_planner *pr, const bx_dnode *d, const char *cg, bx_error **
 		size_t i = ws->v[k].order;
 		bx_change *c = &v[n];
 		*c = (bx_change){ .s = &s->v[i], .cur = ws->v[i].dflt, .want = ws->v[i].want,
-				  .write = ws->v[i].write };
+				  .write = ws->v[i].write, .w = &ws->v[i] };
 		if (d->exists) {
 			int cr = current(pr, d, c->s, &ws->v[i], &c->cur, &c->cur_owned);
 			if (cr < 0) {
@@ -470,6 +525,13 @@ static int writes(bx_planner *pr, const bx_dnode *d, const char *cg, bx_error **
 				continue;
 		}
 		n++;
+	}
+	if (d->exists) {
+		int xr = implicit_unidle(pr, d, v, &n);
+		if (xr < 0) {
+			bx_err(err, ENOMEM, "plan");
+			goto out;
+		}
 	}
 	side_effects(v, n);
 	/* keep what differs */
@@ -495,7 +557,7 @@ static int writes(bx_planner *pr, const bx_dnode *d, const char *cg, bx_error **
 	pr->changes += nfiles;
 	size_t first = pr->plan->n;
 	for (size_t i = 0; i < n; i++)
-		if (push_write(pr, d, cg, (size_t)(v[i].s - s->v), v[i].cur, v[i].warning, err) < 0)
+		if (push_write(pr, d, cg, v[i].w, v[i].cur, v[i].warning, err) < 0)
 			goto out;
 	if (!d->exists) {
 		/* the same writes for every other new cgroup with these settings */
@@ -563,6 +625,7 @@ static void planner_free(bx_planner *pr)
 	}
 	free(pr->wants);
 	free(pr->scratch);
+	free(pr->extra);
 	bx_error_free(pr->errs);
 }
 

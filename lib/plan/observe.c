@@ -33,21 +33,31 @@ typedef struct fileset {
 	const char *want_pids; /* desired pids.max, for reading pids.current */
 } fileset;
 
+static int fileset_add(fileset *fs, const char *f, bx_error **err)
+{
+	for (size_t j = 0; j < fs->n; j++)
+		if (strcmp(fs->v[j], f) == 0)
+			return 0;
+	if (bx_grow(&fs->v, &fs->cap, fs->n + 1, sizeof *fs->v) < 0)
+		return bx_err(err, ENOMEM, "observe");
+	fs->v[fs->n++] = f;
+	return 0;
+}
+
 static int fileset_of(const bx_settings *s, fileset *fs, bx_error **err)
 {
 	*fs = (fileset){0};
 	for (size_t i = 0; s && i < s->n; i++) {
 		const char *f = s->v[i].file;
-		bool seen = false;
-		for (size_t j = 0; j < fs->n && !seen; j++)
-			seen = strcmp(fs->v[j], f) == 0;
+		/* a weight cannot be written to an idle cgroup: the planner
+		 * needs to know whether it is (diff.c, implicit_unidle) */
+		if ((strcmp(f, "cpu.weight") == 0 || strcmp(f, "cpu.weight.nice") == 0) &&
+		    fileset_add(fs, "cpu.idle", err) < 0)
+			return -1;
 		if (strcmp(f, "pids.max") == 0)
 			fs->want_pids = s->v[i].value;
-		if (seen)
-			continue;
-		if (bx_grow(&fs->v, &fs->cap, fs->n + 1, sizeof *fs->v) < 0)
-			return bx_err(err, ENOMEM, "observe");
-		fs->v[fs->n++] = f;
+		if (fileset_add(fs, f, err) < 0)
+			return -1;
 	}
 	return 0;
 }

@@ -14,6 +14,7 @@ typedef struct bx_change {
 	char *warning;    /* set by bx_order_changes; the caller frees */
 	char *cur_owned;  /* cur's storage when it was computed; the caller frees */
 	const char *write; /* the bytes to write (plan pool) */
+	const struct bx_want *w; /* what is pushed: file, key, location (plan pool) */
 } bx_change;
 
 /* What a settings list asks for, computed once per class and shared by all
@@ -26,6 +27,13 @@ typedef struct bx_want {
 	size_t order;      /* want[k].order: the setting written k-th by rank */
 	bx_loc loc;        /* the setting's location, file name the plan's copy */
 } bx_want;
+
+/* A write the policy does not declare but the cgroup needs, made up per
+ * cgroup: the setting (for the write order) and its values. */
+typedef struct bx_extra {
+	bx_setting s;
+	bx_want w;
+} bx_extra;
 
 /* A settings list's bx_want values, and what every new cgroup with these
  * settings gets: the same writes in the same order, computed once. */
@@ -80,6 +88,9 @@ typedef struct bx_planner {
 	size_t nwants, wants_cap;
 	bx_change *scratch;         /* reused by every cgroup's writes */
 	size_t scratch_cap;
+	struct bx_extra *extra;     /* writes no setting declares (cpu.idle 0 so
+	                               that a weight can be written), per cgroup */
+	size_t extra_cap;
 	size_t creates, changes, removes; /* the plan's counts, kept as steps are made */
 } bx_planner;
 
