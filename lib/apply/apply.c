@@ -1,5 +1,6 @@
 /* The transaction driver: lock, journal header, then per step capture →
- * journal → mutate → read back; commit by removing the journal, or on any
+ * journal → mutate → read back (a write inside a cgroup the transaction
+ * created: mutate → read back); commit by removing the journal, or on any
  * failure roll back every journaled step and verify. */
 #include "apply/apply.h"
 
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "apply/capture.h"
+#include "apply/created.h"
 #include "apply/journal.h"
 #include "apply/lock.h"
 #include "apply/step.h"
@@ -85,7 +87,29 @@ typedef struct txn {
 	bx_journal j;
 	bx_undo *v;
 	size_t n, cap;
+	bx_created created; /* cgroups the steps so far created */
 } txn;
+
+/* A write inside a cgroup this transaction created needs no record: the
+ * MKDIR's undo (an rmdir, after the undo of every record that follows
+ * it) removes the value with the cgroup, in a rollback as in recover.
+ * subtree_control writes keep theirs: a new cgroup must give a
+ * controller up before its parent can, so that undo cannot wait for the
+ * rmdir. */
+static bool needs_record(const txn *t, const bx_step *s)
+{
+	return s->op != BX_OP_WRITE || !bx_created_covers(&t->created, s->cgroup);
+}
+
+/* After a step ran: what it did to the set of created cgroups. */
+static int note_created(txn *t, const bx_step *s, bx_error **err)
+{
+	if (s->op == BX_OP_MKDIR && bx_created_add(&t->created, s->cgroup) < 0)
+		return bx_err(err, ENOMEM, "apply");
+	if (s->op == BX_OP_RMDIR)
+		bx_created_forget(&t->created, s->cgroup);
+	return 0;
+}
 
 static int run_steps(txn *t, bx_error **err)
 {
@@ -93,6 +117,12 @@ static int run_steps(txn *t, bx_error **err)
 		const bx_step *s = &t->plan->v[i];
 		t->res->phase = BX_PHASE_STEP;
 		t->res->failed_step = i;
+		if (!needs_record(t, s)) {
+			if (bx_step_run(t->fs, &t->hooks, s, err) < 0)
+				goto step_failed;
+			t->res->steps_done++;
+			continue;
+		}
 		bx_undo u;
 		if (bx_capture(t->fs, s, (long)i, &u, err) < 0)
 			goto step_failed;
@@ -108,7 +138,7 @@ static int run_steps(txn *t, bx_error **err)
 			goto step_failed;
 		}
 		t->v[t->n++] = u;
-		if (bx_step_run(t->fs, &t->hooks, s, err) < 0)
+		if (bx_step_run(t->fs, &t->hooks, s, err) < 0 || note_created(t, s, err) < 0)
 			goto step_failed;
 		t->res->steps_done++;
 		continue;
@@ -217,6 +247,7 @@ out:
 	res->mutations = t.hooks.count;
 	bx_journal_close(&t.j);
 	bx_undov_free(t.v, t.n);
+	bx_created_free(&t.created);
 	if (t.dirfd >= 0)
 		close(t.dirfd);
 	bx_lock_release(lock);

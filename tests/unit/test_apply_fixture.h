@@ -85,6 +85,22 @@ typedef struct fx {
 	char *before; /* snapshot of the root after plan A */
 } fx;
 
+/* Does step i of p get an undo record? Not a write inside a cgroup that an
+ * earlier step of p created (the rmdir of the rollback takes it along). */
+static inline bool ta_journaled(const bx_plan *p, size_t i)
+{
+	const bx_step *s = &p->v[i];
+	if (s->op != BX_OP_WRITE)
+		return true;
+	for (size_t j = 0; j < i; j++) {
+		size_t l = strlen(p->v[j].cgroup);
+		if (p->v[j].op == BX_OP_MKDIR && strncmp(s->cgroup, p->v[j].cgroup, l) == 0 &&
+		    (s->cgroup[l] == '\0' || s->cgroup[l] == '/'))
+			return false;
+	}
+	return true;
+}
+
 static inline void fx_open(fx *f, const char *tag)
 {
 	memset(f, 0, sizeof *f);

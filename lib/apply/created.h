@@ -1,0 +1,34 @@
+/* The cgroups a transaction has created so far (its MKDIR steps that
+ * ran), so that a write inside one needs neither a captured old value
+ * nor an undo record: the MKDIR's undo, an rmdir, takes the value with
+ * the cgroup. A set of paths, borrowed from the plan (they must outlive
+ * it); an RMDIR of one makes it no longer count. */
+#ifndef BX_APPLY_CREATED_H
+#define BX_APPLY_CREATED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct bx_created_slot {
+	const char *path; /* NULL: empty */
+	size_t len;
+	uint32_t hash;
+	bool alive;       /* false: removed again since */
+} bx_created_slot;
+
+typedef struct bx_created {
+	bx_created_slot *v;
+	size_t cap, n;
+} bx_created;
+
+/* Remember that `path` was created (again). -1: out of memory. */
+int bx_created_add(bx_created *c, const char *path);
+/* It was removed: it no longer counts. */
+void bx_created_forget(bx_created *c, const char *path);
+/* Is `path`, or one of its ancestors, a cgroup created (and still
+ * there)? The base ("") never is. */
+bool bx_created_covers(const bx_created *c, const char *path);
+void bx_created_free(bx_created *c);
+
+#endif
