@@ -53,7 +53,7 @@ BOXCG    := $(O)/boxcg
 BOXCG_STATIC := $(O)/boxcg-static
 UNIT     := $(O)/unit-tests
 
-.PHONY: all deps test-deps check check-unit check-asan check-golden \
+.PHONY: all deps test-deps check check-unit check-asan check-golden check-valgrind \
         check-host check-kernel check-eco check-fault check-install demo install install-dist uninstall clean bench fuzz \
         check-fuzz fuzz-build
 .DEFAULT_GOAL := all
@@ -118,6 +118,7 @@ check: test-deps
 	@$(MAKE) --no-print-directory check-unit
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-golden
+	@$(MAKE) --no-print-directory check-valgrind
 	@$(MAKE) --no-print-directory check-fuzz
 	@$(MAKE) --no-print-directory check-fault
 	@$(MAKE) --no-print-directory check-eco
@@ -144,6 +145,10 @@ check-fault: $(BOXCG)
 # Man pages, bash completion, systemd unit, Ansible module and role.
 check-eco: $(BOXCG)
 	tests/eco/run.sh $(abspath $(BOXCG))
+
+# Every golden case again with boxcg under valgrind memcheck.
+check-valgrind: $(BOXCG)
+	tests/valgrind/run.sh $(abspath $(BOXCG))
 
 check-host: $(BOXCG)
 	tests/host/run.sh $(abspath $(BOXCG))
