@@ -74,6 +74,10 @@ static int run_recover(cli *c, int argc, char **argv)
 		printf("The journal in %s held no transaction (it was cut short before its first "
 		       "change): removed.\n",
 		       o.state_dir);
+	else if (r.other_boot)
+		printf("The journal in %s is from before the last reboot: the cgroup tree of %s it "
+		       "would restore went with that boot; nothing replayed, journal removed.\n",
+		       o.state_dir, r.base);
 	else
 		printf("Recovered: rolled back %zu %s of the interrupted transaction on %s%s; every "
 		       "restored value reads back as before; journal removed.\n",

@@ -210,6 +210,7 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 
 	int r = 0;
 	bool pending = false;
+	char *boot_id = NULL;
 	if (bx_journal_present(t.dirfd, &pending, err) < 0) {
 		r = -1;
 		goto out;
@@ -221,14 +222,18 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 			   dir);
 		goto out;
 	}
+	boot_id = bx_boot_id();
 	bx_journal_header hdr = {
 		.base = fs->base_path,
 		.dirmode = fs->dirmode,
 		.fingerprint = plan->fingerprint,
 		.pid = (long)getpid(),
 		.nsteps = (long)plan->n,
+		.boot_id = boot_id,
 	};
-	if (bx_journal_begin(&t.j, t.dirfd, &t.hooks, &hdr, err) < 0) {
+	/* Records are fsynced only where the tree outlives a power loss
+	 * (journal.h says why). */
+	if (bx_journal_begin(&t.j, t.dirfd, &t.hooks, &hdr, fs->dirmode, err) < 0) {
 		res->failed = true;
 		res->journal_failed = true;
 		r = -1;
@@ -248,6 +253,7 @@ out:
 	bx_journal_close(&t.j);
 	bx_undov_free(t.v, t.n);
 	bx_created_free(&t.created);
+	free(boot_id);
 	if (t.dirfd >= 0)
 		close(t.dirfd);
 	bx_lock_release(lock);

@@ -60,6 +60,9 @@ typedef struct bx_recover_result {
 	size_t undone;           /* undo records replayed and verified */
 	size_t records;          /* undo records in the journal */
 	bool torn;               /* its last record was torn (dropped) */
+	bool other_boot;         /* a cgroup2 journal from an earlier boot: the
+	                            tree it would restore went with that boot;
+	                            removed, nothing replayed */
 	char *base;              /* the base the journal names */
 	char **unrestored;
 	size_t nunrestored;
@@ -67,6 +70,8 @@ typedef struct bx_recover_result {
 
 /* Roll back a transaction a crash left open, and remove its journal.
  * With no journal: 0, had_journal false. The base comes from the journal.
+ * A journal for a cgroup2 base written before the last reboot (its boot id
+ * is not this boot's) is removed without replaying: other_boot.
  * -1 when something could not be restored (the journal is kept, res lists
  * what) or the journal is corrupt (nothing is touched). */
 int bx_recover(const char *state_dir, bx_recover_result *res, bx_error **err);

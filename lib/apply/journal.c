@@ -39,9 +39,9 @@ static int write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
-/* The line in j->line, written with one mutation tick, then fsynced with
- * another. */
-static int append_line(bx_journal *j, int encoded, const char *what, bx_error **err)
+/* The line in j->line, written with one mutation tick, then (sync)
+ * fsynced with another. */
+static int append_line(bx_journal *j, int encoded, bool sync, const char *what, bx_error **err)
 {
 	if (encoded < 0) {
 		int e = errno;
@@ -52,15 +52,15 @@ static int append_line(bx_journal *j, int encoded, const char *what, bx_error **
 	j->line.len = 0;
 	if (r < 0)
 		return bx_err(err, errno, "journal: write %s", what);
-	if (bx_hooks_tick(j->hooks) < 0 || fsync(j->fd) < 0)
+	if (sync && (bx_hooks_tick(j->hooks) < 0 || fsync(j->fd) < 0))
 		return bx_err(err, errno, "journal: fsync %s", what);
 	return 0;
 }
 
 int bx_journal_begin(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_header *hdr,
-		     bx_error **err)
+		     bool sync_records, bx_error **err)
 {
-	*j = (bx_journal){ .fd = -1, .dirfd = dirfd, .hooks = h };
+	*j = (bx_journal){ .fd = -1, .dirfd = dirfd, .hooks = h, .sync_records = sync_records };
 	int fd = openat(dirfd, BX_JOURNAL_NAME,
 			O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
@@ -70,7 +70,7 @@ int bx_journal_begin(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_hea
 		return bx_err(err, errno, "create the journal");
 	}
 	j->fd = fd;
-	if (append_line(j, bx_journal_header_write_line(&j->line, hdr), "header", err) < 0)
+	if (append_line(j, bx_journal_header_write_line(&j->line, hdr), true, "header", err) < 0)
 		return -1;
 	if (bx_hooks_tick(h) < 0 || fsync(dirfd) < 0)
 		return bx_err(err, errno, "journal: fsync the state directory");
@@ -79,7 +79,22 @@ int bx_journal_begin(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_hea
 
 int bx_journal_append(bx_journal *j, const bx_undo *u, bx_error **err)
 {
-	return append_line(j, bx_undo_write_line(&j->line, u), "undo record", err);
+	return append_line(j, bx_undo_write_line(&j->line, u), j->sync_records, "undo record", err);
+}
+
+char *bx_boot_id(void)
+{
+	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	char buf[64];
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return *buf ? strdup(buf) : NULL;
 }
 
 void bx_journal_close(bx_journal *j)

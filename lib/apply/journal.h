@@ -1,14 +1,26 @@
 /* The transaction journal: <state>/journal, one JSON object per line.
  *
- *   line 1     the header: base path, directory mode, plan fingerprint, pid
- *   line 2…    one undo record per step, appended and fsynced before the
- *              step's mutation (see record.h)
+ *   line 1     the header: base path, directory mode, plan fingerprint,
+ *              pid, boot id
+ *   line 2…    one undo record per step that needs one, appended before
+ *              the step's mutation (see record.h), and fsynced too when
+ *              the records must survive a power loss (directory mode)
  *
  * The header is durable (file and directory fsynced) before the first
  * mutation. A transaction commits by removing the journal. A crash can
  * leave the last line torn (no newline, or not parseable): loading drops
  * it, since its step had not started. Any other bad line makes the journal
- * corrupt, and nothing is replayed from it. */
+ * corrupt, and nothing is replayed from it.
+ *
+ * Why records on a cgroup2 base are not fsynced: the cgroup tree lives in
+ * kernel memory. What the journal must survive is the applier's death
+ * (SIGKILL, OOM kill, a crash), and a write() that returned is in the page
+ * cache, which outlives the process. Whatever loses the page cache (power
+ * loss, a kernel crash, a reboot) loses the cgroup tree with it, and
+ * recover discards a cgroup2 journal from an earlier boot (boot id)
+ * instead of replaying it onto the new tree. A directory root is on a
+ * filesystem that survives a power loss, so there each record is fsynced
+ * before its mutation: write-ahead, as a database log. */
 #ifndef BX_APPLY_JOURNAL_H
 #define BX_APPLY_JOURNAL_H
 
@@ -27,6 +39,7 @@ typedef struct bx_journal {
 	int fd;          /* the journal, open for appending; -1 when closed */
 	int dirfd;       /* the state directory (borrowed) */
 	bx_hooks *hooks; /* counts the writes and fsyncs */
+	bool sync_records; /* fsync each record before its mutation */
 	bx_buf line;     /* the line being written, reused */
 } bx_journal;
 
@@ -34,12 +47,18 @@ typedef struct bx_journal {
 int bx_journal_present(int dirfd, bool *present, bx_error **err);
 
 /* Create the journal (EEXIST when one is there already), write the header
- * and make it durable: three mutations (write, fsync, directory fsync). */
+ * and make it durable: three mutations (write, fsync, directory fsync).
+ * sync_records: fsync every record appended later (see above). */
 int bx_journal_begin(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_header *hdr,
-		     bx_error **err);
+		     bool sync_records, bx_error **err);
 
-/* Append one record and fsync it: two mutations. */
+/* Append one record: one mutation (the write), two with sync_records
+ * (the write and its fsync). */
 int bx_journal_append(bx_journal *j, const bx_undo *u, bx_error **err);
+
+/* This boot's id (/proc/sys/kernel/random/boot_id, no newline), NULL
+ * when the kernel does not say. Caller frees. */
+char *bx_boot_id(void);
 
 void bx_journal_close(bx_journal *j);
 

@@ -75,6 +75,7 @@ void bx_journal_header_free(bx_journal_header *h)
 {
 	free(h->base);
 	free(h->fingerprint);
+	free(h->boot_id);
 	memset(h, 0, sizeof *h);
 }
 
@@ -257,12 +258,12 @@ int bx_journal_header_from_json(const json_t *j, bx_journal_header *h, bx_error 
 {
 	memset(h, 0, sizeof *h);
 	json_int_t version = 0, pid = 0, steps = 0;
-	const char *base = NULL, *fp = NULL;
+	const char *base = NULL, *fp = NULL, *boot = NULL;
 	int dirmode = 0;
 	json_error_t je;
-	if (json_unpack_ex((json_t *)j, &je, 0, "{s:I, s:s, s:b, s:s, s?:I, s?:I}", "boxcg_journal",
-			   &version, "base", &base, "dirmode", &dirmode, "fingerprint", &fp, "pid",
-			   &pid, "steps", &steps) < 0)
+	if (json_unpack_ex((json_t *)j, &je, 0, "{s:I, s:s, s:b, s:s, s?:I, s?:I, s?:s}",
+			   "boxcg_journal", &version, "base", &base, "dirmode", &dirmode, "fingerprint",
+			   &fp, "pid", &pid, "steps", &steps, "boot_id", &boot) < 0)
 		return bx_err(err, EINVAL, "journal header: %s", je.text);
 	if (version != 1)
 		return bx_err(err, EINVAL, "journal header: unsupported version %lld", (long long)version);
@@ -273,7 +274,8 @@ int bx_journal_header_from_json(const json_t *j, bx_journal_header *h, bx_error 
 	h->dirmode = dirmode;
 	h->pid = (long)pid;
 	h->nsteps = (long)steps;
-	if (!h->base || !h->fingerprint) {
+	h->boot_id = boot ? strdup(boot) : NULL;
+	if (!h->base || !h->fingerprint || (boot && !h->boot_id)) {
 		bx_journal_header_free(h);
 		return bx_err(err, ENOMEM, "journal header");
 	}

@@ -54,6 +54,9 @@ typedef struct bx_journal_header {
 	char *fingerprint;  /* of the state the plan was computed from */
 	long pid;           /* the applier that wrote it */
 	long nsteps;        /* steps in the plan */
+	char *boot_id;      /* the kernel's boot id when it was written
+	                       (/proc/sys/kernel/random/boot_id); NULL when
+	                       unknown or from a journal that has none */
 } bx_journal_header;
 
 int bx_fileset_add(bx_fileset *s, const char *name, const char *value, size_t len);

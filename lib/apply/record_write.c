@@ -253,6 +253,10 @@ int bx_journal_header_write_line(bx_buf *b, const bx_journal_header *h)
 	integer(b, h->pid);
 	key(b, "steps", false);
 	integer(b, h->nsteps);
+	if (h->boot_id) {
+		key(b, "boot_id", false);
+		r |= name(b, h->boot_id);
+	}
 	putc_(b, '}');
 	return done(b, r);
 }

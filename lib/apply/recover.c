@@ -39,6 +39,18 @@ static int replay(bx_lock *lock, bx_journal_doc *doc, bx_hooks *h, bx_recover_re
 	return bx_journal_remove(lock->dirfd, h, err);
 }
 
+/* A cgroup2 tree lives in kernel memory: a journal written for one before
+ * the last reboot describes changes to a tree that no longer exists, and
+ * replaying it would "restore" values into whatever this boot built. A
+ * directory root survives reboots: its journal is always replayed. */
+static bool from_another_boot(const bx_journal_header *hdr)
+{
+	if (hdr->dirmode || !hdr->boot_id)
+		return false;
+	cleanup_free char *now = bx_boot_id();
+	return now && strcmp(now, hdr->boot_id) != 0;
+}
+
 int bx_recover_with(const bx_apply_opts *o, bx_recover_result *res, bx_error **err)
 {
 	memset(res, 0, sizeof *res);
@@ -74,7 +86,9 @@ int bx_recover_with(const bx_apply_opts *o, bx_recover_result *res, bx_error **e
 		res->torn = doc.torn;
 		if (doc.has_header) {
 			res->base = strdup(doc.hdr.base);
-			r = replay(lock, &doc, &h, res, err);
+			res->other_boot = from_another_boot(&doc.hdr);
+			r = res->other_boot ? bx_journal_remove(lock->dirfd, &h, err)
+					    : replay(lock, &doc, &h, res, err);
 		} else {
 			/* The header never made it to disk: nothing was changed. */
 			r = bx_journal_remove(lock->dirfd, &h, err);

@@ -13,6 +13,61 @@
 #include "apply/lock.h"
 #include "test_apply_fixture.h"
 
+/* A cgroup2 journal from before the last reboot is removed, not replayed:
+ * the tree it describes went with that boot. A directory root's journal
+ * is replayed whatever boot wrote it. */
+START_TEST(recover_discards_a_cgroup2_journal_from_another_boot)
+{
+	fx f;
+	fx_open(&f, "crash");
+	const char *rec = "{\"step\":0,\"op\":\"write\",\"cg\":\"boxlite/small\",\"file\":\"pids.max\","
+			  "\"old\":{\"pids.max\":\"77\"}}\n";
+	char *other = bx_sprintf("{\"boxcg_journal\":1,\"base\":\"%s\",\"dirmode\":false,"
+				 "\"fingerprint\":\"\",\"boot_id\":\"00000000-0000-4000-8000-000000000000\"}\n%s",
+				 f.fs->base_path, rec);
+	ta_write(f.state, "journal", other);
+	bx_apply_opts o = { .state_dir = f.state };
+	bx_recover_result r;
+	bx_error *e = NULL;
+	ck_assert_msg(bx_recover_with(&o, &r, &e) == 0, "%s", e ? e->msg : "");
+	ck_assert(r.had_journal && r.other_boot);
+	ck_assert_uint_eq(r.undone, 0);
+	ck_assert(!fx_journal_exists(&f));
+	fx_assert_unchanged(&f, "journal from another boot");
+	bx_recover_result_free(&r);
+	/* This boot's: replayed, which here means refused (the base is no
+	 * cgroup2 filesystem), and kept. */
+	char *boot = bx_boot_id();
+	char *same = bx_sprintf("{\"boxcg_journal\":1,\"base\":\"%s\",\"dirmode\":false,"
+				"\"fingerprint\":\"\",\"boot_id\":\"%s\"}\n%s",
+				f.fs->base_path, boot, rec);
+	ta_write(f.state, "journal", same);
+	ck_assert_int_eq(bx_recover_with(&o, &r, &e), -1);
+	ck_assert(!r.other_boot);
+	ck_assert_ptr_nonnull(strstr(e->msg, "not touching it"));
+	ck_assert(fx_journal_exists(&f));
+	bx_error_free(e);
+	e = NULL;
+	bx_recover_result_free(&r);
+	/* A directory root's journal from another boot: replayed. */
+	char *dir = bx_sprintf("{\"boxcg_journal\":1,\"base\":\"%s\",\"dirmode\":true,"
+			       "\"fingerprint\":\"\",\"boot_id\":\"00000000-0000-4000-8000-000000000000\"}\n%s",
+			       f.fs->base_path, rec);
+	ta_write(f.state, "journal", dir);
+	ck_assert_msg(bx_recover_with(&o, &r, &e) == 0, "%s", e ? e->msg : "");
+	ck_assert(!r.other_boot);
+	ck_assert_uint_eq(r.undone, 1);
+	FX_ASSERT_READS(&f, FX_SMALL, "pids.max", "77");
+	ck_assert(!fx_journal_exists(&f));
+	bx_recover_result_free(&r);
+	free(other);
+	free(same);
+	free(dir);
+	free(boot);
+	fx_close(&f);
+}
+END_TEST
+
 Suite *suite_apply_crash(void);
 
 /* Run bx_apply in a child with options `o`; return its wait status. */
@@ -290,6 +345,7 @@ Suite *suite_apply_crash(void)
 	tcase_add_test(tc, recover_without_a_journal_says_so);
 	tcase_add_test(tc, recover_of_a_journal_without_header);
 	tcase_add_test(tc, recover_refuses_a_corrupt_journal);
+	tcase_add_test(tc, recover_discards_a_cgroup2_journal_from_another_boot);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -347,19 +347,20 @@ START_TEST(begin_append_load_remove)
 	ck_assert_int_eq(bx_state_dir_open(tmp, &dfd, &e), 0);
 	bx_hooks h = {0};
 	bx_journal j;
-	bx_journal_header hdr = { .base = "/sys/fs/cgroup", .fingerprint = "f00", .pid = 42, .nsteps = 2 };
+	bx_journal_header hdr = { .base = "/sys/fs/cgroup", .fingerprint = "f00", .pid = 42, .nsteps = 2,
+				  .boot_id = "6c3f7ad5-0bd1-4c5e-9f6e-2f6a3b1c9d20" };
 	bool present = true;
 	ck_assert_int_eq(bx_journal_present(dfd, &present, &e), 0);
 	ck_assert(!present);
-	ck_assert_int_eq(bx_journal_begin(&j, dfd, &h, &hdr, &e), 0);
+	ck_assert_int_eq(bx_journal_begin(&j, dfd, &h, &hdr, true, &e), 0);
 	ck_assert_int_eq(h.count, 3); /* write, fsync, directory fsync */
 	bx_undo u = make_write("a", "pids.max", "10");
 	ck_assert_int_eq(bx_journal_append(&j, &u, &e), 0);
-	ck_assert_int_eq(h.count, 5);
+	ck_assert_int_eq(h.count, 5); /* write, fsync */
 	bx_undo_free(&u);
 	/* A second transaction cannot start beside it. */
 	bx_journal j2;
-	ck_assert_int_eq(bx_journal_begin(&j2, dfd, &h, &hdr, &e), -1);
+	ck_assert_int_eq(bx_journal_begin(&j2, dfd, &h, &hdr, true, &e), -1);
 	ck_assert_int_eq(e->errnum, EEXIST);
 	ck_assert_ptr_nonnull(strstr(e->msg, "boxcg recover"));
 	bx_error_free(e);
@@ -376,6 +377,7 @@ START_TEST(begin_append_load_remove)
 	ck_assert_str_eq(d.hdr.base, "/sys/fs/cgroup");
 	ck_assert_str_eq(d.hdr.fingerprint, "f00");
 	ck_assert_int_eq(d.hdr.pid, 42);
+	ck_assert_str_eq(d.hdr.boot_id, hdr.boot_id);
 	ck_assert_uint_eq(d.n, 1);
 	ck_assert_str_eq(bx_fileset_get(&d.v[0].old, "pids.max")->value, "10");
 	bx_journal_doc_free(&d);
@@ -384,6 +386,33 @@ START_TEST(begin_append_load_remove)
 	ck_assert(!found);
 	/* Removing twice is harmless. */
 	ck_assert_int_eq(bx_journal_remove(dfd, &h, &e), 0);
+	/* Without sync_records (a cgroup2 base), a record is one mutation:
+	 * the write. The header is durable all the same; old headers without
+	 * a boot id still load. */
+	bx_hooks h2 = {0};
+	hdr.boot_id = NULL;
+	ck_assert_int_eq(bx_journal_begin(&j, dfd, &h2, &hdr, false, &e), 0);
+	ck_assert_int_eq(h2.count, 3);
+	for (int i = 0; i < 3; i++) {
+		u = make_write("a", "pids.max", "10");
+		ck_assert_int_eq(bx_journal_append(&j, &u, &e), 0);
+		bx_undo_free(&u);
+	}
+	ck_assert_int_eq(h2.count, 6);
+	bx_journal_close(&j);
+	ck_assert_int_eq(bx_journal_load(dfd, &found, &d, &e), 0);
+	ck_assert(found && d.has_header && !d.torn);
+	ck_assert_ptr_null(d.hdr.boot_id);
+	ck_assert_uint_eq(d.n, 3);
+	bx_journal_doc_free(&d);
+	ck_assert_int_eq(bx_journal_remove(dfd, &h2, &e), 0);
+	/* This boot has an id, the same each time it is asked. */
+	char *b1 = bx_boot_id(), *b2 = bx_boot_id();
+	ck_assert_ptr_nonnull(b1);
+	ck_assert_uint_eq(strlen(b1), 36);
+	ck_assert_str_eq(b1, b2);
+	free(b1);
+	free(b2);
 	close(dfd);
 	ta_rmtree(tmp);
 	free(tmp);
@@ -398,10 +427,13 @@ START_TEST(hooks_fail_the_chosen_journal_mutation)
 	bx_error *e = NULL;
 	ck_assert_int_eq(bx_state_dir_open(tmp, &dfd, &e), 0);
 	bx_journal_header hdr = { .base = "/x", .fingerprint = "" };
-	for (long k = 1; k <= 5; k++) {
-		bx_hooks h = { .fault_at = k, .fault_errno = ENOSPC };
+	/* write, fsync, dir fsync, record write, record fsync; without
+	 * sync_records the record has no fsync to fail */
+	for (long k = 1; k <= 9; k++) {
+		bool sync = k <= 5;
+		bx_hooks h = { .fault_at = sync ? k : k - 5, .fault_errno = ENOSPC };
 		bx_journal j;
-		int r = bx_journal_begin(&j, dfd, &h, &hdr, &e);
+		int r = bx_journal_begin(&j, dfd, &h, &hdr, sync, &e);
 		if (r == 0) {
 			bx_undo u = make_write("a", "pids.max", "1");
 			r = bx_journal_append(&j, &u, &e);
@@ -409,7 +441,7 @@ START_TEST(hooks_fail_the_chosen_journal_mutation)
 		}
 		ck_assert_int_eq(r, -1);
 		ck_assert_int_eq(e->errnum, ENOSPC);
-		ck_assert_int_eq(h.count, k);
+		ck_assert_int_eq(h.count, h.fault_at);
 		bx_error_free(e);
 		e = NULL;
 		bx_journal_close(&j);
