@@ -88,7 +88,7 @@ YAML
 printf 'not yaml\n' >pol/notes.txt
 
 # Commands, box subcommands, global options.
-e "apply box diff plan recover schema snapshot validate" boxcg ""
+e "apply box diff plan recover schema show snapshot validate" boxcg ""
 e "box" boxcg b
 e "--help --no-color --quiet --root --state-dir --verbose --version" boxcg --
 e "attach create delete exec list" boxcg box ""
@@ -96,7 +96,7 @@ e "delete" boxcg --root /x box d
 # Global options with arguments, then the command.
 e "dir with space other pol" boxcg --root ""
 e "other" boxcg --state-dir o
-e "apply box diff plan recover schema snapshot validate" boxcg --root /r --state-dir /s ""
+e "apply box diff plan recover schema show snapshot validate" boxcg --root /r --state-dir /s ""
 e "plan" boxcg -q --root=/r pl
 
 # Options per command.
@@ -109,6 +109,8 @@ e "--class --help --kill --timeout" boxcg box delete id1 --
 e "" boxcg recover ""
 e "json text" boxcg validate --format ""
 e "--format=json" boxcg validate --format=j
+e "--class --help --state" boxcg show --
+e "--class --help --state" boxcg show pol --
 # Options anywhere, as GNU getopt permutes them: after a policy path too;
 # after "--" every word is a policy path.
 e "--detailed-exitcode --help --json --out --prune --state" boxcg plan pol --
@@ -132,6 +134,11 @@ e "quoted-1 second single_q small wide-indent" boxcg box create id1 pol --class 
 e "quoted-1 single_q small" boxcg box create id1 pol/a.yaml --class ""
 e "second" boxcg box exec id1 pol/b.yml --class s
 e "second single_q small" boxcg box exec id1 pol --class s
+# show: every operand is a policy path (no box id first).
+e "quoted-1 second single_q small wide-indent" boxcg show pol --class ""
+expect "quoted-1 single_q small" 3 boxcg show --class "" pol/a.yaml
+e "--class=second --class=single_q --class=small" boxcg show pol --class=s
+e "pol/a.yaml pol/b.yml pol/sub" boxcg show --class small pol/
 e "--class=second --class=single_q --class=small" boxcg box exec id1 pol --class=s
 expect "quoted-1 single_q small spaced" 5 boxcg box create id1 --class "" pol/a.yaml "dir with space"
 # The id is not a policy path.
@@ -199,7 +206,7 @@ while IFS=$'\t' read -r cmd opt kind; do
 	surface_opts="$surface_opts $cmd:$want"
 done < <(bash tests/eco/cli_surface.sh)
 # ...and no option the sources do not have (schema parses -h/--help by hand).
-for cmd in validate plan diff apply recover snapshot "box create" "box exec" "box attach" "box delete" "box list"; do
+for cmd in validate show plan diff apply recover snapshot "box create" "box exec" "box attach" "box delete" "box list"; do
 	for o in $(_boxcg_cmd_opts "$cmd"); do
 		case "$surface_opts " in *" $cmd:$o "*) ;; *) echo "FAIL: completion offers $o for '$cmd', the source has no such option"; fail=1 ;; esac
 	done
