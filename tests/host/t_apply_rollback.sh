@@ -63,7 +63,8 @@ while :; do
 	assert_eq "$before" "$(cg_values "$CG_BASE")" "cgroups after a fault at mutation $k"
 	assert_missing "$S/journal"
 done
-note "faults at 1..$((k - 1)) rolled back"
+n=$((k - 1)) # the mutations of a successful apply
+note "faults at 1..$n rolled back"
 [ $k -gt 20 ] || fail "only $k mutation points"
 after=$(cg_values "$CG_BASE")
 assert_file_eq "$CG_BASE/boxlite/small/s3/cgroup.max.depth" 3
@@ -71,7 +72,8 @@ assert_file_eq "$CG_BASE/boxlite/small/s3/cgroup.max.depth" 3
 # Back to A (removing s3), then a kill in the middle and recover.
 expect_ok bx apply --prune "$TEST_TMP/a.yaml"
 assert_eq "$before" "$(cg_values "$CG_BASE")" "back to policy A"
-for k in 5 17 30; do
+# early, in the middle, and right before the commit (the last mutation)
+for k in 5 $((n / 2)) $n; do
 	run env BOXCG_TEST_KILL_AT=$k "$BOXCG" --root "$CG_BASE" --state-dir "$S" apply "$TEST_TMP/b.yaml"
 	assert_eq 137 "$STATUS" "exit status when killed at $k"
 	expect_status 1 bx apply "$TEST_TMP/b.yaml"
