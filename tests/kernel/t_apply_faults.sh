@@ -120,13 +120,17 @@ while :; do
 	assert_missing "$S/journal"
 done
 steps=$(printf '%s\n' "$OUT" | sed -n 's/^(\([0-9]*\) steps.*/\1/p')
-note "faults at 1..$((k - 1)) of a $steps-step plan: rolled back each time"
+n=$((k - 1)) # the mutations of the successful apply
+note "faults at 1..$n of a $steps-step plan: rolled back each time"
 [ "$steps" -ge 30 ] || fail "the plan has only $steps steps"
 after=$(cg_values "$base")
 
-# SIGKILL before mutation k (1-4, then every 9th: the directory-root tests
-# kill at every one; TCG makes each run slow here), then recover. On a
-# second tree: going from B back to A is a plan of its own.
+# SIGKILL before mutation k (1-4, then about 20 more spread over the
+# rest: the directory-root tests kill at every one; TCG makes each run
+# slow here), then recover. On a second tree: going from B back to A is a
+# plan of its own.
+every=$(((n - 4) / 20))
+[ $every -ge 1 ] || every=1
 cg_scratch
 base=$CG
 S=$TEST_TMP/state2
@@ -134,7 +138,7 @@ expect_ok bx apply "$TEST_TMP/a.yaml"
 before2=$(cg_values "$base")
 k=0 kills=0
 while :; do
-	if [ $k -lt 4 ]; then k=$((k + 1)); else k=$((k + 9)); fi
+	if [ $k -lt 4 ]; then k=$((k + 1)); else k=$((k + every)); fi
 	[ $k -le 1000 ] || fail "no end in sight"
 	run env BOXCG_TEST_KILL_AT=$k boxcg --root "$base" --state-dir "$S" apply --prune "$TEST_TMP/b.yaml"
 	[ "$STATUS" = 0 ] && break
