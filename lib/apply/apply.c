@@ -211,6 +211,10 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 	int r = 0;
 	bool pending = false;
 	char *boot_id = NULL;
+	/* Under the lock nobody else changes the tree: keep the cgroups'
+	 * directory fds for the whole transaction (without, if out of
+	 * memory: slower, not wrong). */
+	bool cached = bx_cgfs_cache_begin(fs) == 0;
 	if (bx_journal_present(t.dirfd, &pending, err) < 0) {
 		r = -1;
 		goto out;
@@ -254,6 +258,8 @@ out:
 	bx_undov_free(t.v, t.n);
 	bx_created_free(&t.created);
 	free(boot_id);
+	if (cached)
+		bx_cgfs_cache_end(fs);
 	if (t.dirfd >= 0)
 		close(t.dirfd);
 	bx_lock_release(lock);

@@ -30,7 +30,10 @@ static int replay(bx_lock *lock, bx_journal_doc *doc, bx_hooks *h, bx_recover_re
 			      now_dir ? "a plain directory" : "cgroup2");
 	}
 	bx_rollback rb = { .fs = fs, .hooks = h, .exact = fs->dirmode };
+	bool cached = bx_cgfs_cache_begin(fs) == 0; /* under the lock */
 	int r = bx_rollback_run(&rb, doc->v, doc->n, err);
+	if (cached)
+		bx_cgfs_cache_end(fs);
 	res->undone = rb.undone;
 	res->unrestored = bx_rollback_take(&rb, &res->nunrestored);
 	bx_cgfs_close(fs);

@@ -41,6 +41,9 @@ typedef struct bx_cgfs {
 	 * of openat2(). Set by tests to exercise the fallback, and by the
 	 * library itself when the kernel has no openat2 (ENOSYS). */
 	bool no_openat2;
+	/* Between bx_cgfs_cache_begin and _end: directory fds of the last
+	 * cgroups accessed (cgroupfs/dircache.c). NULL outside a session. */
+	struct bx_cgfs_dircache *cache;
 } bx_cgfs;
 
 /* What /proc/self/mountinfo says about cgroups (see cgroupfs/mountinfo.c). */
@@ -107,6 +110,17 @@ int bx_cgfs_controllers(bx_cgfs *fs, const char *cg, unsigned *bits, bx_error **
 int bx_cgfs_open_dir(bx_cgfs *fs, const char *cg, int *fd, bx_error **err);
 int bx_cgfs_open_file(bx_cgfs *fs, const char *cg, const char *file, int flags, int *fd,
 		      bx_error **err);
+
+/* A session of many accesses (a transaction): until the matching _end,
+ * the directory fds of the cgroups whose files are opened are kept (a few
+ * dozen, the most recent), and each access resolves one name beneath its
+ * cgroup's fd instead of the whole path from the base, with the same
+ * refusal of symlinks and "..". Only for a session during which nobody
+ * else removes and recreates the cgroups it touches (the applier holds
+ * the lock): mkdir and rmdir through this bx_cgfs keep it right, others'
+ * would not be seen. Calls nest. -1 (ENOMEM) leaves the cache off. */
+int bx_cgfs_cache_begin(bx_cgfs *fs);
+void bx_cgfs_cache_end(bx_cgfs *fs);
 
 /* Validate a relative cgroup path: components match the safe-name rule
  * (^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$), no "", ".", "..", no leading '/'. */

@@ -21,6 +21,20 @@ int bx_cgfs_join(bx_cgpath_buf buf, const char *cg, const char *file);
  * component. O_CLOEXEC is added. Returns the fd, or -1 with errno (ELOOP
  * for a symlink anywhere on the way). */
 int bx_cgfs_resolve(bx_cgfs *fs, const char *path, int flags, mode_t mode);
+/* The same beneath the directory fd `at` (the base, or a cached cgroup). */
+int bx_cgfs_resolve_at(bx_cgfs *fs, int at, const char *path, int flags, mode_t mode);
+
+/* The session's directory cache (dircache.c; fs->cache must be set): an
+ * O_PATH fd of directory dir[0..len), opened beneath the base on a miss.
+ * *borrowed: the cache owns it; else the caller closes it (a directory
+ * in directory mode that others could move is not kept). -1 with errno. */
+int bx_dircache_get(bx_cgfs *fs, const char *dir, size_t len, bool *borrowed);
+/* Whether fd is one of the cache's (not to be closed by its borrower). */
+bool bx_dircache_owns(const bx_cgfs *fs, int fd);
+/* Drop the entries of cg and of everything below it (mkdir, rmdir). */
+void bx_dircache_forget(bx_cgfs *fs, const char *cg);
+/* At bx_cgfs_close: whatever sessions are open. */
+void bx_cgfs_cache_free(bx_cgfs *fs);
 
 /* The directory fd of the parent of cg ("a/b" → "a", "a" → the base) and
  * cg's last component. -1 with errno. Release with bx_cgfs_parent_close. */

@@ -321,5 +321,7 @@ int bx_dirmode_rmdir(bx_cgfs *fs, const char *cg, bx_error **err)
 	r = unlinkat(pfd, name, AT_REMOVEDIR);
 	int en = errno;
 	bx_cgfs_parent_close(fs, pfd);
+	if (r == 0)
+		bx_dircache_forget(fs, cg);
 	return r < 0 ? bx_err(err, en, "rmdir %s", cg) : 0;
 }

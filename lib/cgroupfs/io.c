@@ -117,6 +117,8 @@ int bx_cgfs_mkdir(bx_cgfs *fs, const char *cg, bx_error **err)
 	int r = mkdirat(pfd, name, 0755);
 	int e = errno;
 	bx_cgfs_parent_close(fs, pfd);
+	if (r == 0)
+		bx_dircache_forget(fs, cg); /* an old one of that name, gone */
 	return r < 0 ? bx_err(err, e, "mkdir %s", cg) : 0;
 }
 
@@ -137,6 +139,8 @@ int bx_cgfs_rmdir(bx_cgfs *fs, const char *cg, bx_error **err)
 	int r = unlinkat(pfd, name, AT_REMOVEDIR);
 	int e = errno;
 	bx_cgfs_parent_close(fs, pfd);
+	if (r == 0)
+		bx_dircache_forget(fs, cg);
 	return r < 0 ? bx_err(err, e, "rmdir %s", cg) : 0;
 }
 

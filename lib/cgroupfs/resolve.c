@@ -139,6 +139,26 @@ int bx_cgfs_resolve(bx_cgfs *fs, const char *path, int flags, mode_t mode)
 {
 	if (strcmp(path, ".") == 0) /* the base itself: nothing to resolve */
 		return openat(fs->base_fd, ".", flags | O_CLOEXEC, mode);
+	const char *slash = fs->cache ? strrchr(path, '/') : NULL;
+	if (slash) {
+		/* In a session: the last name beneath its directory's fd. */
+		bool borrowed;
+		int dfd = bx_dircache_get(fs, path, (size_t)(slash - path), &borrowed);
+		if (dfd < 0)
+			return -1;
+		int fd = bx_cgfs_resolve_at(fs, dfd, slash + 1, flags, mode);
+		if (!borrowed) {
+			int e = errno;
+			close(dfd);
+			errno = e;
+		}
+		return fd;
+	}
+	return bx_cgfs_resolve_at(fs, fs->base_fd, path, flags, mode);
+}
+
+int bx_cgfs_resolve_at(bx_cgfs *fs, int at, const char *path, int flags, mode_t mode)
+{
 	if (!fs->no_openat2) {
 #ifdef SYS_openat2
 		/* RESOLVE_NO_SYMLINKS refuses every symlink, the trailing one
@@ -150,13 +170,13 @@ int bx_cgfs_resolve(bx_cgfs *fs, const char *path, int flags, mode_t mode)
 			.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
 			.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 		};
-		int fd = (int)syscall(SYS_openat2, fs->base_fd, path, &how, sizeof how);
+		int fd = (int)syscall(SYS_openat2, at, path, &how, sizeof how);
 		if (fd >= 0 || errno != ENOSYS)
 			return fd;
 #endif
 		fs->no_openat2 = true;
 	}
-	return walk(fs->base_fd, path, flags, mode);
+	return walk(at, path, flags, mode);
 }
 
 /* The directory fd of the parent of cg ("a/b" → "a", "a" → the base) and
@@ -169,8 +189,13 @@ int bx_cgfs_parent(bx_cgfs *fs, const char *cg, int *pfd, const char **name)
 		*pfd = fs->base_fd;
 		return 0;
 	}
-	bx_cgpath_buf parent;
 	size_t n = (size_t)(slash - cg);
+	if (fs->cache) {
+		bool borrowed;
+		*pfd = bx_dircache_get(fs, cg, n, &borrowed);
+		return *pfd < 0 ? -1 : 0; /* parent_close tells borrowed fds */
+	}
+	bx_cgpath_buf parent;
 	memcpy(parent, cg, n);
 	parent[n] = '\0';
 	*pfd = bx_cgfs_resolve(fs, parent, O_PATH | O_DIRECTORY, 0);
@@ -179,7 +204,7 @@ int bx_cgfs_parent(bx_cgfs *fs, const char *cg, int *pfd, const char **name)
 
 void bx_cgfs_parent_close(bx_cgfs *fs, int pfd)
 {
-	if (pfd >= 0 && pfd != fs->base_fd)
+	if (pfd >= 0 && pfd != fs->base_fd && !bx_dircache_owns(fs, pfd))
 		close(pfd);
 }
 

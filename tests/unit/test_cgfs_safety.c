@@ -1,8 +1,9 @@
 /* cgroupfs safety: unsafe names are refused before any syscall, and a
  * symlink planted anywhere inside the base makes the operation fail
  * (ELOOP/EXDEV) instead of being followed: nothing lands outside. Every
- * filesystem test runs twice: _i == 0 resolves with openat2, _i == 1 with
- * the component-by-component openat(O_NOFOLLOW) fallback. */
+ * filesystem test runs four times: _i & 1 == 0 resolves with openat2, 1
+ * with the component-by-component openat(O_NOFOLLOW) fallback; _i & 2 in
+ * a session with the directory cache (bx_cgfs_cache_begin). */
 #include <limits.h>
 #include <sys/syscall.h>
 
@@ -31,7 +32,9 @@ static void teardown(void)
 
 static void use_mode(int i)
 {
-	fs->no_openat2 = i == 1;
+	fs->no_openat2 = i & 1;
+	if (i & 2)
+		ck_assert_int_eq(bx_cgfs_cache_begin(fs), 0); /* bx_cgfs_close ends it */
 }
 
 /* The outside directory holds exactly its one untouched file. */
@@ -96,7 +99,7 @@ START_TEST(symlinked_cgroup_dir_is_never_followed)
 	}
 	outside_untouched();
 	ck_assert(cgfs_lexists(base, "evil")); /* rmdir left the link alone */
-	if (_i == 0 && syscall(SYS_openat2, -1, "", NULL, 0) < 0 && errno != ENOSYS)
+	if (!(_i & 1) && syscall(SYS_openat2, -1, "", NULL, 0) < 0 && errno != ENOSYS)
 		ck_assert(!fs->no_openat2); /* the openat2 path really ran */
 }
 END_TEST
@@ -252,11 +255,11 @@ Suite *suite_cgfs_safety(void)
 	TCase *t = tcase_create("safety");
 	tcase_add_unchecked_fixture(t, cgfs_scratch_setup, cgfs_scratch_teardown);
 	tcase_add_checked_fixture(t, setup, teardown);
-	tcase_add_loop_test(t, symlinked_cgroup_dir_is_never_followed, 0, 2);
-	tcase_add_loop_test(t, symlinked_interface_file_is_never_followed, 0, 2);
-	tcase_add_loop_test(t, planted_special_files_and_hard_links, 0, 2);
-	tcase_add_loop_test(t, nested_operations_work_in_both_modes, 0, 2);
-	tcase_add_loop_test(t, unsafe_names_are_refused, 0, 2);
+	tcase_add_loop_test(t, symlinked_cgroup_dir_is_never_followed, 0, 4);
+	tcase_add_loop_test(t, symlinked_interface_file_is_never_followed, 0, 4);
+	tcase_add_loop_test(t, planted_special_files_and_hard_links, 0, 4);
+	tcase_add_loop_test(t, nested_operations_work_in_both_modes, 0, 4);
+	tcase_add_loop_test(t, unsafe_names_are_refused, 0, 4);
 	suite_add_tcase(s, t);
 	return s;
 }

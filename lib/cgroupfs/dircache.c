@@ -1,0 +1,215 @@
+/* The directory cache of a session (cgfs.h, bx_cgfs_cache_begin): the
+ * O_PATH descriptors of the last directories that files were opened in,
+ * so that "boxlite/web/w1/memory.max" costs a lookup of "memory.max" in
+ * w1's descriptor instead of a walk of four names from the base; the
+ * kernel time of an apply is mostly those walks.
+ *
+ * A directory missing from the cache is opened beneath its parent's
+ * descriptor (itself from the cache, down from the base), one validated
+ * name at a time with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, as every
+ * uncached access is: a symlink anywhere is refused as before.
+ *
+ * What a held descriptor adds is time: a directory moved out of the base
+ * while cached would take the session's writes with it. cgroupfs never
+ * moves a cgroup to another parent (rename across parents is refused), so
+ * on cgroup2 every directory is cached. In directory mode one is cached
+ * only when nobody else can move it or any directory above it up to the
+ * base: each of them owned by us (or root) and writable by nobody else
+ * (no group or other write bit; an ACL granting write shows in the group
+ * bits). Any other directory is opened for the one access and closed, as
+ * without the cache. rmdir and mkdir through bx_cgfs drop the entries of
+ * the cgroup and everything below it. */
+#include "cgroupfs/cgfs_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SLOTS 32
+
+typedef struct slot {
+	char *path;     /* NULL: empty */
+	size_t len;
+	uint32_t hash;
+	int fd;
+	bool guarded;   /* nobody else can move it or what is above it */
+	bool closed;    /* and nobody else can move what is in it */
+} slot;
+
+struct bx_cgfs_dircache {
+	unsigned depth;   /* nested begin calls */
+	unsigned next;    /* the slot to reuse next (round robin) */
+	bool base_closed; /* nobody else can move what is in the base */
+	slot v[SLOTS];
+};
+
+static uint32_t hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static void drop(slot *e)
+{
+	if (e->path) {
+		close(e->fd);
+		free(e->path);
+	}
+	*e = (slot){ .fd = -1 };
+}
+
+/* Can nobody but us (and root) rename entries of directory fd? Always on
+ * cgroupfs, which never moves a cgroup to another parent. */
+static bool closed_to_others(const bx_cgfs *fs, int fd)
+{
+	if (!fs->dirmode)
+		return true;
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return false;
+	return (st.st_uid == geteuid() || st.st_uid == 0) && !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+int bx_cgfs_cache_begin(bx_cgfs *fs)
+{
+	if (!fs->cache) {
+		fs->cache = calloc(1, sizeof *fs->cache);
+		if (!fs->cache) {
+			errno = ENOMEM;
+			return -1;
+		}
+		for (size_t i = 0; i < SLOTS; i++)
+			fs->cache->v[i].fd = -1;
+		fs->cache->base_closed = closed_to_others(fs, fs->base_fd);
+	}
+	fs->cache->depth++;
+	return 0;
+}
+
+void bx_cgfs_cache_end(bx_cgfs *fs)
+{
+	if (!fs->cache || --fs->cache->depth > 0)
+		return;
+	for (size_t i = 0; i < SLOTS; i++)
+		drop(&fs->cache->v[i]);
+	free(fs->cache);
+	fs->cache = NULL;
+}
+
+void bx_cgfs_cache_free(bx_cgfs *fs)
+{
+	if (fs->cache)
+		fs->cache->depth = 1;
+	bx_cgfs_cache_end(fs);
+}
+
+static slot *lookup(struct bx_cgfs_dircache *c, const char *dir, size_t len, uint32_t h)
+{
+	for (size_t i = 0; i < SLOTS; i++) {
+		slot *e = &c->v[i];
+		if (e->path && e->hash == h && e->len == len && memcmp(e->path, dir, len) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static slot *insert(struct bx_cgfs_dircache *c, const char *dir, size_t len, int fd)
+{
+	char *key = strndup(dir, len);
+	if (!key)
+		return NULL;
+	slot *e = &c->v[c->next];
+	c->next = (c->next + 1) % SLOTS;
+	drop(e);
+	*e = (slot){ .path = key, .len = len, .hash = hash(dir, len), .fd = fd };
+	return e;
+}
+
+int bx_dircache_get(bx_cgfs *fs, const char *dir, size_t len, bool *borrowed)
+{
+	struct bx_cgfs_dircache *c = fs->cache;
+	/* The deepest of dir and its ancestors that is cached. */
+	size_t have = len;
+	slot *e;
+	for (;;) {
+		e = lookup(c, dir, have, hash(dir, have));
+		if (e || !have)
+			break;
+		while (have && dir[have - 1] != '/')
+			have--;
+		if (have)
+			have--; /* the '/' */
+	}
+	*borrowed = true;
+	if (e && have == len)
+		return e->fd;
+	/* Down from there (or the base) one name at a time, as every
+	 * uncached access resolves. */
+	int cur = e ? e->fd : fs->base_fd;
+	bool guarded = e ? e->guarded && e->closed : c->base_closed;
+	for (size_t pos = e ? have + 1 : 0; pos < len;) {
+		size_t end = pos;
+		while (end < len && dir[end] != '/')
+			end++;
+		char comp[NAME_MAX + 1];
+		if (end - pos >= sizeof comp) {
+			if (!*borrowed)
+				close(cur);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(comp, dir + pos, end - pos);
+		comp[end - pos] = '\0';
+		int fd = bx_cgfs_resolve_at(fs, cur, comp, O_PATH | O_DIRECTORY, 0);
+		int err = errno;
+		if (!*borrowed)
+			close(cur);
+		if (fd < 0) {
+			errno = err;
+			return -1;
+		}
+		slot *n = guarded ? insert(c, dir, end, fd) : NULL;
+		if (n) {
+			n->guarded = true;
+			n->closed = closed_to_others(fs, fd);
+			guarded = n->closed;
+		} else {
+			guarded = false; /* others could move it: not kept */
+		}
+		*borrowed = n != NULL;
+		cur = fd;
+		pos = end + 1;
+	}
+	return cur;
+}
+
+bool bx_dircache_owns(const bx_cgfs *fs, int fd)
+{
+	if (!fs->cache)
+		return false;
+	for (size_t i = 0; i < SLOTS; i++)
+		if (fs->cache->v[i].path && fs->cache->v[i].fd == fd)
+			return true;
+	return false;
+}
+
+void bx_dircache_forget(bx_cgfs *fs, const char *cg)
+{
+	if (!fs->cache)
+		return;
+	size_t n = strlen(cg);
+	for (size_t i = 0; i < SLOTS; i++) {
+		slot *e = &fs->cache->v[i];
+		if (e->path && e->len >= n && memcmp(e->path, cg, n) == 0 &&
+		    (e->len == n || e->path[n] == '/'))
+			drop(e);
+	}
+}
