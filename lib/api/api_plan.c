@@ -72,6 +72,7 @@ boxcg_op boxcg_step_op(const boxcg_step *s)
 	case BX_OP_WRITE: return BOXCG_OP_WRITE;
 	case BX_OP_RMDIR: return BOXCG_OP_RMDIR;
 	case BX_OP_DISABLE: return BOXCG_OP_DISABLE;
+	case BX_OP_RECORD: return BOXCG_OP_RECORD;
 	}
 	return BOXCG_OP_WRITE;
 }

@@ -16,6 +16,7 @@
 #include "apply/step.h"
 #include "apply/undo.h"
 #include "core/util.h"
+#include "plan/managed.h"
 
 static const char *state_dir_of(const bx_apply_opts *o)
 {
@@ -57,7 +58,9 @@ static int validate_plan(const bx_plan *p, bx_error **err)
 		else if ((s->op == BX_OP_ENABLE || s->op == BX_OP_DISABLE) &&
 			 bx_ctrl_tokens(s->write, &plus, &minus) < 0)
 			why = "has a malformed subtree_control value";
-		else if ((unsigned)s->op > BX_OP_DISABLE)
+		else if (s->op == BX_OP_RECORD && (s->file || s->key || !bx_managed_valid(s->write)))
+			why = "records something that is not a list of settings boxcg manages";
+		else if ((unsigned)s->op > BX_OP_RECORD)
 			why = "has an unknown operation";
 		if (why)
 			return bx_err(err, EINVAL, "plan step %zu %s", i + 1, why);
@@ -90,7 +93,8 @@ typedef struct txn {
 	bx_created created; /* cgroups the steps so far created */
 } txn;
 
-/* A write inside a cgroup this transaction created needs no record: the
+/* A write (or the record of managed settings, an xattr) inside a cgroup
+ * this transaction created needs no record: the
  * MKDIR's undo (an rmdir, after the undo of every record that follows
  * it) removes the value with the cgroup, in a rollback as in recover.
  * subtree_control writes keep theirs: a new cgroup must give a
@@ -98,7 +102,8 @@ typedef struct txn {
  * rmdir. */
 static bool needs_record(const txn *t, const bx_step *s)
 {
-	return s->op != BX_OP_WRITE || !bx_created_covers(&t->created, s->cgroup);
+	return (s->op != BX_OP_WRITE && s->op != BX_OP_RECORD) ||
+	       !bx_created_covers(&t->created, s->cgroup);
 }
 
 /* After a step ran: what it did to the set of created cgroups. */

@@ -12,6 +12,7 @@
 #include "apply/mutate.h"
 #include "core/util.h"
 #include "knobs.h"
+#include "plan/managed.h"
 
 #define SUBTREE "cgroup.subtree_control"
 
@@ -70,6 +71,22 @@ static int take(bx_cgfs *fs, bx_undo *u, const char *file, bool optional, bx_err
 	return 0;
 }
 
+/* The record of what boxcg manages (plan/managed.h), as an entry of
+ * u->old named after its xattr: its text, or absent (NULL). Where user
+ * xattrs are unsupported there is nothing to keep. */
+static int take_record(bx_cgfs *fs, bx_undo *u, bx_error **err)
+{
+	char *text = NULL;
+	bool unsupported;
+	if (bx_read_managed(fs, u->cg, &text, &unsupported, err) < 0)
+		return -1;
+	if (unsupported)
+		return 0;
+	int r = bx_fileset_add(&u->old, BX_MANAGED_XATTR, text, text ? strlen(text) : 0);
+	free(text);
+	return r < 0 ? bx_err(err, ENOMEM, "capture") : 0;
+}
+
 /* RMDIR: every managed interface file of the cgroup, as listed in its
  * directory (so hugetlb sizes and absent controllers sort themselves). */
 static int take_all(bx_cgfs *fs, bx_undo *u, bx_error **err)
@@ -115,6 +132,8 @@ static int take_all(bx_cgfs *fs, bx_undo *u, bx_error **err)
 	}
 	if (r == 0)
 		r = bx_is_marked_static(fs, u->cg, &u->static_box, err);
+	if (r == 0)
+		r = take_record(fs, u, err);
 	return r;
 }
 
@@ -174,6 +193,9 @@ int bx_capture(bx_cgfs *fs, const bx_step *s, long index, bx_undo *u, bx_error *
 		} else {
 			r = take(fs, u, u->file, false, err);
 		}
+		break;
+	case BX_OP_RECORD:
+		r = take_record(fs, u, err);
 		break;
 	default:
 		r = bx_err(err, EINVAL, "unknown step operation %d", (int)s->op);

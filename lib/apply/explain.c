@@ -109,6 +109,11 @@ const char *bx_apply_explain(const bx_step *s, int e)
 		break;
 	case BX_OP_WRITE:
 		return explain_write(s->file, e);
+	case BX_OP_RECORD:
+		if (e == ENOSPC || e == E2BIG)
+			return "ENOSPC/E2BIG on the record: the cgroup's user xattrs are full "
+			       "(kernfs allows 128 of at most 128 KiB in all)";
+		break;
 	}
 	if (e == EACCES || e == EPERM)
 		return "permission denied: the cgroup is not delegated to this user";

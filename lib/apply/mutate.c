@@ -2,10 +2,12 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include "core/util.h"
+#include "plan/managed.h"
 
 char *bx_cg_show(const char *cg, const char *file)
 {
@@ -20,6 +22,15 @@ int bx_mut_write(bx_cgfs *fs, bx_hooks *h, const char *cg, const char *file, con
 	if (bx_hooks_tick(h) < 0)
 		return bx_err(err, errno, "write %s%s%s (injected fault)", cg, *cg ? "/" : "", file);
 	return bx_cgfs_write(fs, cg, file, value, err);
+}
+
+int bx_mut_write_read(bx_cgfs *fs, bx_hooks *h, const char *cg, const char *file,
+		      const char *value, char **back, bx_error **err)
+{
+	*back = NULL;
+	if (bx_hooks_tick(h) < 0)
+		return bx_err(err, errno, "write %s%s%s (injected fault)", cg, *cg ? "/" : "", file);
+	return bx_cgfs_write_read(fs, cg, file, value, back, err);
 }
 
 int bx_mut_mkdir(bx_cgfs *fs, bx_hooks *h, const char *cg, bx_error **err)
@@ -72,5 +83,57 @@ int bx_is_marked_static(bx_cgfs *fs, const char *cg, bool *marked, bx_error **er
 		return bx_err(err, errno, "read xattr " BX_STATIC_XATTR " of %s", cg);
 	}
 	*marked = n == 1 && v[0] == '1';
+	return 0;
+}
+
+int bx_mut_set_managed(bx_cgfs *fs, bx_hooks *h, const char *cg, const char *text, bool *kept,
+		       bx_error **err)
+{
+	*kept = false;
+	if (bx_hooks_tick(h) < 0)
+		return bx_err(err, errno, "record the managed settings of %s (injected fault)", cg);
+	cleanup_close int fd = -1;
+	if (bx_cgfs_open_dir(fs, cg, &fd, err) < 0)
+		return -1;
+	int r = text ? fsetxattr(fd, BX_MANAGED_XATTR, text, strlen(text), 0)
+		     : fremovexattr(fd, BX_MANAGED_XATTR);
+	if (r < 0) {
+		if (unsupported(errno) || (!text && errno == ENODATA))
+			return 0;
+		return bx_err(err, errno, "record the managed settings of %s (xattr " BX_MANAGED_XATTR ")",
+			      *cg ? cg : "(base)");
+	}
+	*kept = text != NULL;
+	return 0;
+}
+
+int bx_read_managed(bx_cgfs *fs, const char *cg, char **text, bool *unsupp, bx_error **err)
+{
+	*text = NULL;
+	*unsupp = false;
+	cleanup_close int fd = -1;
+	if (bx_cgfs_open_dir(fs, cg, &fd, err) < 0)
+		return -1;
+	ssize_t n = fgetxattr(fd, BX_MANAGED_XATTR, NULL, 0);
+	char *buf = NULL;
+	if (n >= 0 && n <= BX_MANAGED_MAX && (buf = malloc((size_t)n + 1)))
+		n = fgetxattr(fd, BX_MANAGED_XATTR, buf, (size_t)n);
+	else if (n > BX_MANAGED_MAX)
+		n = -1, errno = E2BIG;
+	else if (n >= 0)
+		n = -1, errno = ENOMEM;
+	if (n < 0) {
+		int e = errno;
+		free(buf);
+		if (e == ENODATA)
+			return 0;
+		if (unsupported(e)) {
+			*unsupp = true;
+			return 0;
+		}
+		return bx_err(err, e, "read xattr " BX_MANAGED_XATTR " of %s", *cg ? cg : "(base)");
+	}
+	buf[n] = '\0';
+	*text = buf;
 	return 0;
 }

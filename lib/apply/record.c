@@ -81,7 +81,7 @@ void bx_journal_header_free(bx_journal_header *h)
 
 static const char *const op_names[] = {
 	[BX_OP_ENABLE] = "enable", [BX_OP_MKDIR] = "mkdir", [BX_OP_WRITE] = "write",
-	[BX_OP_RMDIR] = "rmdir",   [BX_OP_DISABLE] = "disable",
+	[BX_OP_RMDIR] = "rmdir",   [BX_OP_DISABLE] = "disable", [BX_OP_RECORD] = "record",
 };
 
 const char *bx_op_name(bx_op op)

@@ -8,6 +8,7 @@
 #include "apply/mutate.h"
 #include "core/util.h"
 #include "knobs.h"
+#include "plan/managed.h"
 #include "plan/normalize.h"
 
 #define SUBTREE "cgroup.subtree_control"
@@ -26,6 +27,10 @@ char *bx_step_describe(const bx_step *s)
 		cleanup_free char *where = bx_cg_show(cg, s->op == BX_OP_WRITE ? s->file : SUBTREE);
 		return bx_sprintf("write \"%s\" to %s", s->write ? s->write : "", where ? where : "?");
 	}
+	case BX_OP_RECORD:
+		return bx_sprintf("record \"%s\" as the settings boxcg manages in %s (xattr "
+				  BX_MANAGED_XATTR ")",
+				  s->write ? s->write : "", *cg ? cg : "(base)");
 	}
 	return bx_sprintf("step with unknown operation %d", (int)s->op);
 }
@@ -41,14 +46,12 @@ static int check_exists(bx_cgfs *fs, const char *cg, bool want, bx_error **err)
 	return 0;
 }
 
-static int check_ctrls(bx_cgfs *fs, const bx_step *s, bx_error **err)
+/* cur: what subtree_control reads after the write. */
+static int check_ctrls(const bx_step *s, const char *cur, bx_error **err)
 {
 	unsigned plus, minus;
 	if (bx_ctrl_tokens(s->write, &plus, &minus) < 0)
 		return bx_err(err, EINVAL, "bad subtree_control write \"%s\"", s->write ? s->write : "");
-	cleanup_free char *cur = NULL;
-	if (bx_cgfs_read(fs, s->cgroup, SUBTREE, &cur, err) < 0)
-		return -1;
 	unsigned have = bx_ctrl_parse_list(cur);
 	if ((have & plus) != plus || (have & minus))
 		return bx_err(err, 0, "write \"%s\" to %s%s" SUBTREE ": reads back \"%s\"", s->write,
@@ -56,11 +59,9 @@ static int check_ctrls(bx_cgfs *fs, const bx_step *s, bx_error **err)
 	return 0;
 }
 
-static int check_value(bx_cgfs *fs, const bx_step *s, bx_error **err)
+/* cur: what the file reads after the write. */
+static int check_value(const bx_step *s, const char *cur, bx_error **err)
 {
-	cleanup_free char *cur = NULL;
-	if (bx_cgfs_read(fs, s->cgroup, s->file, &cur, err) < 0)
-		return -1;
 	const char *want = s->new ? s->new : NULL;
 	cleanup_free char *line = NULL;
 	if (s->key && want)
@@ -76,6 +77,18 @@ static int check_value(bx_cgfs *fs, const bx_step *s, bx_error **err)
 	if (strcmp(got, exp) != 0)
 		return bx_err(err, 0, "write \"%s\" to %s%s%s: the kernel accepted it but reads back \"%s\", not \"%s\"",
 			      s->write, s->cgroup, *s->cgroup ? "/" : "", s->file, got, exp);
+	return 0;
+}
+
+static int check_record(bx_cgfs *fs, const char *cg, const char *want, bx_error **err)
+{
+	cleanup_free char *got = NULL;
+	bool unsupported;
+	if (bx_read_managed(fs, cg, &got, &unsupported, err) < 0)
+		return -1;
+	if (!got || strcmp(got, want) != 0)
+		return bx_err(err, 0, "record the managed settings of %s: reads back \"%s\", not \"%s\"",
+			      *cg ? cg : "(base)", got ? got : "(none)", want);
 	return 0;
 }
 
@@ -96,18 +109,30 @@ int bx_step_run(bx_cgfs *fs, bx_hooks *h, const bx_step *s, bx_error **err)
 			return -1;
 		return check_exists(fs, cg, false, err);
 	case BX_OP_ENABLE:
-	case BX_OP_DISABLE:
+	case BX_OP_DISABLE: {
 		if (!s->write)
 			return bx_err(err, EINVAL, "subtree_control step without a value");
-		if (bx_mut_write(fs, h, cg, SUBTREE, s->write, err) < 0)
+		cleanup_free char *cur = NULL; /* read back through the same open file */
+		if (bx_mut_write_read(fs, h, cg, SUBTREE, s->write, &cur, err) < 0)
 			return -1;
-		return check_ctrls(fs, s, err);
-	case BX_OP_WRITE:
+		return check_ctrls(s, cur, err);
+	}
+	case BX_OP_WRITE: {
 		if (!s->file || !s->write)
 			return bx_err(err, EINVAL, "write step without a file or value");
-		if (bx_mut_write(fs, h, cg, s->file, s->write, err) < 0)
+		cleanup_free char *cur = NULL;
+		if (bx_mut_write_read(fs, h, cg, s->file, s->write, &cur, err) < 0)
 			return -1;
-		return check_value(fs, s, err);
+		return check_value(s, cur, err);
+	}
+	case BX_OP_RECORD: {
+		if (!s->write)
+			return bx_err(err, EINVAL, "record step without a value");
+		bool kept;
+		if (bx_mut_set_managed(fs, h, cg, s->write, &kept, err) < 0)
+			return -1;
+		return kept ? check_record(fs, cg, s->write, err) : 0;
+	}
 	}
 	return bx_err(err, EINVAL, "unknown step operation %d", (int)s->op);
 }

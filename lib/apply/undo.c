@@ -9,6 +9,7 @@
 #include "apply/mutate.h"
 #include "core/util.h"
 #include "knobs.h"
+#include "plan/managed.h"
 #include "plan/normalize.h"
 
 #define SUBTREE "cgroup.subtree_control"
@@ -210,6 +211,29 @@ static int cmp_rank(const void *a, const void *b)
 	return rx != ry ? (rx < ry ? -1 : 1) : strcmp(x->name, y->name);
 }
 
+/* The record of what boxcg manages (plan/managed.h): put back as
+ * captured (check=false) or compare. No entry: the filesystem kept no
+ * user xattrs when it was captured, nothing to do. */
+static int record_back(bx_rollback *rb, const bx_undo *u, bool check, bool *eq, bx_error **err)
+{
+	*eq = true;
+	const bx_fileval *old = bx_fileset_get(&u->old, BX_MANAGED_XATTR);
+	if (!old)
+		return 0;
+	cleanup_free char *cur = NULL;
+	bool unsupported;
+	if (bx_read_managed(rb->fs, u->cg, &cur, &unsupported, err) < 0)
+		return -1;
+	if (unsupported || bx_streq(cur, old->value))
+		return 0;
+	if (check) {
+		*eq = false;
+		return 0;
+	}
+	bool kept;
+	return bx_mut_set_managed(rb->fs, rb->hooks, u->cg, old->value, &kept, err);
+}
+
 /* Undo (check=false) or verify (check=true) an RMDIR: the cgroup is back
  * with its controllers, mark and managed files. */
 static int removed_cgroup(bx_rollback *rb, const bx_undo *u, bool check, bool *eq, bx_error **err)
@@ -229,6 +253,13 @@ static int removed_cgroup(bx_rollback *rb, const bx_undo *u, bool check, bool *e
 		if (bx_is_marked_static(rb->fs, u->cg, &marked, err) < 0 ||
 		    (!marked && bx_mut_mark_static(rb->fs, rb->hooks, u->cg, &marked, err) < 0))
 			return -1;
+	}
+	bool rec_ok;
+	if (record_back(rb, u, check, &rec_ok, err) < 0)
+		return -1;
+	if (!rec_ok) {
+		*eq = false;
+		note(rb, u->cg, BX_MANAGED_XATTR);
 	}
 	const char *stc = oldval(u, SUBTREE);
 	if (stc) {
@@ -301,6 +332,12 @@ static int undo_one(bx_rollback *rb, const bx_undo *u, bx_error **err)
 			return -1;
 		break;
 	}
+	case BX_OP_RECORD: {
+		bool eq;
+		if (record_back(rb, u, false, &eq, err) < 0)
+			return -1;
+		break;
+	}
 	case BX_OP_WRITE:
 		if (bx_is_cpu_weight_file(u->file)) {
 			if (put_back_cpu_weight(rb, u, err) < 0)
@@ -348,6 +385,11 @@ static int verify_one(bx_rollback *rb, const bx_undo *u, bool *eq, bx_error **er
 		if (check_ctrls(rb, u->cg, u->ctrls, oldval(u, SUBTREE), eq, err) < 0)
 			return -1;
 		break;
+	case BX_OP_RECORD:
+		target = BX_MANAGED_XATTR;
+		if (record_back(rb, u, true, eq, err) < 0)
+			return -1;
+		break;
 	case BX_OP_WRITE:
 		if (bx_is_cpu_weight_file(u->file)) {
 			if (check_cpu_weight(rb, u, eq, err) < 0)
@@ -391,6 +433,8 @@ static const char *undo_target(const bx_undo *u)
 		return SUBTREE;
 	if (u->op == BX_OP_WRITE)
 		return bx_is_cpu_weight_file(u->file) ? "cpu.weight" : u->file;
+	if (u->op == BX_OP_RECORD)
+		return BX_MANAGED_XATTR;
 	return NULL;
 }
 

@@ -131,6 +131,8 @@ typedef enum boxcg_op {
 	BOXCG_OP_WRITE = 2,   /* write a value to an interface file */
 	BOXCG_OP_RMDIR = 3,   /* remove the cgroup (prune) */
 	BOXCG_OP_DISABLE = 4, /* write "-ctrl" to cgroup.subtree_control (prune) */
+	BOXCG_OP_RECORD = 5,  /* record which settings boxcg manages in the cgroup
+	                         (the xattr user.boxcg.managed; new = the record) */
 } boxcg_op;
 
 /* Remove class slices and static boxes the policy no longer declares. */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "plan/managed.h"
 #include "plan/normalize.h"
 #include "plan/observe_src.h"
 #include "plan/plan_int.h"
@@ -309,6 +310,9 @@ static bx_wants *wants_of(bx_planner *pr, const bx_settings *set, bx_error **err
 	ws->ctrls = bx_settings_ctrls(set);
 	pr->wants[pr->nwants++] = ws;
 	bx_plan *pl = pr->plan;
+	cleanup_free char *managed = bx_managed_of_settings(set);
+	if (!managed || !(ws->managed = bx_plan_intern(pl, managed)))
+		return bx_err(err, ENOMEM, "plan"), NULL;
 	for (size_t i = 0; i < set->n; i++) {
 		const bx_setting *s = &set->v[i];
 		cleanup_free char *want = canon_desired(s);
@@ -418,7 +422,8 @@ static void side_effects(bx_change *v, size_t n)
  * weight and side_effects() then sees the weight reset to 100. A kernel
  * without cpu.idle (before 5.15) has nothing to undo. Appends to v[*n]
  * (room for it is there); 0, or -1 out of memory. */
-static int implicit_unidle(bx_planner *pr, const bx_dnode *d, bx_change *v, size_t *n)
+static int implicit_unidle(bx_planner *pr, const bx_dnode *d, bx_change *v, size_t *n,
+			   size_t *nx)
 {
 	bx_change *weight = change_of(v, *n, "cpu.weight");
 	if (!weight)
@@ -435,12 +440,8 @@ static int implicit_unidle(bx_planner *pr, const bx_dnode *d, bx_change *v, size
 		free(idle);
 		return 0;
 	}
-	if (bx_grow(&pr->extra, &pr->extra_cap, 1, sizeof *pr->extra) < 0) {
-		free(idle);
-		return -1;
-	}
 	bx_plan *pl = pr->plan;
-	bx_extra *x = &pr->extra[0];
+	bx_extra *x = &pr->extra[(*nx)++];
 	const bx_want *ww = weight->w;
 	x->w = (bx_want){
 		.want = bx_plan_intern(pl, "0"),
@@ -463,6 +464,155 @@ static int implicit_unidle(bx_planner *pr, const bx_dnode *d, bx_change *v, size
 	}
 	v[(*n)++] = (bx_change){ .s = &x->s, .cur = idle, .cur_owned = idle, .want = x->w.want,
 				 .write = x->w.write, .w = &x->w };
+	return 0;
+}
+
+/* --- what boxcg managed and the policy no longer declares ------------------ */
+
+/* Does the cgroup keep a record boxcg can plan with? */
+static bool recorded(const bx_planner *pr, const bx_dnode *d)
+{
+	return pr->records && d->exists && d->live && (d->live->observed & BX_OBS_MANAGED) &&
+	       !d->live->managed_unsupported;
+}
+
+static bool declared(const bx_settings *s, const char *file, const char *key)
+{
+	for (size_t i = 0; s && i < s->n; i++)
+		if (strcmp(s->v[i].file, file) == 0 &&
+		    (s->v[i].key ? key && strcmp(s->v[i].key, key) == 0 : !key))
+			return true;
+	return false;
+}
+
+/* Write `file` (line `key`) back to what a fresh cgroup reads: appends a
+ * change to v unless the file is absent (its controller is off: there is
+ * nothing to reset) or was not observed. 0, or -1 out of memory. */
+static int reset(bx_planner *pr, const bx_dnode *d, const char *file, const char *key,
+		 bx_change *v, size_t *n, size_t *nx)
+{
+	const bx_file_info *fi = bx_file_lookup(file);
+	const bx_file_state *f = bx_cg_file(d->live, file);
+	if (!fi || !f || !f->raw)
+		return 0;
+	char *cur = key ? bx_canon_key(file, f->raw, key) : bx_canon_file(file, f->raw);
+	cleanup_free char *want = key ? bx_canon_key(file, NULL, key) : strdup(fi->dflt ? fi->dflt : "");
+	/* an io.weight device line is removed by writing "default" to it */
+	cleanup_free char *write = !want ? NULL
+				   : key && strcmp(file, "io.weight") == 0 && strcmp(key, "default") != 0
+				       ? bx_sprintf("%s default", key)
+				       : bx_write_bytes(file, key, want);
+	if (!cur || !want || !write) {
+		free(cur);
+		return -1;
+	}
+	bx_plan *pl = pr->plan;
+	bx_extra *x = &pr->extra[(*nx)++];
+	x->w = (bx_want){
+		.want = bx_plan_intern(pl, want),
+		.write = bx_plan_intern(pl, write),
+		.dflt = bx_plan_intern(pl, want),
+		.file = bx_plan_intern(pl, file),
+		.key = bx_plan_intern(pl, key),
+	};
+	x->s = (bx_setting){
+		.file_info = fi,
+		.file = (char *)x->w.file,
+		.key = (char *)x->w.key,
+		.value = (char *)x->w.want,
+	};
+	if (!x->w.want || !x->w.write || !x->w.dflt || !x->w.file || (key && !x->w.key)) {
+		free(cur);
+		return -1;
+	}
+	v[(*n)++] = (bx_change){ .s = &x->s, .cur = cur, .cur_owned = cur, .want = x->w.want,
+				 .write = x->w.write, .w = &x->w };
+	return 0;
+}
+
+/* Every file (and key) in the cgroup's record that its settings no longer
+ * declare goes back to the kernel's default. cpu.weight and
+ * cpu.weight.nice are two views of one value: either declared covers the
+ * other; with neither declared the weight goes back to 100, unless the
+ * cgroup stays idle (a weight cannot be written then, and idle has its
+ * own shares). cpu.idle in the record goes back to 0 unless a weight is
+ * declared (implicit_unidle sees to it then). */
+static int resets(bx_planner *pr, const bx_dnode *d, const bx_managed *m, bx_change *v, size_t *n,
+		  size_t *nx)
+{
+	const bx_settings *s = d->set;
+	bool wdecl = declared(s, "cpu.weight", NULL) || declared(s, "cpu.weight.nice", NULL);
+	bool idecl = declared(s, "cpu.idle", NULL);
+	bool weight_reset = false, idle_reset = false;
+	for (size_t i = 0; i < m->n; i++) {
+		const char *file = m->v[i].file, *key = m->v[i].key;
+		if (declared(s, file, key))
+			continue;
+		if (strcmp(file, "cpu.weight") == 0 || strcmp(file, "cpu.weight.nice") == 0) {
+			weight_reset |= !wdecl;
+			continue;
+		}
+		if (strcmp(file, "cpu.idle") == 0) {
+			idle_reset |= !wdecl;
+			continue;
+		}
+		if (reset(pr, d, file, key, v, n, nx) < 0)
+			return -1;
+	}
+	if (idle_reset && reset(pr, d, "cpu.idle", NULL, v, n, nx) < 0)
+		return -1;
+	if (weight_reset) {
+		/* idle afterwards? declared, being reset, or as it is */
+		const bx_change *ic = change_of(v, *n, "cpu.idle");
+		const char *idle = ic ? ic->want : NULL;
+		cleanup_free char *live = NULL;
+		if (!idle) {
+			const bx_file_state *f = bx_cg_file(d->live, "cpu.idle");
+			if (f && f->raw && !(live = bx_canon_file("cpu.idle", f->raw)))
+				return -1;
+			idle = live;
+		}
+		(void)idecl;
+		if (!(idle && strcmp(idle, "1") == 0) && reset(pr, d, "cpu.weight", NULL, v, n, nx) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The RECORD step of a reconciled cgroup, when its record is not what its
+ * settings declare; collected, and appended to the plan after everything
+ * else (one transaction: a failure anywhere undoes them too). A new
+ * cgroup's record is part of creating it: not counted as a change. */
+static int note_record(bx_planner *pr, const bx_dnode *d, bx_error **err)
+{
+	if (!pr->records)
+		return 0;
+	const char *want = d->wants && d->wants->managed ? d->wants->managed : "";
+	const char *old = NULL;
+	if (d->exists) {
+		if (!recorded(pr, d))
+			return 0;
+		old = d->live->managed;
+		/* as boxcg writes it, or nothing to record */
+		if (old ? strcmp(old, want) == 0 : !*want)
+			return 0;
+	} else if (!*want) {
+		return 0;
+	}
+	if (bx_grow(&pr->recs, &pr->recs_cap, pr->nrecs + 1, sizeof *pr->recs) < 0)
+		return bx_err(err, ENOMEM, "plan");
+	bx_step st = {
+		.op = BX_OP_RECORD,
+		.cgroup = (char *)d->path,
+		.write = (char *)bx_plan_intern(pr->plan, want),
+		.old = (char *)bx_plan_intern(pr->plan, old),
+		.new = (char *)bx_plan_intern(pr->plan, want),
+	};
+	if (!st.write || (old && !st.old))
+		return bx_err(err, ENOMEM, "plan");
+	pr->recs[pr->nrecs++] = st;
+	if (d->exists)
+		pr->changes++;
 	return 0;
 }
 
@@ -492,8 +642,11 @@ static int writes(bx_planner *pr, const bx_dnode *d, const char *cg, bx_error **
 {
 	const bx_settings *s = d->set;
 	bx_wants *ws = d->wants;
+	size_t nset = ws && s ? s->n : 0;
 	/* Every new cgroup with these settings gets the same writes. */
-	if (!d->exists && ws->fresh_known) {
+	if (!d->exists && (!ws || ws->fresh_known)) {
+		if (!ws)
+			return 0;
 		bx_plan *pl = pr->plan;
 		if (bx_plan_reserve(pl, pl->n + ws->nfresh) < 0)
 			return bx_err(err, ENOMEM, "plan");
@@ -504,13 +657,27 @@ static int writes(bx_planner *pr, const bx_dnode *d, const char *cg, bx_error **
 		pr->changes += ws->nfresh_files;
 		return 0;
 	}
-	if (bx_grow(&pr->scratch, &pr->scratch_cap, s->n + 2, sizeof *pr->scratch) < 0)
+	/* What boxcg managed here before, when the tree keeps records (a
+	 * record equal to what the settings declare has nothing to reset:
+	 * the common case, not parsed). */
+	bx_managed m = {0};
+	if (recorded(pr, d) && d->live->managed &&
+	    !bx_streq(d->live->managed, ws && ws->managed ? ws->managed : "") &&
+	    bx_managed_parse(d->live->managed, &pr->st->facts, &m) < 0)
 		return bx_err(err, ENOMEM, "plan");
+	/* room for every setting, every reset (two more for the cpu trio)
+	 * and cpu.idle before a weight */
+	size_t room = nset + m.n + 4, nx = 0;
+	if (bx_grow(&pr->scratch, &pr->scratch_cap, room, sizeof *pr->scratch) < 0 ||
+	    bx_grow(&pr->extra, &pr->extra_cap, m.n + 4, sizeof *pr->extra) < 0) {
+		bx_managed_free(&m);
+		return bx_err(err, ENOMEM, "plan");
+	}
 	bx_change *v = pr->scratch;
 	size_t n = 0;
 	int r = -1;
 	/* in rank order already: ordering is then only the value refinements */
-	for (size_t k = 0; k < s->n; k++) {
+	for (size_t k = 0; k < nset; k++) {
 		size_t i = ws->v[k].order;
 		bx_change *c = &v[n];
 		*c = (bx_change){ .s = &s->v[i], .cur = ws->v[i].dflt, .want = ws->v[i].want,
@@ -526,12 +693,9 @@ static int writes(bx_planner *pr, const bx_dnode *d, const char *cg, bx_error **
 		}
 		n++;
 	}
-	if (d->exists) {
-		int xr = implicit_unidle(pr, d, v, &n);
-		if (xr < 0) {
-			bx_err(err, ENOMEM, "plan");
-			goto out;
-		}
+	if (d->exists && (resets(pr, d, &m, v, &n, &nx) < 0 || implicit_unidle(pr, d, v, &n, &nx) < 0)) {
+		bx_err(err, ENOMEM, "plan");
+		goto out;
 	}
 	side_effects(v, n);
 	/* keep what differs */
@@ -559,7 +723,7 @@ static int writes(bx_planner *pr, const bx_dnode *d, const char *cg, bx_error **
 	for (size_t i = 0; i < n; i++)
 		if (push_write(pr, d, cg, v[i].w, v[i].cur, v[i].warning, err) < 0)
 			goto out;
-	if (!d->exists) {
+	if (!d->exists && ws) {
 		/* the same writes for every other new cgroup with these settings */
 		if (!(ws->fresh = calloc(n + 1, sizeof *ws->fresh))) {
 			bx_err(err, ENOMEM, "plan");
@@ -576,6 +740,7 @@ out:
 		free(v[i].cur_owned);
 		free(v[i].warning);
 	}
+	bx_managed_free(&m);
 	return r;
 }
 
@@ -599,10 +764,12 @@ static int walk(bx_planner *pr, bx_error **err)
 				return -1;
 			pr->creates++;
 		}
-		if (d->reconcile && d->set && d->set->n) {
-			if (ensure_ctrls(pr, d->parent, d->set, d->wants->ctrls, err) < 0)
-				return -1;
-			if (writes(pr, d, cg, err) < 0)
+		if (d->reconcile && d->set && d->set->n &&
+		    ensure_ctrls(pr, d->parent, d->set, d->wants->ctrls, err) < 0)
+			return -1;
+		/* a cgroup without settings may still hold what boxcg set there */
+		if (d->reconcile && ((d->set && d->set->n) || (recorded(pr, d) && d->live->managed))) {
+			if (writes(pr, d, cg, err) < 0 || note_record(pr, d, err) < 0)
 				return -1;
 		}
 		if (d->kind == BX_DN_SLICE && d->box_wants &&
@@ -626,6 +793,7 @@ static void planner_free(bx_planner *pr)
 	free(pr->wants);
 	free(pr->scratch);
 	free(pr->extra);
+	free(pr->recs);
 	bx_error_free(pr->errs);
 }
 
@@ -662,10 +830,18 @@ static int compute(const bx_policy *p, const bx_state *st, const bx_plan_opts *o
 		bx_err(err, ENOMEM, "plan");
 		goto out;
 	}
+	/* Records of what boxcg manages: kept where the base keeps user xattrs
+	 * (a state built without looking, as in older snapshots, keeps none). */
+	const bx_cg_state *base = bx_state_find(st, "");
+	pr.records = base && (base->observed & BX_OBS_MANAGED) && !base->managed_unsupported;
+	pr.plan->no_records = base && (base->observed & BX_OBS_MANAGED) && base->managed_unsupported;
 	if (walk(&pr, err) < 0)
 		goto out;
 	if (prune && !pr.errs && bx_plan_prune(&pr, err) < 0)
 		goto out;
+	for (size_t i = 0; i < pr.nrecs; i++)
+		if (bx_plan_push_pooled(pr.plan, &pr.recs[i], err) < 0)
+			goto out;
 	if (pr.errs) {
 		*err = bx_steal(&pr.errs);
 		goto out;

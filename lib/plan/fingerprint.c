@@ -58,6 +58,10 @@ static int hash_cg(uint64_t *h, const bx_cg_state *cg)
 	fnv_uint(h, cg->controllers);
 	fnv_uint(h, cg->subtree_control);
 	fnv_uint(h, cg->static_box);
+	if (cg->observed & BX_OBS_MANAGED) {
+		fnv_str(h, cg->managed);
+		fnv_uint(h, cg->managed_unsupported);
+	}
 	fnv_uint(h, cg->nchildren);
 	for (size_t i = 0; i < cg->nchildren; i++)
 		fnv_str(h, cg->children[i]);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "plan/managed.h"
 #include "plan/normalize.h"
 #include "plan/observe_src.h"
 
@@ -111,6 +112,44 @@ static int read_files(obs *o, void *h, size_t idx, const char *const *files, siz
 	return 0;
 }
 
+/* The files in the cgroup's record that the policy does not declare (it
+ * may reset them): read them too. A weight or nice value in the record
+ * brings the cpu trio (the planner resets the weight only where the
+ * cgroup is not idle). */
+static int read_recorded(obs *o, void *h, size_t idx, const char *const *files, size_t nfiles)
+{
+	bx_managed m;
+	if (bx_managed_parse(o->st->v[idx].managed, &o->src->facts, &m) < 0)
+		return bx_err(o->err, ENOMEM, "observe");
+	fileset more = {0};
+	int r = 0;
+	for (size_t i = 0; i < m.n && r == 0; i++) {
+		const char *f = m.v[i].file;
+		if (strcmp(f, "cpu.weight") == 0 || strcmp(f, "cpu.weight.nice") == 0 ||
+		    strcmp(f, "cpu.idle") == 0) {
+			static const char *const trio[] = { "cpu.idle", "cpu.weight.nice", "cpu.weight" };
+			for (size_t k = 0; k < 3 && r == 0; k++)
+				r = fileset_add(&more, trio[k], o->err);
+			continue;
+		}
+		r = fileset_add(&more, f, o->err);
+	}
+	/* only what is not read already */
+	size_t k = 0;
+	for (size_t i = 0; r == 0 && i < more.n; i++) {
+		bool seen = bx_cg_file(&o->st->v[idx], more.v[i]) != NULL;
+		for (size_t j = 0; j < nfiles && !seen; j++)
+			seen = strcmp(files[j], more.v[i]) == 0;
+		if (!seen)
+			more.v[k++] = more.v[i];
+	}
+	if (r == 0)
+		r = read_files(o, h, idx, more.v, k, NULL);
+	free(more.v);
+	bx_managed_free(&m);
+	return r;
+}
+
 /* Observe one cgroup; *idx gets its index in the state. parent_exists 0
  * means "known missing": then it is missing too, nothing is read and
  * nothing recorded (*idx = SIZE_MAX): a state never lists what is below a
@@ -151,7 +190,12 @@ static int obs_cg(obs *o, const char *path, int parent_exists, unsigned flags,
 	if ((flags & BX_OBS_CHILDREN) &&
 	    o->src->children(c, h, path, &cg->children, &cg->nchildren, o->err) < 0)
 		goto out;
+	if ((flags & BX_OBS_MANAGED) &&
+	    o->src->managed(c, h, path, &cg->managed, &cg->managed_unsupported, o->err) < 0)
+		goto out;
 	r = read_files(o, h, i, files, nfiles, want_pids);
+	if (r == 0 && cg->managed)
+		r = read_recorded(o, h, i, files, nfiles);
 out:
 	o->src->close(c, h);
 	return r;
@@ -272,7 +316,7 @@ static int obs_class(obs *o, const bx_class *c, const char *root, int root_exist
 		return bx_err(o->err, ENOMEM, "observe");
 	if (fileset_of(&c->slice, &sf, o->err) < 0 || fileset_of(&c->box, &bf, o->err) < 0)
 		goto out;
-	unsigned sflags = BX_OBS_SUBTREE | (one_box ? 0 : BX_OBS_CHILDREN);
+	unsigned sflags = BX_OBS_SUBTREE | BX_OBS_MANAGED | (one_box ? 0 : BX_OBS_CHILDREN);
 	if (obs_cg(o, slice, root_exists, sflags, sf.v, sf.n, sf.want_pids, &si) < 0)
 		goto out;
 	int slice_exists = si != SIZE_MAX && o->st->v[si].exists;
@@ -287,7 +331,7 @@ static int obs_class(obs *o, const bx_class *c, const char *root, int root_exist
 			bx_err(o->err, ENOMEM, "observe");
 			goto out;
 		}
-		if (obs_cg(o, bp, slice_exists, 0, bf.v, bf.n, bf.want_pids, &idx) < 0)
+		if (obs_cg(o, bp, slice_exists, BX_OBS_MANAGED, bf.v, bf.n, bf.want_pids, &idx) < 0)
 			goto out;
 	}
 	if (one_box && !scoped_box_declared) {
@@ -297,8 +341,8 @@ static int obs_class(obs *o, const bx_class *c, const char *root, int root_exist
 			bx_err(o->err, ENOMEM, "observe");
 			goto out;
 		}
-		if (obs_cg(o, bp, slice_exists, BX_OBS_STATIC, bf.v, bf.n, bf.want_pids,
-			   &idx) < 0)
+		if (obs_cg(o, bp, slice_exists, BX_OBS_STATIC | BX_OBS_MANAGED, bf.v, bf.n,
+			   bf.want_pids, &idx) < 0)
 			goto out;
 	}
 	if (!one_box && slice_exists) {
@@ -326,8 +370,8 @@ static int obs_class(obs *o, const bx_class *c, const char *root, int root_exist
 				bx_err(o->err, ENOMEM, "observe");
 				goto out;
 			}
-			if (obs_cg(o, bp, 1, BX_OBS_STATIC | OBS_EXPAND_STATIC, bf.v, bf.n,
-				   bf.want_pids, &idx) < 0)
+			if (obs_cg(o, bp, 1, BX_OBS_STATIC | BX_OBS_MANAGED | OBS_EXPAND_STATIC, bf.v,
+				   bf.n, bf.want_pids, &idx) < 0)
 				goto out;
 			if (o->st->v[idx].exists && o->st->v[idx].static_box) {
 				/* a static box no longer declared: what is below it */
@@ -370,7 +414,9 @@ static int obs_root(obs *o, const char *root, unsigned flags, unsigned last_flag
 {
 	int pex = 1;
 	size_t idx;
-	if (obs_cg(o, "", -1, BX_OBS_CONTROLLERS | BX_OBS_SUBTREE, NULL, 0, NULL, &idx) < 0)
+	/* the base's record says whether the tree keeps records at all */
+	if (obs_cg(o, "", -1, BX_OBS_CONTROLLERS | BX_OBS_SUBTREE | BX_OBS_MANAGED, NULL, 0, NULL,
+		   &idx) < 0)
 		return -1;
 	if (!o->st->v[idx].exists)
 		return bx_err(o->err, ENOENT, "the base %s", o->src->base_path);
@@ -597,7 +643,7 @@ int bx_observe_tree_with(const bx_obs_src *src, const char *tree, bx_state **out
 	if (obs_root(&o, parent, BX_OBS_CONTROLLERS | BX_OBS_SUBTREE, 0, &exists) < 0)
 		goto out;
 	const unsigned all = BX_OBS_CONTROLLERS | BX_OBS_SUBTREE | BX_OBS_CHILDREN | BX_OBS_EVENTS |
-			     BX_OBS_STATIC;
+			     BX_OBS_STATIC | BX_OBS_MANAGED;
 	size_t idx, start = o.st->n;
 	if (obs_cg(&o, tree, exists, all, (const char *const *)files, nfiles, NULL, &idx) < 0)
 		goto out;

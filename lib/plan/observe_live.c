@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "plan/managed.h"
 #include "plan/observe_src.h"
 
 /* The mark the applier puts on a static box's directory. */
@@ -170,6 +171,44 @@ static int live_static(void *ctx, void *h, const char *cg, bool *marked, bx_erro
 	return bx_err(err, errno, "read the %s mark of %s/%s", BX_STATIC_XATTR, fs->base_path, cg);
 }
 
+static int live_managed(void *ctx, void *h, const char *cg, char **text, bool *unsupported,
+			bx_error **err)
+{
+	*text = NULL;
+	*unsupported = false;
+	char small[1024];
+	ssize_t n = fgetxattr(fd_of(h), BX_MANAGED_XATTR, small, sizeof small);
+	char *big = NULL;
+	if (n < 0 && errno == ERANGE) {
+		/* a long record: ask for its size */
+		ssize_t want = fgetxattr(fd_of(h), BX_MANAGED_XATTR, NULL, 0);
+		if (want >= 0 && want <= BX_MANAGED_MAX && (big = malloc((size_t)want + 1)))
+			n = fgetxattr(fd_of(h), BX_MANAGED_XATTR, big, (size_t)want);
+		else if (want > BX_MANAGED_MAX)
+			errno = E2BIG;
+		else if (want >= 0)
+			errno = ENOMEM;
+		else
+			n = want;
+	}
+	if (n < 0) {
+		int e = errno;
+		free(big);
+		if (e == ENODATA)
+			return 0;
+		if (e == ENOTSUP) {
+			*unsupported = true;
+			return 0;
+		}
+		bx_cgfs *fs = ctx;
+		return bx_err(err, e, "read the %s record of %s/%s", BX_MANAGED_XATTR, fs->base_path, cg);
+	}
+	char *buf = big ? big : small;
+	*text = strndup(buf, (size_t)n);
+	free(big);
+	return *text ? 0 : bx_err(err, ENOMEM, "observe");
+}
+
 static void live_src(bx_cgfs *fs, bx_obs_src *src)
 {
 	*src = (bx_obs_src){
@@ -182,6 +221,7 @@ static void live_src(bx_cgfs *fs, bx_obs_src *src)
 		.subtree = live_subtree,
 		.populated = live_populated,
 		.static_mark = live_static,
+		.managed = live_managed,
 		.base_path = fs->base_path,
 		.dirmode = fs->dirmode,
 		.hybrid = fs->hybrid,

@@ -141,6 +141,26 @@ static int snap_static(void *ctx, void *h, const char *cg, bool *marked, bx_erro
 	return 0;
 }
 
+/* A snapshot taken before boxcg kept records has none: planning from it
+ * is as if the host kept no user xattrs. */
+static int snap_managed(void *ctx, void *h, const char *cg, char **text, bool *unsupported,
+			bx_error **err)
+{
+	const bx_cg_state *c = h;
+	*text = NULL;
+	*unsupported = false;
+	if (!c || !c->exists)
+		return not_covered(ctx, err, "the record of managed settings", cg);
+	if (!(c->observed & BX_OBS_MANAGED)) {
+		*unsupported = true;
+		return 0;
+	}
+	*unsupported = c->managed_unsupported;
+	if (c->managed && !(*text = strdup(c->managed)))
+		return bx_err(err, ENOMEM, "snapshot");
+	return 0;
+}
+
 static void snap_src(const bx_state *snap, bx_obs_src *src)
 {
 	*src = (bx_obs_src){
@@ -153,6 +173,7 @@ static void snap_src(const bx_state *snap, bx_obs_src *src)
 		.subtree = snap_subtree,
 		.populated = snap_populated,
 		.static_mark = snap_static,
+		.managed = snap_managed,
 		.base_path = snap->base_path,
 		.dirmode = snap->dirmode,
 		.hybrid = snap->hybrid,

@@ -29,6 +29,11 @@ typedef struct bx_obs_src {
 	int (*subtree)(void *ctx, void *h, const char *cg, unsigned *bits, bx_error **err);
 	int (*populated)(void *ctx, void *h, const char *cg, bool *populated, bx_error **err);
 	int (*static_mark)(void *ctx, void *h, const char *cg, bool *marked, bx_error **err);
+	/* The record of what boxcg manages (plan/managed.h): *text NULL when
+	 * there is none; *unsupported when the filesystem keeps no user
+	 * xattrs (or, from a snapshot, when it did not record them) */
+	int (*managed)(void *ctx, void *h, const char *cg, char **text, bool *unsupported,
+		       bx_error **err);
 	const char *base_path;
 	bool dirmode, hybrid;
 	unsigned v1_bound;

@@ -17,6 +17,8 @@ typedef enum bx_op {
 	BX_OP_WRITE,   /* write `write` to `file` of `cgroup` */
 	BX_OP_RMDIR,   /* remove `cgroup` (--prune) */
 	BX_OP_DISABLE, /* write "-ctrl" to cgroup.subtree_control (--prune) */
+	BX_OP_RECORD,  /* set the record of what boxcg manages in `cgroup` (the
+	                  xattr user.boxcg.managed, plan/managed.h) to `write` */
 } bx_op;
 
 typedef struct bx_step {
@@ -41,6 +43,9 @@ typedef struct bx_plan {
 	size_t to_create, to_change, to_remove; /* cgroups created/removed; files changed */
 	char *base_path;   /* where it was computed */
 	bool dirmode;
+	bool no_records;   /* the base keeps no user xattrs: boxcg cannot record
+	                      what it manages, so keys removed from the policy
+	                      are left as they are (said once in the text) */
 	char *fingerprint; /* hash of the observed state the plan was computed from */
 	char **files;      /* interned policy file names the steps' locations
 	                      point to: a plan outlives its policy */

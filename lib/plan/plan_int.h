@@ -45,6 +45,7 @@ typedef struct bx_wants {
 	size_t nfresh;
 	size_t nfresh_files; /* distinct files among them */
 	bool fresh_known;
+	const char *managed; /* the record of these settings (plan/managed.h) */
 } bx_wants;
 
 
@@ -89,8 +90,12 @@ typedef struct bx_planner {
 	bx_change *scratch;         /* reused by every cgroup's writes */
 	size_t scratch_cap;
 	struct bx_extra *extra;     /* writes no setting declares (cpu.idle 0 so
-	                               that a weight can be written), per cgroup */
+	                               that a weight can be written; resets of
+	                               what boxcg managed), per cgroup */
 	size_t extra_cap;
+	bool records;               /* the tree keeps records of managed settings */
+	bx_step *recs;              /* RECORD steps, appended to the plan last */
+	size_t nrecs, recs_cap;
 	size_t creates, changes, removes; /* the plan's counts, kept as steps are made */
 } bx_planner;
 

@@ -12,6 +12,7 @@
 
 #include "core/util.h"
 #include "plan/json_int.h"
+#include "plan/managed.h"
 #include "plan/normalize.h"
 
 /* A plan file larger than this is not one boxcg wrote for a sane policy. */
@@ -254,6 +255,10 @@ static void cg_changed(changes *c, const bx_cg_state *a, const bx_cg_state *b)
 	if ((a->observed & b->observed & BX_OBS_STATIC) && a->static_box != b->static_box)
 		note(c, "%s: the static-box mark was %s", show(a->path),
 		     b->static_box ? "added" : "removed");
+	if ((a->observed & b->observed & BX_OBS_MANAGED) &&
+	    (!bx_streq(a->managed, b->managed) || a->managed_unsupported != b->managed_unsupported))
+		note(c, "%s: the record of managed settings (" BX_MANAGED_XATTR ") was \"%s\", is \"%s\"",
+		     show(a->path), a->managed ? a->managed : "(none)", b->managed ? b->managed : "(none)");
 	if (a->observed & b->observed & BX_OBS_CHILDREN)
 		children_changed(c, a, b);
 	files_changed(c, a, b);

@@ -17,13 +17,14 @@
 
 #include "core/util.h"
 #include "plan/json_int.h"
+#include "plan/managed.h"
 #include "plan/plan_int.h"
 
 #define PLAN_VERSION 1
 
 static const char *const op_names[] = {
 	[BX_OP_ENABLE] = "enable", [BX_OP_MKDIR] = "mkdir", [BX_OP_WRITE] = "write",
-	[BX_OP_RMDIR] = "rmdir",   [BX_OP_DISABLE] = "disable",
+	[BX_OP_RMDIR] = "rmdir",   [BX_OP_DISABLE] = "disable", [BX_OP_RECORD] = "record",
 };
 
 static void step_write(bx_jw *w, const bx_step *s)
@@ -137,7 +138,7 @@ static int step_from_json(bx_plan *pl, json_t *o, size_t i, bx_error **err)
 	while (k < BX_ARRAY_LEN(op_names) && !(op && strcmp(op, op_names[k]) == 0))
 		k++;
 	if (k == BX_ARRAY_LEN(op_names))
-		return bad(err, i, "\"op\" must be enable, mkdir, write, rmdir or disable");
+		return bad(err, i, "\"op\" must be enable, mkdir, write, rmdir, disable or record");
 	s.op = (bx_op)k;
 	const char *cg, *file, *key, *write, *old, *new, *ypath, *warning;
 	if (opt_str(o, "cgroup", &cg, i, err) < 0 || opt_str(o, "file", &file, i, err) < 0 ||
@@ -150,7 +151,10 @@ static int step_from_json(bx_plan *pl, json_t *o, size_t i, bx_error **err)
 	bool writes = s.op == BX_OP_WRITE || s.op == BX_OP_ENABLE || s.op == BX_OP_DISABLE;
 	if (writes && (!file || !bx_cgfile_valid(file) || !write))
 		return bad(err, i, "a write needs a safe \"file\" and the bytes to \"write\"");
-	if (!writes && (file || write || key))
+	if (s.op == BX_OP_RECORD && (file || key || !write || !bx_managed_valid(write)))
+		return bad(err, i, "a record takes no \"file\" or \"key\", and \"write\" must be "
+				   "the settings boxcg manages, as boxcg writes them");
+	if (!writes && s.op != BX_OP_RECORD && (file || write || key))
 		return bad(err, i, "mkdir and rmdir take no \"file\", \"key\" or \"write\"");
 	if (s.op != BX_OP_WRITE && key)
 		return bad(err, i, "only a write has a \"key\"");

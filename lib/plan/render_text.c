@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "plan/managed.h"
 #include "plan/plan_int.h"
 
 #define GREEN "\033[32m"
@@ -211,6 +212,13 @@ static size_t step_text(out *o, const bx_step *s)
 		}
 		value(o, s->new);
 		break;
+	case BX_OP_RECORD:
+		put(o, BX_MANAGED_XATTR ": ");
+		value(o, s->old);
+		put(o, " → ");
+		arrows++;
+		value(o, s->new);
+		break;
 	default:
 		break;
 	}
@@ -292,11 +300,32 @@ static bool same_cg(const run *a, const run *b) { return a->cg == b->cg || strcm
 
 static void header(out *o, const bx_plan *pl)
 {
-	if (!pl->dirmode)
-		return;
-	put(o, "Directory mode: ");
-	put(o, pl->base_path);
-	put(o, " is a plain directory, not a cgroup2 filesystem.\n\n");
+	if (pl->dirmode) {
+		put(o, "Directory mode: ");
+		put(o, pl->base_path);
+		put(o, " is a plain directory, not a cgroup2 filesystem.\n\n");
+	}
+	if (pl->no_records) {
+		put(o, "Note: ");
+		put(o, pl->base_path);
+		put(o, " keeps no user xattrs: boxcg cannot record the settings it manages,\n"
+		       "so settings removed from the policy are left as they are.\n\n");
+	}
+}
+
+/* What a step's location comment says when no policy line asked for it. */
+static const char *no_location(const bx_step *s)
+{
+	switch (s->op) {
+	case BX_OP_DISABLE:
+		return "no declared setting needs it";
+	case BX_OP_WRITE:
+		return "no longer declared: the kernel's default";
+	case BX_OP_RECORD:
+		return "the settings boxcg manages here";
+	default:
+		return NULL;
+	}
 }
 
 static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t to)
@@ -330,6 +359,9 @@ static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t t
 			const bx_step *s = &pl->v[i];
 			if (s->op == BX_OP_MKDIR || s->op == BX_OP_RMDIR)
 				continue;
+			/* a new cgroup's record is part of creating it */
+			if (s->op == BX_OP_RECORD && mark == '+')
+				continue;
 			line_ent *e = NULL;
 			if (s->op == BX_OP_WRITE && !s->old && !s->warning) {
 				if (!o->lines)
@@ -350,8 +382,7 @@ static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t t
 			size_t at = o->b.len;
 			put(o, "    ");
 			size_t w = step_text(o, s);
-			location(o, 4 + w, &s->loc, s->ypath,
-				 s->op == BX_OP_DISABLE ? "no declared setting needs it" : NULL, true);
+			location(o, 4 + w, &s->loc, s->ypath, no_location(s), true);
 			put(o, "\n");
 			if (s->warning)
 				warning(o, s->warning);
@@ -463,8 +494,26 @@ static void drift_line(out *o, const bx_step *s)
 		}
 		put(o, " is ");
 		value(o, s->old);
+		if (!s->loc.file && !s->ypath) {
+			/* an io.weight device line follows the default weight */
+			if (s->new && strcmp(s->new, "default") == 0) {
+				put(o, ", no longer declared (back to the default weight)");
+				break;
+			}
+			put(o, ", no longer declared (the kernel's default is ");
+			value(o, s->new);
+			put(o, ")");
+			break;
+		}
 		put(o, ", the policy says ");
 		value(o, s->new);
+		break;
+	case BX_OP_RECORD:
+		put(o, BX_MANAGED_XATTR " is ");
+		value(o, s->old);
+		put(o, ", the policy declares ");
+		value(o, s->new);
+		none = "the settings boxcg manages here";
 		break;
 	}
 	size_t w = width_since(o, at);

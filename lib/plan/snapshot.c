@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "plan/managed.h"
 #include "plan/json_int.h"
 
 #define SNAP_VERSION 1
@@ -62,6 +63,15 @@ static void cg_write(bx_jw *w, const bx_cg_state *c)
 	if (c->observed & BX_OBS_STATIC) {
 		bx_jw_key(w, "static");
 		bx_jw_bool(w, c->static_box);
+	}
+	if (c->observed & BX_OBS_MANAGED) {
+		/* the record, null when there is none, false when the
+		 * filesystem keeps no user xattrs */
+		bx_jw_key(w, "managed");
+		if (c->managed_unsupported)
+			bx_jw_bool(w, false);
+		else
+			bx_jw_string(w, c->managed);
 	}
 	bx_jw_key(w, "files");
 	bx_jw_begin_object(w);
@@ -216,6 +226,19 @@ static int cg_from_json(bx_state *st, json_t *o, size_t idx, bx_error **err)
 	if (get_bool(o, "static", &c->static_box, &present, where, err) < 0)
 		return -1;
 	c->observed |= present ? BX_OBS_STATIC : 0;
+	json_t *mg = json_object_get(o, "managed");
+	if (mg) {
+		if (!json_is_string(mg) && !json_is_null(mg) && !json_is_false(mg))
+			return bad(err, where, "\"managed\" must be a string, null or false");
+		if (json_is_string(mg) && json_string_length(mg) > BX_MANAGED_MAX)
+			return bad(err, where, "\"managed\" is longer than a record can be");
+		if (json_is_string(mg) && strlen(json_string_value(mg)) != json_string_length(mg))
+			return bad(err, where, "\"managed\" holds a NUL byte");
+		c->observed |= BX_OBS_MANAGED;
+		c->managed_unsupported = json_is_false(mg);
+		if (json_is_string(mg) && !(c->managed = strdup(json_string_value(mg))))
+			return bx_err(err, ENOMEM, "snapshot");
+	}
 	json_t *ch = json_object_get(o, "children");
 	if (ch) {
 		if (!json_is_array(ch))

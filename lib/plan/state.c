@@ -131,6 +131,7 @@ const char *bx_state_file(const bx_state *st, const char *path, const char *file
 static void cg_free(bx_cg_state *cg)
 {
 	free(cg->path);
+	free(cg->managed);
 	for (size_t i = 0; i < cg->nfiles; i++) {
 		free(cg->files[i].name);
 		free(cg->files[i].raw);

@@ -24,6 +24,7 @@ enum {
 	BX_OBS_CHILDREN = 1u << 2,    /* child cgroup names */
 	BX_OBS_EVENTS = 1u << 3,      /* cgroup.events populated */
 	BX_OBS_STATIC = 1u << 4,      /* the user.boxcg.static xattr */
+	BX_OBS_MANAGED = 1u << 5,     /* the user.boxcg.managed record (plan/managed.h) */
 };
 
 typedef struct bx_cg_state {
@@ -33,6 +34,10 @@ typedef struct bx_cg_state {
 	unsigned subtree_control; /* cgroup.subtree_control */
 	bool populated;           /* cgroup.events populated 1 */
 	bool static_box;          /* marked as a static box by boxcg */
+	char *managed;            /* BX_OBS_MANAGED: the record of what boxcg
+	                             manages here, as read; NULL when none */
+	bool managed_unsupported; /* BX_OBS_MANAGED: the filesystem keeps no
+	                             user xattrs (ENOTSUP), so no record */
 	bx_file_state *files;
 	size_t nfiles;
 	char **children;          /* child cgroup names, sorted */
@@ -100,8 +105,8 @@ void bx_state_sort(bx_state *st);
 int bx_path_cmp(const char *a, const char *b);
 
 /* A 64-bit FNV-1a hash, as 16 hex digits, of the state's canonical form
- * (paths, existence, controllers, subtree_control, static marks, children
- * and canonical file values, directory mode, v1-bound controllers; never
+ * (paths, existence, controllers, subtree_control, static marks, records
+ * of managed settings, children and canonical file values, directory mode, v1-bound controllers; never
  * the base's path, `populated` or pids.current). A change detector, not a
  * security measure. Caller frees. */
 char *bx_state_fingerprint(const bx_state *st);

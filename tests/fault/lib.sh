@@ -1,8 +1,9 @@
 # Helpers for tests/fault/t_*.sh (bash). Sourcing turns on `set -eu`.
 #
 #   tree_sum DIR           every directory and file under DIR, with the
-#                          sha256 of each file's bytes: equal output means
-#                          byte-for-byte equal trees
+#                          sha256 of each file's bytes, and boxcg's xattrs
+#                          (user.boxcg.static, user.boxcg.managed) of each
+#                          directory: equal output means equal trees
 #   bx ARGS...             $BOXCG --root $ROOT --state-dir $STATE ARGS...
 #   run CMD...             run CMD without failing; sets STATUS, OUT, ERR
 #   expect_status N CMD... CMD must exit N
@@ -27,6 +28,15 @@ tree_sum() {
 		cd "$1"
 		find . -mindepth 1 -type d | LC_ALL=C sort | sed 's/^/d /'
 		find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
+		# boxcg's xattrs on every directory: the static-box mark and the
+		# record of managed settings (user.boxcg.*)
+		python3 -c 'import os, sys
+for top, dirs, _ in os.walk("."):
+    dirs.sort()
+    for d in [top] + [os.path.join(top, x) for x in dirs]:
+        for a in sorted(os.listxattr(d)):
+            if a.startswith("user.boxcg."):
+                print("x", d, a, os.getxattr(d, a).decode(errors="replace"))' | LC_ALL=C sort -u
 	)
 }
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # On the real kernel: a tree set up by hand with values the kernel stores
 # in its own form (memory in whole pages, huge pages in whole huge pages,
-# cpuset lists merged, io.max with all four keys) plans "No changes." and
-# shows no drift for a policy asking for the same values as written; a
+# cpuset lists merged, io.max with all four keys) plans no write for a
+# policy asking for the same values as written (only boxcg's record of
+# what it manages), then "No changes." and no drift; a
 # changed value plans exactly one write; a snapshot plans offline exactly
 # as the kernel does.
 # timeout: 300
@@ -63,6 +64,14 @@ boxes:
   - { id: b1, class: small }
 EOF
 
+# The first plan writes none of the values: it only starts boxcg's record
+# of the settings it manages (user.boxcg.managed) on the two cgroups that
+# have settings, as it does on any tree it did not create.
+expect_status 2 bx plan --detailed-exitcode "$TEST_TMP/p.yaml"
+assert_contains "Plan: 0 to create, 2 to change, 0 to remove." "$OUT"
+assert_eq 2 "$(printf '%s\n' "$OUT" | grep -c ' → ')" "changed lines"
+assert_eq 2 "$(printf '%s\n' "$OUT" | grep -c '^    user.boxcg.managed: (none) → ')" "record lines"
+expect_ok bx apply "$TEST_TMP/p.yaml"
 expect_ok bx plan --detailed-exitcode "$TEST_TMP/p.yaml"
 assert_has_line "No changes." "$OUT"
 expect_ok bx diff "$TEST_TMP/p.yaml"

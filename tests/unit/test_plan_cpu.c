@@ -36,7 +36,11 @@ static const int prio_to_weight[40] = {
 typedef struct kcpu {
 	int idle;
 	long shares; /* scale_load_down(tg->shares) */
+	char record[128]; /* user.boxcg.managed (records on) */
 } kcpu;
+
+/* Does the tree keep records of managed settings (plan/managed.h)? */
+static bool records;
 
 static long div_round(long a, long b) { return (a + b / 2) / b; }
 
@@ -112,6 +116,11 @@ static bx_state *state_of(const kcpu *k)
 	bx_cg_set_file(b, "cpu.idle", idle);
 	bx_cg_set_file(b, "cpu.weight", weight);
 	bx_cg_set_file(b, "cpu.weight.nice", nice);
+	if (records) {
+		st->v[0].observed |= BX_OBS_MANAGED;
+		b->observed |= BX_OBS_MANAGED;
+		b->managed = strdup(k->record);
+	}
 	bx_state_sort(st);
 	return st;
 }
@@ -129,6 +138,11 @@ static void k_apply(kcpu *k, const bx_plan *pl, const char *what)
 {
 	for (size_t i = 0; i < pl->n; i++) {
 		const bx_step *s = &pl->v[i];
+		if (records && s->op == BX_OP_RECORD && strcmp(s->cgroup, "boxlite/small/b1") == 0) {
+			ck_assert(strlen(s->write) < sizeof k->record);
+			strcpy(k->record, s->write);
+			continue;
+		}
 		ck_assert_msg(s->op == BX_OP_WRITE && strcmp(s->cgroup, "boxlite/small/b1") == 0,
 			      "%s: unexpected step %zu", what, i);
 		int e = k_write(k, s->file, s->write);
@@ -140,8 +154,8 @@ static void k_apply(kcpu *k, const bx_plan *pl, const char *what)
 /* The kernel state that mode m (w, n) leaves on a fresh box. */
 static kcpu k_mode(int m, const char *w, const char *n)
 {
-	kcpu k = { 0, 1024 };
-	if (m != M_NONE) {
+	kcpu k = { 0, 1024, "" };
+	if (records || m != M_NONE) {
 		bx_policy *p = policy_of(m, w, n);
 		bx_state *st = state_of(&k);
 		bx_plan *pl = plan_of(p, st);
@@ -153,8 +167,11 @@ static kcpu k_mode(int m, const char *w, const char *n)
 	return k;
 }
 
+/* _i: 0 without records (a removed key is left alone), 1 with them (it
+ * goes back to the kernel's default). */
 START_TEST(every_transition_converges_on_the_kernel_model)
 {
+	records = _i;
 	/* from-values differ from the to-values, so every mode change and
 	 * every same-mode change has something to do */
 	for (int from = 0; from < NMODES; from++) {
@@ -171,8 +188,13 @@ START_TEST(every_transition_converges_on_the_kernel_model)
 			bx_state_free(st);
 			/* what reads back now */
 			switch (to) {
-			case M_NONE: /* not declared: left as it was */
-				ck_assert_msg(k.idle == before.idle && k.shares == before.shares, "%s", what);
+			case M_NONE:
+				if (records) /* boxcg set it: back to the default */
+					ck_assert_msg(!k.idle && k.shares == 1024, "%s: idle %d weight %ld", what,
+						      k.idle, k_weight(&k));
+				else /* not declared, never known: left as it was */
+					ck_assert_msg(k.idle == before.idle && k.shares == before.shares, "%s",
+						      what);
 				break;
 			case M_WEIGHT:
 				ck_assert_msg(!k.idle && k_weight(&k) == 150, "%s: idle %d weight %ld", what,
@@ -203,7 +225,8 @@ END_TEST
 /* The plans themselves, from the kernel's reads. */
 START_TEST(idle_is_cleared_before_a_weight_or_nice_is_written)
 {
-	kcpu idle = { 1, 3 };
+	records = false;
+	kcpu idle = { 1, 3, "" };
 	struct {
 		int to;
 		const char *want;
@@ -251,6 +274,7 @@ END_TEST
  * is compared, the other is not (it reads an approximation). */
 START_TEST(the_declared_view_is_the_one_compared)
 {
+	records = false;
 	kcpu k = k_mode(M_NICE, "0", "5"); /* weight reads 33 */
 	ck_assert_int_eq(k_weight(&k), 33);
 	bx_policy *p = policy_of(M_NICE, "0", "5");
@@ -278,6 +302,67 @@ START_TEST(the_declared_view_is_the_one_compared)
 	bx_plan_free(pl);
 	bx_state_free(st);
 	fx_policy_free(p);
+}
+END_TEST
+
+/* With records: what boxcg set and the policy no longer declares goes
+ * back to the default, and the record follows the policy. */
+START_TEST(removed_cpu_keys_go_back_to_the_default)
+{
+	records = true;
+	struct {
+		int from, to;
+		const char *want;
+	} cases[] = {
+		{ M_WEIGHT, M_NONE, "WRITE boxlite/small/b1 cpu.weight 100\n"
+				    "RECORD boxlite/small/b1 [pids.max]\n" },
+		{ M_NICE, M_NONE, "WRITE boxlite/small/b1 cpu.weight 100\n"
+				  "RECORD boxlite/small/b1 [pids.max]\n" },
+		/* idle 0 resets the weight: nothing more */
+		{ M_IDLE, M_NONE, "WRITE boxlite/small/b1 cpu.idle 0\n"
+				  "RECORD boxlite/small/b1 [pids.max]\n" },
+		/* the other view of the same value: not reset */
+		{ M_WEIGHT, M_NICE, "WRITE boxlite/small/b1 cpu.weight.nice 5\n"
+				    "RECORD boxlite/small/b1 [cpu.weight.nice pids.max]\n" },
+		{ M_NICE, M_WEIGHT, "WRITE boxlite/small/b1 cpu.weight 150\n"
+				    "RECORD boxlite/small/b1 [cpu.weight pids.max]\n" },
+		/* an idle cgroup's weight cannot be written: not reset */
+		{ M_WEIGHT, M_IDLE, "WRITE boxlite/small/b1 cpu.idle 1\n"
+				    "RECORD boxlite/small/b1 [cpu.idle pids.max]\n" },
+		{ M_IDLE, M_WEIGHT, "WRITE boxlite/small/b1 cpu.idle 0\n"
+				    "WRITE boxlite/small/b1 cpu.weight 150\n"
+				    "RECORD boxlite/small/b1 [cpu.weight pids.max]\n" },
+		{ M_NONE, M_NONE, "" },
+	};
+	for (size_t i = 0; i < BX_ARRAY_LEN(cases); i++) {
+		kcpu k = k_mode(cases[i].from, "300", "-3");
+		bx_policy *p = policy_of(cases[i].to, "150", "5");
+		bx_state *st = state_of(&k);
+		bx_plan *pl = plan_of(p, st);
+		FX_PLAN_EQ(pl, cases[i].want);
+		for (size_t j = 0; j < pl->n; j++) {
+			if (pl->v[j].op != BX_OP_WRITE || pl->v[j].loc.file)
+				continue;
+			/* a reset: no policy line asked for it */
+			ck_assert_ptr_null(pl->v[j].ypath);
+		}
+		bx_plan_free(pl);
+		bx_state_free(st);
+		fx_policy_free(p);
+	}
+	/* A runtime's own idle over a box boxcg gave a weight that the
+	 * policy dropped: the weight cannot be written, the idle is not
+	 * boxcg's. */
+	kcpu k = k_mode(M_WEIGHT, "300", "0");
+	ck_assert_int_eq(k_write(&k, "cpu.idle", "1"), 0);
+	bx_policy *p = policy_of(M_NONE, "0", "0");
+	bx_state *st = state_of(&k);
+	bx_plan *pl = plan_of(p, st);
+	FX_PLAN_EQ(pl, "RECORD boxlite/small/b1 [pids.max]\n");
+	bx_plan_free(pl);
+	bx_state_free(st);
+	fx_policy_free(p);
+	records = false;
 }
 END_TEST
 
@@ -341,12 +426,13 @@ START_TEST(every_transition_converges_on_directory_roots)
 	static const char *const want[NMODES][NMODES] = {
 		/* from nothing */
 		{ "", "cpu.weight 150\n", "cpu.weight.nice 5\n", "cpu.idle 1\n" },
-		/* from weight 300 */
-		{ "", "cpu.weight 150\n", "cpu.weight.nice 5\n", "cpu.idle 1\n" },
-		/* from nice -3 (a plain file: the weight file still reads 100) */
+		/* from weight 300: to nothing, boxcg's weight goes back to 100 */
+		{ "cpu.weight 100\n", "cpu.weight 150\n", "cpu.weight.nice 5\n", "cpu.idle 1\n" },
+		/* from nice -3 (plain files: the weight file still reads 100,
+		 * so going back to the default writes nothing) */
 		{ "", "cpu.weight 150\n", "cpu.weight.nice 5\n", "cpu.idle 1\n" },
 		/* from idle */
-		{ "", "cpu.idle 0\ncpu.weight 150\n", "cpu.idle 0\ncpu.weight.nice 5\n", "" },
+		{ "cpu.idle 0\n", "cpu.idle 0\ncpu.weight 150\n", "cpu.idle 0\ncpu.weight.nice 5\n", "" },
 	};
 	int k = 0;
 	for (int from = 0; from < NMODES; from++) {
@@ -379,9 +465,10 @@ Suite *suite_plan_cpu(void)
 {
 	Suite *s = suite_create("plan_cpu");
 	TCase *t = tcase_create("model");
-	tcase_add_test(t, every_transition_converges_on_the_kernel_model);
+	tcase_add_loop_test(t, every_transition_converges_on_the_kernel_model, 0, 2);
 	tcase_add_test(t, idle_is_cleared_before_a_weight_or_nice_is_written);
 	tcase_add_test(t, the_declared_view_is_the_one_compared);
+	tcase_add_test(t, removed_cpu_keys_go_back_to_the_default);
 	suite_add_tcase(s, t);
 	t = tcase_create("dirs");
 	tcase_add_checked_fixture(t, setup, teardown);

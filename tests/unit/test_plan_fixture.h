@@ -155,7 +155,7 @@ static FX_UNUSED void fx_children(bx_cg_state *c, ...)
 /* The plan as lines "OP cgroup file write", one per step. */
 static FX_UNUSED char *fx_steps(const bx_plan *pl)
 {
-	static const char *const ops[] = { "ENABLE", "MKDIR", "WRITE", "RMDIR", "DISABLE" };
+	static const char *const ops[] = { "ENABLE", "MKDIR", "WRITE", "RMDIR", "DISABLE", "RECORD" };
 	bx_buf b = {0};
 	bx_buf_add(&b, "", 0);
 	for (size_t i = 0; i < pl->n; i++) {
@@ -163,6 +163,8 @@ static FX_UNUSED char *fx_steps(const bx_plan *pl)
 		bx_buf_printf(&b, "%s %s", ops[s->op], *s->cgroup ? s->cgroup : "(base)");
 		if (s->op == BX_OP_WRITE || s->op == BX_OP_ENABLE || s->op == BX_OP_DISABLE)
 			bx_buf_printf(&b, " %s %s", s->file, s->write);
+		if (s->op == BX_OP_RECORD)
+			bx_buf_printf(&b, " [%s]", s->write);
 		bx_buf_puts(&b, "\n");
 	}
 	return bx_buf_take(&b);

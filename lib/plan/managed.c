@@ -1,0 +1,212 @@
+/* The record of what boxcg manages in a cgroup (managed.h). */
+#include "plan/managed.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroupfs/cgfs.h"
+#include "core/util.h"
+#include "knobs.h"
+#include "plan/observe_src.h"
+
+static bool key_ok(const char *k, size_t n)
+{
+	if (n == 0 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = k[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			  c == '_' || c == ':' || c == '.' || c == '-';
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static bool host_has_hugetlb(const char *file, const bx_host_facts *f)
+{
+	if (!f)
+		return true;
+	for (size_t i = 0; i < BX_ARRAY_LEN(f->hugepage_sizes) && f->hugepage_sizes[i]; i++) {
+		cleanup_free char *sz = bx_hugetlb_size_name(f->hugepage_sizes[i]);
+		cleanup_free char *name = sz ? bx_sprintf("hugetlb.%s.max", sz) : NULL;
+		if (name && strcmp(name, file) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* One token "file" or "file[key]": 1 and the entry when valid, 0 when
+ * not, -1 out of memory. */
+static int token(const char *t, size_t n, const bx_host_facts *facts, bx_managed_ent *e)
+{
+	*e = (bx_managed_ent){0};
+	const char *br = memchr(t, '[', n);
+	size_t fl = br ? (size_t)(br - t) : n;
+	if (br && (n < fl + 3 || t[n - 1] != ']' || !key_ok(br + 1, n - fl - 2)))
+		return 0;
+	if (fl == 0 || fl > 64)
+		return 0;
+	cleanup_free char *file = strndup(t, fl);
+	if (!file)
+		return -1;
+	if (!bx_cgfile_valid(file))
+		return 0;
+	const bx_file_info *fi = bx_file_lookup(file);
+	if (!fi || (fi->shape == BX_SHAPE_KEYED) != (br != NULL))
+		return 0;
+	if (strncmp(file, "hugetlb.", 8) == 0 && !host_has_hugetlb(file, facts))
+		return 0;
+	e->key = br ? strndup(br + 1, n - fl - 2) : NULL;
+	if (br && !e->key)
+		return -1;
+	e->file = bx_steal(&file);
+	return 1;
+}
+
+/* The i-th byte of the entry's text ("file" or "file[key]"), 0 past it. */
+static char ent_at(const bx_managed_ent *e, size_t i, size_t fl, size_t kl)
+{
+	if (i < fl)
+		return e->file[i];
+	if (!e->key)
+		return 0;
+	if (i == fl)
+		return '[';
+	if (i <= fl + kl)
+		return e->key[i - fl - 1];
+	return i == fl + kl + 1 ? ']' : 0;
+}
+
+/* Entries sort as their text reads. */
+static int cmp_ent(const void *a, const void *b)
+{
+	const bx_managed_ent *x = a, *y = b;
+	size_t xf = strlen(x->file), xk = x->key ? strlen(x->key) : 0;
+	size_t yf = strlen(y->file), yk = y->key ? strlen(y->key) : 0;
+	for (size_t i = 0;; i++) {
+		unsigned char cx = (unsigned char)ent_at(x, i, xf, xk);
+		unsigned char cy = (unsigned char)ent_at(y, i, yf, yk);
+		if (cx != cy)
+			return cx < cy ? -1 : 1;
+		if (!cx)
+			return 0;
+	}
+}
+
+void bx_managed_free(bx_managed *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->v[i].file);
+		free(m->v[i].key);
+	}
+	free(m->v);
+	*m = (bx_managed){0};
+}
+
+/* Sort and drop duplicates. */
+static void settle(bx_managed *m)
+{
+	if (m->n > 1)
+		qsort(m->v, m->n, sizeof *m->v, cmp_ent);
+	size_t k = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		if (k && cmp_ent(&m->v[k - 1], &m->v[i]) == 0) {
+			free(m->v[i].file);
+			free(m->v[i].key);
+			continue;
+		}
+		m->v[k++] = m->v[i];
+	}
+	m->n = k;
+}
+
+int bx_managed_parse(const char *text, const bx_host_facts *facts, bx_managed *out)
+{
+	*out = (bx_managed){0};
+	size_t cap = 0;
+	for (const char *t = text ? text : ""; *t;) {
+		t += strspn(t, " \t\n");
+		size_t n = strcspn(t, " \t\n");
+		if (!n)
+			break;
+		bx_managed_ent e;
+		int r = token(t, n, facts, &e);
+		t += n;
+		if (r < 0 || (r > 0 && bx_grow(&out->v, &cap, out->n + 1, sizeof *out->v) < 0)) {
+			free(e.file);
+			free(e.key);
+			bx_managed_free(out);
+			return -1;
+		}
+		if (r > 0)
+			out->v[out->n++] = e;
+	}
+	settle(out);
+	return 0;
+}
+
+bool bx_managed_has(const bx_managed *m, const char *file, const char *key)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->v[i].file, file) == 0 &&
+		    (m->v[i].key ? key && strcmp(m->v[i].key, key) == 0 : !key))
+			return true;
+	return false;
+}
+
+static char *format(const bx_managed *m)
+{
+	bx_buf b = {0};
+	bx_buf_add(&b, "", 0);
+	for (size_t i = 0; i < m->n; i++) {
+		if (i)
+			bx_buf_puts(&b, " ");
+		bx_buf_puts(&b, m->v[i].file);
+		if (m->v[i].key)
+			bx_buf_printf(&b, "[%s]", m->v[i].key);
+	}
+	return bx_buf_take(&b);
+}
+
+char *bx_managed_of_settings(const bx_settings *s)
+{
+	bx_managed m = {0};
+	size_t cap = 0;
+	for (size_t i = 0; s && i < s->n; i++) {
+		if (bx_grow(&m.v, &cap, m.n + 1, sizeof *m.v) < 0)
+			goto oom;
+		bx_managed_ent *e = &m.v[m.n];
+		e->file = strdup(s->v[i].file);
+		e->key = s->v[i].key ? strdup(s->v[i].key) : NULL;
+		m.n++;
+		if (!e->file || (s->v[i].key && !e->key))
+			goto oom;
+	}
+	settle(&m);
+	char *t = format(&m);
+	bx_managed_free(&m);
+	return t;
+oom:
+	bx_managed_free(&m);
+	return NULL;
+}
+
+char *bx_managed_canonical(const char *text, const bx_host_facts *facts)
+{
+	bx_managed m;
+	if (bx_managed_parse(text, facts, &m) < 0)
+		return NULL;
+	char *t = format(&m);
+	bx_managed_free(&m);
+	return t;
+}
+
+bool bx_managed_valid(const char *text)
+{
+	if (!text || strlen(text) > BX_MANAGED_MAX)
+		return false;
+	cleanup_free char *c = bx_managed_canonical(text, NULL);
+	return c && strcmp(c, text) == 0;
+}
