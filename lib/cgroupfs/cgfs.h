@@ -91,6 +91,13 @@ int bx_cgfs_read(bx_cgfs *fs, const char *cg, const char *file, char **out, bx_e
 int bx_cgfs_write(bx_cgfs *fs, const char *cg, const char *file, const char *value,
 		  bx_error **err);
 
+/* The same, then read the file back as bx_cgfs_read does, through the
+ * same open file (opened for reading and writing): one open instead of
+ * two. In directory mode the read-back comes from the plain file the
+ * emulation just stored, through its descriptor. */
+int bx_cgfs_write_read(bx_cgfs *fs, const char *cg, const char *file, const char *value,
+		       char **back, bx_error **err);
+
 int bx_cgfs_mkdir(bx_cgfs *fs, const char *cg, bx_error **err);
 int bx_cgfs_rmdir(bx_cgfs *fs, const char *cg, bx_error **err);
 

@@ -78,8 +78,10 @@ int bx_dirmode_read_missing(bx_cgfs *fs, const char *cg, const char *file, char 
 	return 0;
 }
 
-/* Replace the stored text of a file (one write, newline-terminated). */
-static int store(bx_cgfs *fs, const char *cg, const char *file, const char *text, bx_error **err)
+/* Replace the stored text of a file (one write, newline-terminated);
+ * with `back`, read the file back through the same descriptor. */
+static int store(bx_cgfs *fs, const char *cg, const char *file, const char *text, char **back,
+		 bx_error **err)
 {
 	bx_cgpath_buf path;
 	if (bx_cgfs_join(path, cg, file) < 0)
@@ -91,27 +93,32 @@ static int store(bx_cgfs *fs, const char *cg, const char *file, const char *text
 	memcpy(buf, text, n);
 	if (!n || text[n - 1] != '\n')
 		buf[n++] = '\n';
-	/* Truncate only once the file is known to be a plain file of its
-	 * own: O_NONBLOCK so a planted FIFO fails (ENXIO) instead of
-	 * hanging, and a hard link (to a file outside the base) is refused. */
-	int fd = bx_cgfs_resolve(fs, path, O_WRONLY | O_CREAT | O_NONBLOCK, 0644);
+	/* Write only once the file is known to be a plain file of its own:
+	 * O_NONBLOCK so a planted FIFO fails (ENXIO; "not a plain file" when
+	 * opened for reading too) instead of hanging, and a hard link (to a
+	 * file outside the base) is refused. Then the new text from offset 0,
+	 * and a truncation only when the old one was longer. */
+	int fd = bx_cgfs_resolve(fs, path, (back ? O_RDWR : O_WRONLY) | O_CREAT | O_NONBLOCK, 0644);
 	if (fd < 0)
 		return bx_err(err, errno, "write %s", path);
 	struct stat st;
 	int bad = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EINVAL : st.st_nlink > 1 ? EMLINK : 0;
-	if (bad || ftruncate(fd, 0) < 0) {
-		int e = bad ? bad : errno;
+	if (bad) {
 		close(fd);
-		return bx_err(err, e, "write %s%s", path,
-			      e == EINVAL ? ": not a plain file" : e == EMLINK ? ": a hard link" : "");
+		return bx_err(err, bad, "write %s%s", path,
+			      bad == EINVAL ? ": not a plain file" : bad == EMLINK ? ": a hard link" : "");
 	}
-	ssize_t w = write(fd, buf, n);
-	int e = errno;
+	ssize_t w = pwrite(fd, buf, n, 0);
+	int e = w < 0 ? errno : (size_t)w != n ? EIO : 0;
+	if (!e && st.st_size > (off_t)n && ftruncate(fd, (off_t)n) < 0)
+		e = errno;
+	if (!e && back && bx_pread_all(fd, true, back) < 0)
+		e = errno;
 	close(fd);
-	if (w < 0)
-		return bx_err(err, e, "write %s", path);
-	if ((size_t)w != n)
+	if (e == EIO && w >= 0 && (size_t)w != n)
 		return bx_err(err, EIO, "write %s: short write (%zd of %zu bytes)", path, w, n);
+	if (e)
+		return bx_err(err, e, "write %s", path);
 	return 0;
 }
 
@@ -160,7 +167,8 @@ static int has_procs(bx_cgfs *fs, const char *cg, bool *yes, bx_error **err)
 	return 0;
 }
 
-static int subtree_write(bx_cgfs *fs, const char *cg, const char *value, bx_error **err)
+static int subtree_write(bx_cgfs *fs, const char *cg, const char *value, char **back,
+			 bx_error **err)
 {
 	const char *file = "cgroup.subtree_control";
 	unsigned have, avail, enable = 0, disable = 0;
@@ -193,12 +201,12 @@ static int subtree_write(bx_cgfs *fs, const char *cg, const char *value, bx_erro
 	cleanup_free char *list = bx_ctrl_format_list((have | enable) & ~disable);
 	if (!list)
 		return bx_err(err, ENOMEM, "write %s%s%s", BX_CGSHOW(cg), file);
-	return store(fs, cg, file, list, err);
+	return store(fs, cg, file, list, back, err);
 }
 
 /* cgroup.procs / cgroup.threads: one pid per write, listed once. */
 static int procs_write(bx_cgfs *fs, const char *cg, const char *file, const char *value,
-		       bx_error **err)
+		       char **back, bx_error **err)
 {
 	size_t n = strcspn(value, "\n");
 	if (!n || value[n + (value[n] == '\n')] || strspn(value, "0123456789") != n)
@@ -225,7 +233,7 @@ static int procs_write(bx_cgfs *fs, const char *cg, const char *file, const char
 	cleanup_free char *text = bx_buf_take(&b);
 	if (!text)
 		return bx_err(err, ENOMEM, "write %s%s%s", BX_CGSHOW(cg), file);
-	return store(fs, cg, file, text, err);
+	return store(fs, cg, file, text, back, err);
 }
 
 /* cgroup.kill "1": every process of the subtree is gone. */
@@ -234,7 +242,7 @@ static int kill_subtree(bx_cgfs *fs, const char *cg, bx_error **err)
 	cleanup_free char *procs = NULL;
 	if (bx_cgfs_read(fs, cg, "cgroup.procs", &procs, err) < 0)
 		return -1;
-	if (!blank(procs) && store(fs, cg, "cgroup.procs", "", err) < 0)
+	if (!blank(procs) && store(fs, cg, "cgroup.procs", "", NULL, err) < 0)
 		return -1;
 	char **kids;
 	size_t n;
@@ -253,16 +261,16 @@ static int kill_subtree(bx_cgfs *fs, const char *cg, bx_error **err)
 }
 
 int bx_dirmode_write(bx_cgfs *fs, const char *cg, const char *file, const char *value,
-		     bx_error **err)
+		     char **back, bx_error **err)
 {
 	bool special = strncmp(file, "cgroup.", 7) == 0;
 	const bx_file_info *fi = bx_file_lookup(file);
 	if ((special || (fi && fi->shape == BX_SHAPE_KEYED)) && dir_check(fs, cg) < 0)
 		return bx_err(err, errno, "write %s%s%s", BX_CGSHOW(cg), file);
 	if (strcmp(file, "cgroup.subtree_control") == 0)
-		return subtree_write(fs, cg, value, err);
+		return subtree_write(fs, cg, value, back, err);
 	if (strcmp(file, "cgroup.procs") == 0 || strcmp(file, "cgroup.threads") == 0)
-		return procs_write(fs, cg, file, value, err);
+		return procs_write(fs, cg, file, value, back, err);
 	if (strcmp(file, "cgroup.kill") == 0) {
 		if (strcmp(value, "1") && strcmp(value, "1\n"))
 			return bx_err(err, EINVAL, "write %s%s%s", BX_CGSHOW(cg), file);
@@ -277,9 +285,9 @@ int bx_dirmode_write(bx_cgfs *fs, const char *cg, const char *file, const char *
 		int e = bx_keyed_merge(file, cur, value, &merged);
 		if (e)
 			return bx_err(err, e, "write %s%s%s", BX_CGSHOW(cg), file);
-		return store(fs, cg, file, merged, err);
+		return store(fs, cg, file, merged, back, err);
 	}
-	return store(fs, cg, file, value, err);
+	return store(fs, cg, file, value, back, err);
 }
 
 int bx_dirmode_rmdir(bx_cgfs *fs, const char *cg, bx_error **err)

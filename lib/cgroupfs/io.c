@@ -65,8 +65,16 @@ int bx_cgfs_read(bx_cgfs *fs, const char *cg, const char *file, char **out, bx_e
 	return 0;
 }
 
-int bx_cgfs_write(bx_cgfs *fs, const char *cg, const char *file, const char *value,
-		  bx_error **err)
+static void strip_newline(char *s)
+{
+	size_t n = strlen(s);
+	if (n && s[n - 1] == '\n')
+		s[n - 1] = '\0';
+}
+
+/* A write, and with `back` the read-back through the same open file. */
+static int write_value(bx_cgfs *fs, const char *cg, const char *file, const char *value,
+		       char **back, bx_error **err)
 {
 	CHECK_CG(cg, "write");
 	CHECK_FILE(file, "write");
@@ -79,12 +87,25 @@ int bx_cgfs_write(bx_cgfs *fs, const char *cg, const char *file, const char *val
 	int inj = bx_cgfs_injected(fs);
 	if (inj)
 		return bx_err(err, inj, "write %s%s%s (injected fault)", BX_CGSHOW(cg), file);
-	if (fs->dirmode)
-		return bx_dirmode_write(fs, cg, file, value, err);
+	if (fs->dirmode) {
+		if (bx_dirmode_write(fs, cg, file, value, back, err) < 0)
+			return -1;
+		if (back && !*back) /* the emulation had nothing to store */
+			return bx_cgfs_read(fs, cg, file, back, err);
+		if (back)
+			strip_newline(*back);
+		return 0;
+	}
 	bx_cgpath_buf path;
 	if (bx_cgfs_join(path, cg, file) < 0)
 		return bx_err(err, errno, "write %s%s%s", BX_CGSHOW(cg), file);
-	int fd = bx_cgfs_resolve(fs, path, O_WRONLY, 0);
+	int fd = bx_cgfs_resolve(fs, path, back ? O_RDWR : O_WRONLY, 0);
+	bool reread = false;
+	if (fd < 0 && back && errno == EACCES) {
+		/* writable but not readable here: read it back on its own */
+		fd = bx_cgfs_resolve(fs, path, O_WRONLY, 0);
+		reread = true;
+	}
 	if (fd < 0)
 		return bx_err(err, errno, "write %s", path);
 	/* The kernel ignores a write of 0 bytes: send an empty value as a
@@ -94,12 +115,37 @@ int bx_cgfs_write(bx_cgfs *fs, const char *cg, const char *file, const char *val
 	size_t n = len ? len : 1;
 	ssize_t w = write(fd, buf, n);
 	int e = errno;
-	close(fd);
-	if (w < 0)
-		return bx_err(err, e, "write %s", path);
-	if ((size_t)w != n)
+	if (w < 0 || (size_t)w != n) {
+		close(fd);
+		if (w < 0)
+			return bx_err(err, e, "write %s", path);
 		return bx_err(err, EIO, "write %s: short write (%zd of %zu bytes)", path, w, n);
+	}
+	/* The same open file, read again from offset 0: the kernel makes
+	 * the text anew (seq_file restarts at position 0). */
+	int r = back && !reread ? bx_pread_all(fd, false, back) : 0;
+	e = errno;
+	close(fd);
+	if (r < 0)
+		return bx_err(err, e, "read back %s", path);
+	if (reread)
+		return bx_cgfs_read(fs, cg, file, back, err);
+	if (back)
+		strip_newline(*back);
 	return 0;
+}
+
+int bx_cgfs_write(bx_cgfs *fs, const char *cg, const char *file, const char *value,
+		  bx_error **err)
+{
+	return write_value(fs, cg, file, value, NULL, err);
+}
+
+int bx_cgfs_write_read(bx_cgfs *fs, const char *cg, const char *file, const char *value,
+		       char **back, bx_error **err)
+{
+	*back = NULL;
+	return write_value(fs, cg, file, value, back, err);
 }
 
 int bx_cgfs_mkdir(bx_cgfs *fs, const char *cg, bx_error **err)

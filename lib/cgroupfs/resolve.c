@@ -224,6 +224,34 @@ int bx_cgfs_injected(bx_cgfs *fs)
 	return fs->fail_errno ? fs->fail_errno : EIO;
 }
 
+int bx_pread_all(int fd, bool regular, char **out)
+{
+	bx_buf b = {0};
+	char chunk[4096];
+	off_t off = 0;
+	for (;;) {
+		ssize_t n = pread(fd, chunk, sizeof chunk, off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			bx_buf_free(&b);
+			errno = e;
+			return -1;
+		}
+		bx_buf_add(&b, chunk, (size_t)n);
+		off += n;
+		if (n == 0 || (regular && (size_t)n < sizeof chunk))
+			break;
+	}
+	*out = bx_buf_take(&b);
+	if (!*out) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
 int bx_read_fd(int fd, char **out)
 {
 	bx_buf b = {0};

@@ -72,6 +72,58 @@ START_TEST(scalar_writes_store_the_value)
 }
 END_TEST
 
+/* bx_cgfs_write_read hands back exactly what a later bx_cgfs_read reads,
+ * after every kind of write the emulation knows, and leaves the file as
+ * bx_cgfs_write would (a shorter value truncates, a longer one grows). */
+START_TEST(write_read_gives_what_a_read_gives)
+{
+	CGFS_OK(bx_cgfs_mkdir(fs, "a", err));
+	CGFS_OK(bx_cgfs_mkdir(fs, "a/b", err));
+	static const struct {
+		const char *cg, *file, *value;
+	} w[] = {
+		{ "a", "memory.max", "1073741824" },
+		{ "a", "memory.max", "max\n" },           /* shorter than before */
+		{ "a", "memory.max", "999999999999" },    /* longer again */
+		{ "a", "cpuset.cpus", "" },
+		{ "a", "io.max", "8:16 rbps=1048576" },
+		{ "a", "io.max", "8:0 wiops=7" },         /* merged, sorted */
+		{ "a", "io.max", "8:16 rbps=max" },       /* line removed */
+		{ "a", "io.weight", "8:0 50" },
+		{ "a", "misc.max", "sev 3" },
+		{ "", "cgroup.subtree_control", "+memory +cpu" },
+		{ "a", "cgroup.subtree_control", "+cpu" },
+		{ "a", "cgroup.subtree_control", "-cpu" },
+		{ "a/b", "cgroup.procs", "42" },
+		{ "a/b", "cgroup.procs", "42" },         /* already there: nothing stored */
+		{ "a/b", "cgroup.procs", "43" },
+	};
+	for (size_t i = 0; i < BX_ARRAY_LEN(w); i++) {
+		char *back = NULL, *read = NULL;
+		CGFS_OK(bx_cgfs_write_read(fs, w[i].cg, w[i].file, w[i].value, &back, err));
+		CGFS_OK(bx_cgfs_read(fs, w[i].cg, w[i].file, &read, err));
+		ck_assert_msg(strcmp(back, read) == 0, "%zu %s/%s: back '%s', read '%s'", i, w[i].cg,
+			      w[i].file, back, read);
+		free(back);
+		free(read);
+	}
+	cleanup_free char *raw = cgfs_get(dir, "a/memory.max");
+	ck_assert_str_eq(raw, "999999999999\n");
+	CGFS_READS(fs, "a", "io.max", "8:0 rbps=max wbps=max riops=max wiops=7");
+	/* Refused like a write, and nothing handed back. */
+	char *back = (char *)"untouched";
+	CGFS_FAILS(bx_cgfs_write_read(fs, "nope", "memory.max", "1", &back, err), ENOENT);
+	ck_assert_ptr_null(back);
+	CGFS_FAILS(bx_cgfs_write_read(fs, "a", "io.max", "8:0 rbps=0", &back, err), ERANGE);
+	ck_assert_ptr_null(back);
+	cleanup_free char *after = cgfs_get(dir, "a/io.max");
+	ck_assert_str_eq(after, "8:0 rbps=max wbps=max riops=max wiops=7\n");
+	fs->fail_after = 1;
+	CGFS_FAILS(bx_cgfs_write_read(fs, "a", "memory.max", "5", &back, err), EIO);
+	CGFS_READS(fs, "a", "memory.max", "999999999999");
+}
+END_TEST
+
 START_TEST(values_longer_than_a_page_are_refused)
 {
 	CGFS_OK(bx_cgfs_mkdir(fs, "a", err));
@@ -340,6 +392,7 @@ Suite *suite_cgfs_dirmode(void)
 	tcase_add_test(t, children_lists_cgroup_dirs_sorted);
 	tcase_add_test(t, fault_injection_counts_mutations);
 	tcase_add_test(t, keyed_merge_is_pure);
+	tcase_add_test(t, write_read_gives_what_a_read_gives);
 	suite_add_tcase(s, t);
 	return s;
 }

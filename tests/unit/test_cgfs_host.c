@@ -96,6 +96,22 @@ START_TEST(real_cgroup2_roundtrip)
 	CGFS_READS(fs, cg, "cgroup.max.descendants", "5");
 	CGFS_OK(bx_cgfs_write(fs, cg, "cgroup.max.descendants", "max\n", err));
 	CGFS_READS(fs, cg, "cgroup.max.descendants", "max");
+	/* Written and read back through one open file: the kernel makes the
+	 * text anew from offset 0. */
+	char *back = NULL;
+	CGFS_OK(bx_cgfs_write_read(fs, cg, "cgroup.max.descendants", "7", &back, err));
+	ck_assert_str_eq(back, "7");
+	free(back);
+	CGFS_OK(bx_cgfs_write_read(fs, cg, "cgroup.max.descendants", "max", &back, err));
+	ck_assert_str_eq(back, "max");
+	free(back);
+	CGFS_OK(bx_cgfs_write_read(fs, cg, "cgroup.subtree_control", "", &back, err));
+	ck_assert_str_eq(back, "");
+	free(back);
+	back = NULL;
+	CGFS_FAILS(bx_cgfs_write_read(fs, cg, "cgroup.max.descendants", "x", &back, err), EINVAL);
+	ck_assert_ptr_null(back);
+	CGFS_READS(fs, cg, "cgroup.max.descendants", "max");
 	/* An empty value is a real write (the kernel ignores 0 bytes). */
 	CGFS_FAILS(bx_cgfs_write(fs, cg, "cgroup.max.descendants", "", err), EINVAL);
 	CGFS_OK(bx_cgfs_write(fs, cg, "cgroup.subtree_control", "", err));

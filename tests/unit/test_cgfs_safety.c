@@ -83,6 +83,7 @@ START_TEST(symlinked_cgroup_dir_is_never_followed)
 		size_t n;
 		unsigned bits;
 		REFUSED_LOOP(bx_cgfs_write(fs, cg, "memory.max", "1", err));
+		REFUSED_LOOP(bx_cgfs_write_read(fs, cg, "memory.max", "1", &v, err));
 		REFUSED_LOOP(bx_cgfs_read(fs, cg, "target", &v, err));
 		REFUSED_LOOP(bx_cgfs_read(fs, cg, "memory.max", &v, err)); /* no default either */
 		REFUSED_LOOP(bx_cgfs_mkdir(fs, sub, err));
@@ -119,6 +120,7 @@ START_TEST(symlinked_interface_file_is_never_followed)
 	char *v = NULL;
 	int fd = -1;
 	REFUSED_LOOP(bx_cgfs_write(fs, "a", "memory.max", "1", err));
+	REFUSED_LOOP(bx_cgfs_write_read(fs, "a", "memory.max", "1", &v, err));
 	REFUSED_LOOP(bx_cgfs_read(fs, "a", "memory.max", &v, err));
 	REFUSED_LOOP(bx_cgfs_write(fs, "a/b", "io.max", "8:0 rbps=1", err));
 	REFUSED_LOOP(bx_cgfs_read(fs, "a/b", "io.max", &v, err));
@@ -129,6 +131,8 @@ START_TEST(symlinked_interface_file_is_never_followed)
 	cleanup_free char *l4 = cgfs_path(base, "a/pids.max");
 	ck_assert_int_eq(symlink("../../outside/x", l4), 0);
 	REFUSED_LOOP(bx_cgfs_write(fs, "a", "pids.max", "1", err));
+	REFUSED_LOOP(bx_cgfs_write_read(fs, "a", "pids.max", "1", &v, err));
+	ck_assert_ptr_null(v);
 	/* rmdir in directory mode removes the link itself, not its target. */
 	CGFS_OK(bx_cgfs_rmdir(fs, "a/b", err));
 	outside_untouched();
@@ -144,12 +148,16 @@ START_TEST(planted_special_files_and_hard_links)
 	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
 	char *v = NULL;
 	CGFS_FAILS(bx_cgfs_write(fs, "a", "memory.max", "1", err), ENXIO);
+	/* opened for reading too, a FIFO opens: then it is no plain file */
+	CGFS_FAILS(bx_cgfs_write_read(fs, "a", "memory.max", "1", &v, err), EINVAL);
 	CGFS_FAILS(bx_cgfs_read(fs, "a", "memory.max", &v, err), EINVAL);
 	/* A hard link to a file outside: never truncated nor written. */
 	cleanup_free char *target = cgfs_path(outside, "target");
 	cleanup_free char *hard = cgfs_path(base, "a/pids.max");
 	ck_assert_int_eq(link(target, hard), 0);
 	CGFS_FAILS(bx_cgfs_write(fs, "a", "pids.max", "1", err), EMLINK);
+	CGFS_FAILS(bx_cgfs_write_read(fs, "a", "pids.max", "1", &v, err), EMLINK);
+	ck_assert_ptr_null(v);
 	cleanup_free char *hard2 = cgfs_path(base, "a/cgroup.subtree_control");
 	ck_assert_int_eq(link(target, hard2), 0);
 	CGFS_FAILS(bx_cgfs_write(fs, "a", "cgroup.subtree_control", "+cpu", err), EMLINK);
