@@ -54,6 +54,12 @@ typedef struct bx_mountinfo {
 	unsigned v1_bound; /* controllers bound to v1 hierarchies (bx_ctrl bits) */
 } bx_mountinfo;
 
+/* The v1 hierarchies of a /proc/self/cgroup text (lines "N:ctrls:path"
+ * with N != 0): *hybrid when there is one, *v1_bound the controllers bound
+ * to them. The same facts as a mountinfo's cgroup (v1) mounts give, for
+ * the price of a few lines instead of every mount of the system. */
+void bx_proc_cgroup_v1(const char *text, bool *hybrid, unsigned *v1_bound);
+
 /* Parse a mountinfo text. Never fails on odd lines (they are skipped);
  * -1 only when out of memory. */
 int bx_mountinfo_parse(const char *text, bx_mountinfo *mi, bx_error **err);

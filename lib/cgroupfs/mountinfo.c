@@ -116,6 +116,29 @@ static unsigned v1_controllers(const char *super)
 	return bits;
 }
 
+void bx_proc_cgroup_v1(const char *text, bool *hybrid, unsigned *v1_bound)
+{
+	*hybrid = false;
+	*v1_bound = 0;
+	for (const char *s = text; s && *s;) {
+		size_t n = strcspn(s, "\n");
+		/* "ID:CONTROLLERS:PATH"; ID 0 is the v2 hierarchy */
+		const char *c1 = memchr(s, ':', n);
+		const char *c2 = c1 ? memchr(c1 + 1, ':', n - (size_t)(c1 + 1 - s)) : NULL;
+		if (c2 && !(c1 - s == 1 && s[0] == '0')) {
+			char list[256];
+			size_t ln = (size_t)(c2 - c1 - 1);
+			if (ln < sizeof list) {
+				memcpy(list, c1 + 1, ln);
+				list[ln] = '\0';
+				*hybrid = true;
+				*v1_bound |= v1_controllers(list);
+			}
+		}
+		s += n + (s[n] == '\n');
+	}
+}
+
 typedef int (*line_fn)(const mi_line *l, void *arg);
 
 /* Call fn for every well-formed line; stops early when fn returns != 0. */

@@ -101,6 +101,28 @@ static int open_base(bx_cgfs *fs, const char *root, bx_error **err)
 	return 0;
 }
 
+/* What a root given by the caller needs from the mount table: for a
+ * cgroup2 root only the v1 hierarchies beside it, which /proc/self/cgroup
+ * lists in a few lines (/proc/self/mountinfo formats every mount of the
+ * system: a tenth of a millisecond here, more on a host with hundreds);
+ * for anything else the mounts, to refuse a directory that holds cgroup
+ * mounts and to name the cgroup2 mount in messages. */
+static int given_root_facts(bx_cgfs *fs, char **mountinfo, bx_mountinfo *mi, bx_error **err)
+{
+	struct statfs sfs;
+	if (fstatfs(fs->base_fd, &sfs) == 0 && (unsigned long)sfs.f_type == BX_CGROUP2_SUPER_MAGIC) {
+		cleanup_free char *cgtext = NULL;
+		if (read_text("/proc/self/cgroup", &cgtext) == 0) /* else: only hybrid detection is lost */
+			bx_proc_cgroup_v1(cgtext, &mi->hybrid, &mi->v1_bound);
+		return 0;
+	}
+	if (read_text("/proc/self/mountinfo", mountinfo) < 0) {
+		*mountinfo = NULL; /* only the checks that need it are lost */
+		return 0;
+	}
+	return bx_mountinfo_parse(*mountinfo, mi, err);
+}
+
 int bx_cgfs_open(const char *root, bx_cgfs **out, bx_error **err)
 {
 	*out = NULL;
@@ -112,16 +134,13 @@ int bx_cgfs_open(const char *root, bx_cgfs **out, bx_error **err)
 	bx_mountinfo mi = {0};
 	int r = -1;
 	bool discovered = !root;
-	if (read_text("/proc/self/mountinfo", &mountinfo) < 0) {
-		if (discovered) {
-			bx_err(err, errno, "read /proc/self/mountinfo");
-			goto out;
-		}
-		mountinfo = NULL; /* only hybrid detection is lost */
-	}
 	if (discovered) {
 		cleanup_free char *cgtext = NULL;
 		bool as_root = geteuid() == 0;
+		if (read_text("/proc/self/mountinfo", &mountinfo) < 0) {
+			bx_err(err, errno, "read /proc/self/mountinfo");
+			goto out;
+		}
 		if (!as_root && read_text("/proc/self/cgroup", &cgtext) < 0) {
 			bx_err(err, errno, "read /proc/self/cgroup");
 			goto out;
@@ -129,10 +148,12 @@ int bx_cgfs_open(const char *root, bx_cgfs **out, bx_error **err)
 		if (bx_cgfs_discover(mountinfo, cgtext, as_root, &found, &mi, err) < 0)
 			goto out;
 		root = found;
-	} else if (mountinfo && bx_mountinfo_parse(mountinfo, &mi, err) < 0) {
+		if (open_base(fs, root, err) < 0)
+			goto out;
+	} else if (open_base(fs, root, err) < 0 || given_root_facts(fs, &mountinfo, &mi, err) < 0) {
 		goto out;
 	}
-	if (open_base(fs, root, err) < 0 || classify(fs, root, discovered, mountinfo, &mi, err) < 0)
+	if (classify(fs, root, discovered, mountinfo, &mi, err) < 0)
 		goto out;
 	bx_host_facts_probe(&fs->facts);
 	*out = fs;

@@ -124,6 +124,48 @@ START_TEST(mountinfo_cgroup_mounts_below)
 }
 END_TEST
 
+/* The v1 hierarchies from /proc/self/cgroup, and on this machine the same
+ * answer as its mountinfo gives (what a given cgroup2 root uses instead). */
+START_TEST(proc_cgroup_lists_the_v1_hierarchies)
+{
+	bool hybrid = true;
+	unsigned bits = 1;
+	bx_proc_cgroup_v1("0::/user.slice/user-0.slice/session-1.scope\n", &hybrid, &bits);
+	ck_assert(!hybrid);
+	ck_assert_uint_eq(bits, 0);
+	bx_proc_cgroup_v1("12:memory:/\n"
+			  "5:cpu,cpuacct:/user.slice\n"
+			  "3:blkio:/\n"
+			  "1:name=systemd:/init.scope\n"
+			  "7:pids:/a:b:c\n"
+			  "garbage\n"
+			  "\n"
+			  "0::/init.scope\n",
+			  &hybrid, &bits);
+	ck_assert(hybrid);
+	ck_assert_uint_eq(bits, BX_CTRL_MEMORY | BX_CTRL_CPU | BX_CTRL_IO | BX_CTRL_PIDS);
+	/* name=systemd alone: a hybrid host that binds no controller */
+	bx_proc_cgroup_v1("1:name=systemd:/\n0::/\n", &hybrid, &bits);
+	ck_assert(hybrid);
+	ck_assert_uint_eq(bits, 0);
+	bx_proc_cgroup_v1("", &hybrid, &bits);
+	ck_assert(!hybrid);
+	bx_proc_cgroup_v1(NULL, &hybrid, &bits);
+	ck_assert(!hybrid);
+
+	cleanup_free char *cg = cgfs_get("/proc/self", "cgroup");
+	cleanup_free char *mt = cgfs_get("/proc/self", "mountinfo");
+	bx_mountinfo mi;
+	CGFS_OK(bx_mountinfo_parse(mt, &mi, err));
+	bx_proc_cgroup_v1(cg, &hybrid, &bits);
+	if (mi.cg2_mount) {
+		ck_assert_int_eq(hybrid, mi.hybrid);
+		ck_assert_uint_eq(bits, mi.v1_bound);
+	}
+	bx_mountinfo_free(&mi);
+}
+END_TEST
+
 START_TEST(discover_as_root_is_the_mount)
 {
 	bx_mountinfo mi;
@@ -372,6 +414,7 @@ Suite *suite_cgfs(void)
 	tcase_add_test(t, mountinfo_escapes_and_odd_lines);
 	tcase_add_test(t, mountinfo_cgroup2_not_first_and_whole_tree_preferred);
 	tcase_add_test(t, mountinfo_cgroup_mounts_below);
+	tcase_add_test(t, proc_cgroup_lists_the_v1_hierarchies);
 	suite_add_tcase(s, t);
 	t = tcase_create("discover");
 	tcase_add_unchecked_fixture(t, cgfs_scratch_setup, cgfs_scratch_teardown);
