@@ -19,20 +19,18 @@ typedef struct mi_line {
 	char *point;    /* field 5, unescaped */
 	char *fstype;   /* first field after " - " */
 	char *super;    /* third field after " - " */
+	char *buf;      /* the four, one allocation per line */
 } mi_line;
 
 static void mi_line_free(mi_line *l)
 {
-	free(l->root);
-	free(l->point);
-	free(l->fstype);
-	free(l->super);
+	free(l->buf);
 	*l = (mi_line){0};
 }
 
-/* Copy the field at *p (up to a space or the end), unescaping \ooo.
- * NULL for a missing field, or with *oom set when out of memory. */
-static char *take_field(const char **p, const char *end, bool *oom)
+/* The field at *p (up to a space or the end): copied to *dst unescaping
+ * \ooo (dst NULL: skipped). NULL for a missing field. */
+static char *take_field(const char **p, const char *end, char **dst)
 {
 	const char *s = *p;
 	while (s < end && *s == ' ')
@@ -43,11 +41,9 @@ static char *take_field(const char **p, const char *end, bool *oom)
 	*p = e;
 	if (e == s)
 		return NULL;
-	char *out = malloc((size_t)(e - s) + 1);
-	if (!out) {
-		*oom = true;
-		return NULL;
-	}
+	if (!dst)
+		return (char *)s; /* only "there is one" */
+	char *out = *dst;
 	size_t n = 0;
 	for (const char *c = s; c < e; c++) {
 		if (*c == '\\' && e - c >= 4 && c[1] >= '0' && c[1] <= '3' && c[2] >= '0' &&
@@ -59,6 +55,7 @@ static char *take_field(const char **p, const char *end, bool *oom)
 		}
 	}
 	out[n] = '\0';
+	*dst = out + n + 1;
 	return out;
 }
 
@@ -76,23 +73,23 @@ static int parse_line(const char *s, const char *end, mi_line *l)
 	if (!sep)
 		return 0;
 	const char *p = s;
-	bool oom = false;
-	for (int i = 0; i < 3; i++) { /* id, parent, maj:min */
-		char *f = take_field(&p, sep, &oom);
-		if (!f)
-			return oom ? -1 : 0;
-		free(f);
-	}
-	l->root = take_field(&p, sep, &oom);
-	l->point = take_field(&p, sep, &oom);
+	for (int i = 0; i < 3; i++) /* id, parent, maj:min */
+		if (!take_field(&p, sep, NULL))
+			return 0;
+	/* unescaping never lengthens: the line's length holds all four */
+	l->buf = malloc((size_t)(end - s) + 4);
+	if (!l->buf)
+		return -1;
+	char *d = l->buf;
+	l->root = take_field(&p, sep, &d);
+	l->point = take_field(&p, sep, &d);
 	p = sep + 3;
-	l->fstype = take_field(&p, end, &oom);
-	char *source = take_field(&p, end, &oom);
-	l->super = take_field(&p, end, &oom);
-	free(source);
-	if (oom || !l->root || !l->point || !l->fstype || !l->super) {
+	l->fstype = take_field(&p, end, &d);
+	bool source = take_field(&p, end, NULL) != NULL;
+	l->super = take_field(&p, end, &d);
+	if (!l->root || !l->point || !l->fstype || !source || !l->super) {
 		mi_line_free(l);
-		return oom ? -1 : 0;
+		return 0;
 	}
 	return 1;
 }
