@@ -476,6 +476,10 @@ char *bx_ypath(const bx_ynode *n)
 	for (const bx_ynode *x = n; x->parent && depth < BX_ARRAY_LEN(chain); x = x->parent)
 		chain[depth++] = x;
 	bx_buf b = {0};
+	/* room for a usual path at once ("classes.web.box.memory.max"):
+	 * growing from 8 bytes cost four reallocs per setting compiled */
+	if (bx_grow(&b.s, &b.cap, 64, 1) < 0)
+		b.oom = true;
 	bx_buf_add(&b, "", 0);
 	for (size_t i = depth; i-- > 0;) {
 		const bx_ynode *x = chain[i], *p = x->parent;
