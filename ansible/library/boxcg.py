@@ -25,7 +25,13 @@ description:
     transaction (C(boxcg apply)). A failed apply that boxcg rolled back
     fails the host; one whose rollback failed too fails it saying that
     C(boxcg recover) is needed.
-  - A host already matching the policy reports ok (C(changed=false)).
+  - A host already matching the policy reports ok (C(changed=false)), as
+    C(plan --detailed-exitcode) exits 0 for it. When boxcg has not yet
+    recorded there which settings it manages (the xattr
+    C(user.boxcg.managed); a tree made by hand or by an older boxcg), the plan
+    lists only C(record) steps: outside check mode they are written with
+    C(boxcg apply), which is bookkeeping (it lets a key later removed from the
+    policy go back to the kernel's default), and the task stays ok.
 options:
   policy:
     description: Policy files or directories on the managed host, read as one policy.
@@ -216,6 +222,14 @@ def apply(run, params):
     )
 
 
+def pending_records(doc):
+    """Whether the plan holds record steps: boxcg's bookkeeping of which
+    settings it manages in a cgroup. They are not changes (boxcg plan
+    --detailed-exitcode exits 0 for a plan of records only), but apply
+    writes them."""
+    return any(s.get("op") == "record" for s in doc.get("steps") or [] if isinstance(s, dict))
+
+
 def step_target(s):
     """"cgroup/file[key]" of a plan step, for the diff."""
     path = s.get("cgroup") or "."
@@ -231,6 +245,8 @@ def plan_diff(doc):
     before, after = [], []
     for s in doc.get("steps") or []:
         op = s.get("op")
+        if op == "record":  # bookkeeping, not a change to the tree
+            continue
         target = step_target(s)
         if op == "mkdir":
             after.append("%s/ (create)" % target)
@@ -281,7 +297,8 @@ def converge(run, params, check_mode):
     }
     if changes:
         result["diff"] = plan_diff(doc)
-    if changes and not check_mode:
+    # With no changes, apply only to write pending records: still ok.
+    if (changes or pending_records(doc)) and not check_mode:
         try:
             apply(run, params)
         except BoxcgError as e:

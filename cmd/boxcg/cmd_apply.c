@@ -6,6 +6,11 @@
  * between the plan and its application. A saved plan is applied only
  * while the live tree is still what it was computed from.
  *
+ * A plan whose only steps are records of the settings boxcg manages
+ * (user.boxcg.managed, on a tree made by hand or by an older boxcg) is
+ * applied too, silently: it prints "No changes.", as terraform updates its
+ * state without calling it a change.
+ *
  * Exit: 0 applied (or "No changes."); 1 invalid policy, stale plan, or a
  * failed apply that was rolled back completely; 3 a failed apply whose
  * rollback failed too (the journal is kept: `boxcg recover`). */
@@ -102,11 +107,11 @@ static int report(cli *c, const bx_plan *plan, const char *state_dir, bx_apply_r
 
 static int print_plan(cli *c, const bx_plan *plan)
 {
-	bx_render_opts ro = { .color = c->color };
+	bx_render_opts ro = { .color = c->color, .verbose = c->verbose > 0 };
 	cleanup_free char *text = bx_plan_render_text(plan, &ro);
 	if (!text)
 		return -1;
-	if (!c->quiet || plan->n == 0)
+	if (!c->quiet || !bx_plan_has_changes(plan))
 		fputs(text, stdout);
 	fflush(stdout);
 	return 0;
@@ -265,7 +270,8 @@ static int run_apply(cli *c, int argc, char **argv)
 		err = NULL;
 		goto out;
 	}
-	if (!c->quiet)
+	/* records only: "No changes." was said, and is what happened */
+	if (!c->quiet && bx_plan_has_changes(plan))
 		printf("\nApplied: %zu created, %zu changed, %zu removed.\n", plan->to_create,
 		       plan->to_change, plan->to_remove);
 	if (c->verbose)

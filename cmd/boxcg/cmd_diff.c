@@ -66,7 +66,7 @@ static int run_diff(cli *c, int argc, char **argv)
 		goto out;
 	}
 	fputs(text, stdout);
-	status = drift->n ? BX_EXIT_CHANGES : BX_EXIT_OK;
+	status = bx_plan_has_changes(drift) ? BX_EXIT_CHANGES : BX_EXIT_OK;
 out:
 	bx_plan_free(drift);
 	bx_target_close(&t);

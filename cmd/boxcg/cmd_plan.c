@@ -8,8 +8,9 @@
  * on that host would have printed. -o saves the plan with the observed
  * state it depends on, for `apply --plan`.
  *
- * Exit: 0; with --detailed-exitcode 2 when the plan has steps; 1 on an
- * invalid policy or an error. */
+ * Exit: 0; with --detailed-exitcode 2 when the plan has changes (records
+ * of the settings boxcg manages are not changes: a plan of records only
+ * is "No changes.", exit 0); 1 on an invalid policy or an error. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -116,7 +117,7 @@ static int run_plan(cli *c, int argc, char **argv)
 		}
 		fputs(text, stdout);
 	} else {
-		bx_render_opts ro = { .color = c->color };
+		bx_render_opts ro = { .color = c->color, .verbose = c->verbose > 0 };
 		if (bx_plan_write_text(plan, &ro, write_stdout, NULL) < 0) {
 			bx_err(&err, errno, "write the plan");
 			status = cli_fail(c, err);
@@ -126,7 +127,7 @@ static int run_plan(cli *c, int argc, char **argv)
 	if (a.out && !a.json && !c->quiet)
 		printf("\nSaved the plan to %s: `boxcg apply --plan %s` applies exactly it.\n", a.out,
 		       a.out);
-	status = a.detailed && plan->n ? BX_EXIT_CHANGES : BX_EXIT_OK;
+	status = a.detailed && bx_plan_has_changes(plan) ? BX_EXIT_CHANGES : BX_EXIT_OK;
 out:
 	bx_plan_free(plan);
 	bx_target_close(&t);

@@ -144,7 +144,9 @@ int boxcg_plan_compute(boxcg_target *t, const boxcg_policy *p, unsigned flags, b
 		       boxcg_error **err);
 size_t boxcg_plan_count(const boxcg_plan *plan);
 const boxcg_step *boxcg_plan_step(const boxcg_plan *plan, size_t i);
-/* Cgroups created and removed, files changed. */
+/* Cgroups created and removed, files changed. BOXCG_OP_RECORD steps are
+ * bookkeeping, never counted: the plan has changes when these sum above 0
+ * (boxcg_plan_count includes records; boxcg_apply writes them). */
 size_t boxcg_plan_to_create(const boxcg_plan *plan);
 size_t boxcg_plan_to_change(const boxcg_plan *plan);
 size_t boxcg_plan_to_remove(const boxcg_plan *plan);

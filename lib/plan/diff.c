@@ -581,11 +581,13 @@ static int resets(bx_planner *pr, const bx_dnode *d, const bx_managed *m, bx_cha
 
 /* The RECORD step of a reconciled cgroup, when its record is not what its
  * settings declare; collected, and appended to the plan after everything
- * else (one transaction: a failure anywhere undoes them too). A new
- * cgroup's record is part of creating it: not counted as a change. */
+ * else (one transaction: a failure anywhere undoes them too). Records are
+ * boxcg's bookkeeping, not changes to the tree's limits: never counted,
+ * and never drift (a tree that matches the policy but has no record yet
+ * is not "different" from it). */
 static int note_record(bx_planner *pr, const bx_dnode *d, bx_error **err)
 {
-	if (!pr->records)
+	if (!pr->records || pr->drift)
 		return 0;
 	const char *want = d->wants && d->wants->managed ? d->wants->managed : "";
 	const char *old = NULL;
@@ -611,8 +613,6 @@ static int note_record(bx_planner *pr, const bx_dnode *d, bx_error **err)
 	if (!st.write || (old && !st.old))
 		return bx_err(err, ENOMEM, "plan");
 	pr->recs[pr->nrecs++] = st;
-	if (d->exists)
-		pr->changes++;
 	return 0;
 }
 

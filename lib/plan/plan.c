@@ -170,68 +170,65 @@ static bool same(const pair *a, const char *cg, const char *file)
 	return (a->cg == cg || strcmp(a->cg, cg) == 0) && (a->file == file || strcmp(a->file, file) == 0);
 }
 
-static const char record_key[] = "\x01record", mkdir_key[] = "\x01mkdir";
-
-/* Look (cg, file) up in the set; with `add`, insert it when missing.
- * Whether it was there. */
-static bool set_has(pair *set, size_t cap, bool pooled, const char *cg, const char *file, bool add)
-{
-	uint64_t h = pooled ? ((uint64_t)(uintptr_t)cg * UINT64_C(0x9e3779b97f4a7c15)) ^
-				      ((uint64_t)(uintptr_t)file * UINT64_C(0xc2b2ae3d27d4eb4f))
-			    : fnv(fnv(UINT64_C(0xcbf29ce484222325), cg), file);
-	h ^= h >> 29;
-	size_t j = h & (cap - 1);
-	while (set[j].cg && !(set[j].hash == h && same(&set[j], cg, file)))
-		j = (j + 1) & (cap - 1);
-	if (set[j].cg)
-		return true;
-	if (add)
-		set[j] = (pair){ cg, file, h };
-	return false;
-}
-
 void bx_plan_count(bx_plan *pl)
 {
 	pl->to_create = pl->to_change = pl->to_remove = 0;
 	/* Files changed: distinct (cgroup, file) pairs among writes and
 	 * subtree_control changes, found with a hash set. In a pooled plan
-	 * equal strings are the same pointer: hash the pointers. The record
-	 * of managed settings counts as a file of an existing cgroup; a new
-	 * cgroup's record is part of creating it (the set holds the created
-	 * cgroups too, under a key no file has). */
+	 * equal strings are the same pointer: hash the pointers. A record of
+	 * managed settings is boxcg's own bookkeeping, not a change to the
+	 * tree's limits: never counted. */
 	bool pooled = pl->strings != NULL;
 	size_t cap = 16;
-	while (cap < 4 * pl->n + 2)
+	while (cap < 2 * pl->n + 2)
 		cap *= 2;
 	pair *set = calloc(cap, sizeof *set);
 	for (size_t i = 0; i < pl->n; i++) {
 		const bx_step *s = &pl->v[i];
+		if (s->op == BX_OP_RECORD)
+			continue;
 		if (s->op == BX_OP_MKDIR) {
 			pl->to_create++;
-			if (set)
-				set_has(set, cap, pooled, s->cgroup ? s->cgroup : "", mkdir_key, true);
-		}
-	}
-	for (size_t i = 0; i < pl->n; i++) {
-		const bx_step *s = &pl->v[i];
-		if (s->op == BX_OP_MKDIR)
 			continue;
+		}
 		if (s->op == BX_OP_RMDIR) {
 			pl->to_remove++;
 			continue;
 		}
-		const char *cg = s->cgroup ? s->cgroup : "",
-			   *file = s->op == BX_OP_RECORD ? record_key : s->file ? s->file : "";
+		const char *cg = s->cgroup ? s->cgroup : "", *file = s->file ? s->file : "";
 		if (!set) { /* out of memory: count every step */
 			pl->to_change++;
 			continue;
 		}
-		if (s->op == BX_OP_RECORD && set_has(set, cap, pooled, cg, mkdir_key, false))
-			continue;
-		if (!set_has(set, cap, pooled, cg, file, true))
+		uint64_t h = pooled ? ((uint64_t)(uintptr_t)cg * UINT64_C(0x9e3779b97f4a7c15)) ^
+					      ((uint64_t)(uintptr_t)file * UINT64_C(0xc2b2ae3d27d4eb4f))
+				    : fnv(fnv(UINT64_C(0xcbf29ce484222325), cg), file);
+		h ^= h >> 29;
+		size_t j = h & (cap - 1);
+		while (set[j].cg && !(set[j].hash == h && same(&set[j], cg, file)))
+			j = (j + 1) & (cap - 1);
+		if (!set[j].cg) {
+			set[j] = (pair){ cg, file, h };
 			pl->to_change++;
+		}
 	}
 	free(set);
+}
+
+size_t bx_plan_records(const bx_plan *pl)
+{
+	size_t n = 0;
+	for (size_t i = 0; pl && i < pl->n; i++)
+		n += pl->v[i].op == BX_OP_RECORD;
+	return n;
+}
+
+bool bx_plan_has_changes(const bx_plan *pl)
+{
+	for (size_t i = 0; pl && i < pl->n; i++)
+		if (pl->v[i].op != BX_OP_RECORD)
+			return true;
+	return false;
 }
 
 static void step_free(bx_step *s)

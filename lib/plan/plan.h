@@ -58,6 +58,14 @@ typedef struct bx_plan {
 
 void bx_plan_free(bx_plan *p);
 
+/* RECORD steps are boxcg's own bookkeeping (which settings it manages in
+ * a cgroup), not changes to the tree's limits: they are not counted in
+ * to_create/to_change/to_remove, not shown in the text, and a plan of
+ * records only is "No changes." (`plan --detailed-exitcode` exits 0);
+ * apply still performs them. */
+size_t bx_plan_records(const bx_plan *p);     /* how many RECORD steps */
+bool bx_plan_has_changes(const bx_plan *p);   /* a step that is not a RECORD */
+
 #endif
 
 #ifndef BX_PLAN_PLAN_API
@@ -94,6 +102,7 @@ int bx_plan_drift(const bx_policy *p, const bx_state *st, bx_plan **out, bx_erro
 /* Rendering (the library never prints: these return text, caller frees). */
 typedef struct bx_render_opts {
 	bool color;       /* ANSI colors */
+	bool verbose;     /* one dim note counting the records to write */
 } bx_render_opts;
 char *bx_plan_render_text(const bx_plan *plan, const bx_render_opts *o);
 /* The same text handed to `fn` in pieces as it is made (a large plan

@@ -2,14 +2,14 @@
  * cgroup, `+` created, `~` changed, `-` removed, each line a file's old →
  * new value and the policy line that asked for it, `!` under a change no
  * rollback can undo, and a summary line. Also the drift report of `boxcg
- * diff`. */
+ * diff`. RECORD steps (the record of which settings boxcg manages) are
+ * bookkeeping, not changes: never shown (-v: one dim line counts them). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
-#include "plan/managed.h"
 #include "plan/plan_int.h"
 
 #define GREEN "\033[32m"
@@ -212,13 +212,6 @@ static size_t step_text(out *o, const bx_step *s)
 		}
 		value(o, s->new);
 		break;
-	case BX_OP_RECORD:
-		put(o, BX_MANAGED_XATTR ": ");
-		value(o, s->old);
-		put(o, " → ");
-		arrows++;
-		value(o, s->new);
-		break;
 	default:
 		break;
 	}
@@ -252,19 +245,27 @@ static int cmp_run(const void *a, const void *b)
 
 /* The runs in tree order. A plan is made top-down, so its runs are in
  * order already but for the controllers enabled in ancestors on the way:
- * keep the ordered ones, sort the few others, merge the two. */
+ * keep the ordered ones, sort the few others, merge the two. RECORD
+ * steps make no run (a run may span some: block() skips them). */
 static run *runs_of(const bx_plan *pl, size_t *nruns)
 {
-	size_t count = pl->n ? 1 : 0;
-	for (size_t i = 1; i < pl->n; i++)
-		count += pl->v[i].cgroup != pl->v[i - 1].cgroup &&
-			 strcmp(pl->v[i].cgroup, pl->v[i - 1].cgroup) != 0;
+	size_t count = 0;
+	const char *prev = NULL;
+	for (size_t i = 0; i < pl->n; i++) {
+		const char *cg = pl->v[i].cgroup;
+		if (pl->v[i].op == BX_OP_RECORD)
+			continue;
+		count += !prev || (prev != cg && strcmp(prev, cg) != 0);
+		prev = cg;
+	}
 	run *v = calloc(count + 1, sizeof *v), *side = NULL;
 	size_t n = 0, ns = 0, nm = 0;
 	if (!v)
 		return NULL;
 	for (size_t i = 0; i < pl->n; i++) {
 		const char *cg = pl->v[i].cgroup;
+		if (pl->v[i].op == BX_OP_RECORD)
+			continue;
 		if (n && (v[n - 1].cg == cg || strcmp(v[n - 1].cg, cg) == 0))
 			v[n - 1].to = i + 1;
 		else
@@ -321,8 +322,6 @@ static const char *no_location(const bx_step *s)
 		return "no declared setting needs it";
 	case BX_OP_WRITE:
 		return "no longer declared: the kernel's default";
-	case BX_OP_RECORD:
-		return "the settings boxcg manages here";
 	default:
 		return NULL;
 	}
@@ -357,10 +356,7 @@ static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t t
 	for (size_t k = from; k < to; k++)
 		for (size_t i = r[k].from; i < r[k].to; i++) {
 			const bx_step *s = &pl->v[i];
-			if (s->op == BX_OP_MKDIR || s->op == BX_OP_RMDIR)
-				continue;
-			/* a new cgroup's record is part of creating it */
-			if (s->op == BX_OP_RECORD && mark == '+')
+			if (s->op == BX_OP_MKDIR || s->op == BX_OP_RMDIR || s->op == BX_OP_RECORD)
 				continue;
 			line_ent *e = NULL;
 			if (s->op == BX_OP_WRITE && !s->old && !s->warning) {
@@ -395,11 +391,26 @@ static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t t
 		}
 }
 
-static void render(out *o, const bx_plan *pl)
+/* -v: "(+ N managed-files records to write)", dim, when there are any. */
+static void records_note(out *o, const bx_plan *pl, bool verbose)
+{
+	size_t n = verbose ? bx_plan_records(pl) : 0;
+	if (!n)
+		return;
+	put(o, c_(o, DIM));
+	put(o, "(+ ");
+	put_uint(o, n);
+	put(o, n == 1 ? " managed-files record to write)" : " managed-files records to write)");
+	put(o, c_(o, RESET));
+	put(o, "\n");
+}
+
+static void render(out *o, const bx_plan *pl, bool verbose)
 {
 	header(o, pl);
-	if (pl->n == 0) {
+	if (!bx_plan_has_changes(pl)) {
 		put(o, "No changes.\n");
+		records_note(o, pl, verbose);
 		return;
 	}
 	size_t nr;
@@ -432,12 +443,13 @@ static void render(out *o, const bx_plan *pl)
 	put(o, " to change, ");
 	put_uint(o, pl->to_remove);
 	put(o, " to remove.\n");
+	records_note(o, pl, verbose);
 }
 
 char *bx_plan_render_text(const bx_plan *pl, const bx_render_opts *ro)
 {
 	out o = { .color = ro && ro->color };
-	render(&o, pl);
+	render(&o, pl, ro && ro->verbose);
 	out_done(&o);
 	return bx_buf_take(&o.b);
 }
@@ -445,7 +457,7 @@ char *bx_plan_render_text(const bx_plan *pl, const bx_render_opts *ro)
 int bx_plan_write_text(const bx_plan *pl, const bx_render_opts *ro, bx_write_fn fn, void *ctx)
 {
 	out o = { .color = ro && ro->color, .fn = fn, .ctx = ctx };
-	render(&o, pl);
+	render(&o, pl, ro && ro->verbose);
 	out_done(&o);
 	bool oom = o.b.oom;
 	flush(&o, true);
@@ -508,12 +520,7 @@ static void drift_line(out *o, const bx_step *s)
 		put(o, ", the policy says ");
 		value(o, s->new);
 		break;
-	case BX_OP_RECORD:
-		put(o, BX_MANAGED_XATTR " is ");
-		value(o, s->old);
-		put(o, ", the policy declares ");
-		value(o, s->new);
-		none = "the settings boxcg manages here";
+	case BX_OP_RECORD: /* bookkeeping, not drift: skipped by the caller */
 		break;
 	}
 	size_t w = width_since(o, at);
@@ -552,7 +559,8 @@ char *bx_plan_render_drift(const bx_plan *pl, const bx_render_opts *ro)
 		for (size_t i = r[k].from; i < r[k].to; i++) {
 			const bx_step *s = &pl->v[i];
 			char *cg = s->cgroup;
-			if (s->op != BX_OP_MKDIR && bsearch(&cg, made, nmade, sizeof *made, cmp_str))
+			if (s->op == BX_OP_RECORD ||
+			    (s->op != BX_OP_MKDIR && bsearch(&cg, made, nmade, sizeof *made, cmp_str)))
 				continue;
 			drift_line(&o, s);
 			ndiff++;

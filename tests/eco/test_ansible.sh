@@ -5,7 +5,9 @@
 #   1. check mode reports the change and changes nothing (tree identical);
 #   2. apply changes the tree to the policy (a plan afterwards is empty)
 #      and installs the policy for boot-time apply, removing stale files;
-#   3. a rerun is ok (changed=false);
+#   3. a rerun is ok (changed=false); so is one on a tree with the same
+#      values but no record of the settings boxcg manages (an older boxcg
+#      made it), and the records get written;
 #   4. an invalid policy fails the host with boxcg's diagnostic text, and
 #      neither the tree nor the installed policy change;
 #   5. an apply that fails mid-way (BOXCG_TEST_FAULT_AT) fails the host
@@ -168,6 +170,30 @@ play "$a/rerun.json" "$SCRATCH/good" || { cat "$a/rerun.json" "$a/rerun.json.err
 check "rerun: boxcg task changed" "$(result "$a/rerun.json" changed)" False
 check "rerun: play changed count" "$(result "$a/rerun.json" stats.changed)" 0
 check "rerun: tree identical" "$(tree)" "$applied"
+# records NAME: the user.boxcg.managed xattrs of the root (all / drop)
+records() {
+	"$py" - "$SCRATCH/root" "$1" <<'PY'
+import os, sys
+n = 0
+for d, _, _ in os.walk(sys.argv[1]):
+    try:
+        if sys.argv[2] == "drop":
+            os.removexattr(d, "user.boxcg.managed")
+        os.getxattr(d, "user.boxcg.managed")
+        n += 1
+    except OSError:
+        pass
+print(n)
+PY
+}
+kept=$(records all)
+[ "$kept" -gt 0 ] || { echo "FAIL: apply wrote no records"; exit 1; }
+check "no records: dropped" "$(records drop)" 0
+play "$a/adopt.json" "$SCRATCH/good" || { cat "$a/adopt.json" "$a/adopt.json.err"; exit 1; }
+check "no records: boxcg task changed" "$(result "$a/adopt.json" changed)" False
+check "no records: play changed count" "$(result "$a/adopt.json" stats.changed)" 0
+check "no records: tree identical" "$(tree)" "$applied"
+check "no records: written again" "$(records all)" "$kept"
 
 # 4. Invalid policy: the host fails with the diagnostic; nothing changes.
 set +e

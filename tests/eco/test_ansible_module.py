@@ -66,6 +66,15 @@ PLAN_CHANGES = {
     ],
     "summary": {"to_create": 1, "to_change": 1, "to_remove": 1},
 }
+PLAN_RECORDS = {
+    "format_version": 1,
+    "base": "/sys/fs/cgroup",
+    "dirmode": False,
+    "fingerprint": "2",
+    "steps": [dict(step("record", "boxlite/small", None, "memory.max", None, "memory.max"),
+                   location=None, path=None)],
+    "summary": {"to_create": 0, "to_change": 0, "to_remove": 0},
+}
 PLAN_NONE = {"format_version": 1, "base": "/sys/fs/cgroup", "dirmode": False, "fingerprint": "1",
              "steps": [], "summary": {"to_create": 0, "to_change": 0, "to_remove": 0}}
 VALID = {"format_version": 1, "diagnostics": [], "valid": True}
@@ -101,6 +110,29 @@ class TestConverge(unittest.TestCase):
         self.assertFalse(res["changed"])
         self.assertNotIn("diff", res)
         self.assertEqual(run.commands(), ["validate", "plan"])
+
+    def test_records_alone_are_ok_and_written(self):
+        # a tree made by hand: boxcg has no record of what it manages
+        # there yet; the plan (exit 0) lists only records
+        run = Runner(validate=(0, VALID, ""), plan=(0, PLAN_RECORDS, ""), apply=(0, "No changes.\n", ""))
+        res = mod.converge(run, params(), check_mode=False)
+        self.assertFalse(res["changed"])
+        self.assertNotIn("diff", res)
+        self.assertEqual(res["summary"], {"to_create": 0, "to_change": 0, "to_remove": 0})
+        self.assertEqual(run.commands(), ["validate", "plan", "apply"])
+        # check mode writes nothing
+        run = Runner(validate=(0, VALID, ""), plan=(0, PLAN_RECORDS, ""))
+        res = mod.converge(run, params(), check_mode=True)
+        self.assertFalse(res["changed"])
+        self.assertEqual(run.commands(), ["validate", "plan"])
+
+    def test_records_are_not_in_the_diff(self):
+        doc = dict(PLAN_CHANGES, steps=PLAN_CHANGES["steps"] + PLAN_RECORDS["steps"])
+        run = Runner(validate=(0, VALID, ""), plan=(2, doc, ""))
+        res = mod.converge(run, params(), check_mode=True)
+        self.assertTrue(res["changed"])
+        self.assertNotIn("boxlite/small = ", res["diff"]["after"])
+        self.assertIn("boxlite/small/memory.max = 1073741824", res["diff"]["after"])
 
     def test_check_mode_reports_changes_without_applying(self):
         run = Runner(validate=(0, VALID, ""), plan=(2, PLAN_CHANGES, ""))

@@ -169,18 +169,27 @@ START_TEST(removed_keys_go_back_to_the_kernel_default)
 	ck_assert_str_eq(r->old, bx_state_find(st, "boxlite/small/b1")->managed);
 	ck_assert_str_eq(r->new, "pids.max");
 	ck_assert_ptr_null(r->file);
-	/* files: the slice's memory.max and record, b1's five files and record */
-	ck_assert_uint_eq(pl->to_change, 2 + 6);
+	/* files: the slice's memory.max, b1's five files; the records are
+	 * bookkeeping, not counted and not shown */
+	ck_assert_uint_eq(pl->to_change, 1 + 5);
 	char *text = bx_plan_render_text(pl, NULL);
 	ck_assert_msg(strstr(text, "    memory.max: 1073741824 → max                    # no longer "
 				   "declared: the kernel's default\n"),
 		      "%s", text);
-	ck_assert_msg(strstr(text, "    user.boxcg.managed: cpuset.cpus io.max[8:0]"), "%s", text);
+	ck_assert_msg(strstr(text, "\nPlan: 0 to create, 6 to change, 0 to remove.\n"), "%s", text);
+	ck_assert_msg(!strstr(text, "user.boxcg.managed"), "%s", text);
 	free(text);
 	text = bx_plan_render_drift(pl, NULL);
 	ck_assert_msg(strstr(text, "boxlite/small/b1: memory.max is 1073741824, no longer declared "
 				   "(the kernel's default is max)"),
 		      "%s", text);
+	ck_assert_msg(!strstr(text, "user.boxcg.managed"), "%s", text);
+	ck_assert_msg(strstr(text, "\n7 differences between"), "%s", text);
+	free(text);
+	/* -v: one line counts them, after the summary */
+	bx_render_opts ro = { .verbose = true };
+	text = bx_plan_render_text(pl, &ro);
+	ck_assert_msg(strstr(text, " to remove.\n(+ 2 managed-files records to write)\n"), "%s", text);
 	free(text);
 	bx_plan_free(pl);
 	bx_state_free(st);
@@ -196,7 +205,7 @@ START_TEST(what_boxcg_never_set_is_left_alone)
 				      "memory.high=5000000", A);
 	bx_plan *pl = plan_ok(p, st);
 	FX_PLAN_EQ(pl, "RECORD boxlite/small/b1 [pids.max]\n");
-	ck_assert_uint_eq(pl->to_change, 1);
+	ck_assert_uint_eq(pl->to_change, 0);
 	bx_plan_free(pl);
 	bx_state_free(st);
 	/* the record matches: nothing, whatever else the box holds */
@@ -230,6 +239,97 @@ START_TEST(what_boxcg_never_set_is_left_alone)
 	bx_plan_free(pl);
 	bx_state_free(st);
 	fx_policy_free(p);
+}
+END_TEST
+
+/* A plan whose only steps are records (a hand-made tree that matches the
+ * policy) is "No changes.": nothing counted, nothing shown, no drift; the
+ * JSON still lists them, with a summary of zeros. */
+START_TEST(records_alone_are_no_changes)
+{
+	bx_policy *p = pids_only();
+	bx_state *st = recorded_state(NULL, NULL, "pids.max=10", A);
+	bx_plan *pl = plan_ok(p, st);
+	FX_PLAN_EQ(pl, "RECORD boxlite/small/b1 [pids.max]\n");
+	ck_assert(!bx_plan_has_changes(pl));
+	ck_assert_uint_eq(bx_plan_records(pl), 1);
+	ck_assert_uint_eq(pl->to_create + pl->to_change + pl->to_remove, 0);
+	char *text = bx_plan_render_text(pl, NULL);
+	ck_assert_str_eq(text, "No changes.\n");
+	free(text);
+	bx_render_opts ro = { .verbose = true };
+	text = bx_plan_render_text(pl, &ro);
+	ck_assert_str_eq(text, "No changes.\n(+ 1 managed-files record to write)\n");
+	free(text);
+	ro.color = true;
+	text = bx_plan_render_text(pl, &ro);
+	ck_assert_str_eq(text, "No changes.\n\033[2m(+ 1 managed-files record to write)\033[0m\n");
+	free(text);
+	/* the JSON lists the record and counts nothing; read back, the same */
+	bx_error *e = NULL;
+	char *json = bx_plan_to_json(pl, &e);
+	ck_assert_msg(strstr(json, "\"op\": \"record\""), "%s", json);
+	ck_assert_msg(strstr(json, "\"to_create\": 0,\n    \"to_change\": 0,\n    \"to_remove\": 0"),
+		      "%s", json);
+	bx_plan *back = NULL;
+	ck_assert_msg(bx_plan_from_json(json, &back, &e) == 0, "%s", e ? e->msg : "");
+	ck_assert_uint_eq(back->n, 1);
+	ck_assert_uint_eq(back->to_change, 0);
+	ck_assert(!bx_plan_has_changes(back));
+	free(json);
+	bx_plan_free(back);
+	bx_plan_free(pl);
+	/* not drift either */
+	ck_assert_msg(bx_plan_drift(p, st, &pl, &e) == 0, "%s", e ? e->msg : "");
+	FX_PLAN_EQ(pl, "");
+	text = bx_plan_render_drift(pl, NULL);
+	ck_assert_str_eq(text, "No drift: the live cgroups match the policy.\n");
+	free(text);
+	bx_plan_free(pl);
+	/* a plan with a change: the change is counted and shown, the record not */
+	bx_cg_set_file((bx_cg_state *)bx_state_find(st, "boxlite/small/b1"), "pids.max", "20");
+	pl = plan_ok(p, st);
+	FX_PLAN_EQ(pl, "WRITE boxlite/small/b1 pids.max 10\nRECORD boxlite/small/b1 [pids.max]\n");
+	ck_assert(bx_plan_has_changes(pl));
+	ck_assert_uint_eq(pl->to_change, 1);
+	text = bx_plan_render_text(pl, NULL);
+	ck_assert_msg(!strstr(text, "user.boxcg.managed") && !strstr(text, "managed-files"), "%s", text);
+	ck_assert_msg(strstr(text, "~ boxlite/small/b1\n    pids.max: 20 → 10"), "%s", text);
+	ck_assert_msg(strstr(text, "Plan: 0 to create, 1 to change, 0 to remove.\n"), "%s", text);
+	free(text);
+	bx_plan_free(pl);
+	bx_state_free(st);
+	fx_policy_free(p);
+}
+END_TEST
+
+/* Records of other cgroups between a cgroup's steps (a plan read back from
+ * JSON may hold them anywhere) make no block of their own. */
+START_TEST(records_between_steps_are_not_shown)
+{
+	bx_plan *pl = NULL;
+	bx_error *e = NULL;
+	const char *doc =
+		"{\"format_version\":1,\"base\":\"/b\",\"dirmode\":false,\"fingerprint\":\"x\",\"steps\":["
+		"{\"op\":\"write\",\"cgroup\":\"a\",\"file\":\"pids.max\",\"write\":\"1\",\"old\":\"2\",\"new\":\"1\"},"
+		"{\"op\":\"record\",\"cgroup\":\"z\",\"write\":\"pids.max\"},"
+		"{\"op\":\"write\",\"cgroup\":\"a\",\"file\":\"memory.max\",\"write\":\"1\",\"old\":\"2\",\"new\":\"1\"},"
+		"{\"op\":\"record\",\"cgroup\":\"a\",\"write\":\"memory.max pids.max\"}]}";
+	ck_assert_msg(bx_plan_from_json(doc, &pl, &e) == 0, "%s", e ? e->msg : "");
+	ck_assert_uint_eq(pl->to_change, 2);
+	char *text = bx_plan_render_text(pl, NULL);
+	ck_assert_str_eq(text, "boxcg will perform these actions:\n\n"
+			       "~ a\n"
+			       "    pids.max: 2 → 1                                 # no longer declared: "
+			       "the kernel's default\n"
+			       "    memory.max: 2 → 1                               # no longer declared: "
+			       "the kernel's default\n"
+			       "\nPlan: 0 to create, 2 to change, 0 to remove.\n");
+	free(text);
+	text = bx_plan_render_drift(pl, NULL);
+	ck_assert_msg(!strstr(text, "z:") && strstr(text, "\n2 differences between"), "%s", text);
+	free(text);
+	bx_plan_free(pl);
 }
 END_TEST
 
@@ -645,6 +745,8 @@ Suite *suite_plan_managed(void)
 	tcase_add_test(t, record_text_parsed_strictly);
 	tcase_add_test(t, removed_keys_go_back_to_the_kernel_default);
 	tcase_add_test(t, what_boxcg_never_set_is_left_alone);
+	tcase_add_test(t, records_alone_are_no_changes);
+	tcase_add_test(t, records_between_steps_are_not_shown);
 	tcase_add_test(t, without_xattrs_nothing_is_recorded_and_it_says_so);
 	tcase_add_test(t, new_cgroups_are_recorded_with_their_creation);
 	tcase_add_test(t, hostile_record_steps_refused);
