@@ -95,6 +95,7 @@ rollback_failed:
 
 import json
 import os
+import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -182,24 +183,26 @@ def validate(run, params):
     return diags
 
 
-def plan(run, params):
-    """Run plan; return (has_changes, plan document), or BoxcgError."""
+def plan(run, params, planfile=None):
+    """Run plan; return (has_changes, plan document), or BoxcgError. With
+    planfile, the plan is also saved there for apply --plan."""
     cmd = global_args(params) + ["plan", "--json", "--detailed-exitcode"]
     if params["prune"]:
         cmd.append("--prune")
-    cmd += params["policy"]
+    if planfile:
+        cmd += ["-o", planfile]
+    cmd += ["--"] + params["policy"]
     rc, out, err = run(cmd)
     if rc not in (EXIT_OK, EXIT_CHANGES):
         raise BoxcgError("boxcg plan failed (exit %d):\n%s" % (rc, err.strip()), rc=rc)
     return rc == EXIT_CHANGES, parse_document(out, "plan")
 
 
-def apply(run, params):
-    """Run apply; return nothing, or BoxcgError saying how it failed."""
-    cmd = global_args(params) + ["apply"]
-    if params["prune"]:
-        cmd.append("--prune")
-    cmd += params["policy"]
+def apply(run, params, planfile):
+    """Apply exactly the saved plan (boxcg refuses it when the tree changed
+    since it was planned, so what runs is what was reported); return
+    nothing, or BoxcgError saying how it failed."""
+    cmd = global_args(params) + ["apply", "--plan", planfile]
     rc, out, err = run(cmd)
     if rc == EXIT_OK:
         return
@@ -287,7 +290,16 @@ def converge(run, params, check_mode):
     """The whole module as a function of a command runner: returns the
     exit_json keyword arguments, raises BoxcgError for fail_json."""
     diags = validate(run, params)
-    changes, doc = plan(run, params)
+    fd, planfile = tempfile.mkstemp(prefix="boxcg-plan.", suffix=".json")
+    os.close(fd)
+    try:
+        return converge_with(run, params, check_mode, diags, planfile)
+    finally:
+        os.unlink(planfile)
+
+
+def converge_with(run, params, check_mode, diags, planfile):
+    changes, doc = plan(run, params, planfile)
     result = {
         "changed": changes,
         "plan": doc,
@@ -300,7 +312,7 @@ def converge(run, params, check_mode):
     # With no changes, apply only to write pending records: still ok.
     if (changes or pending_records(doc)) and not check_mode:
         try:
-            apply(run, params)
+            apply(run, params, planfile)
         except BoxcgError as e:
             e.extra.update(plan=doc, diagnostics=diags)
             raise

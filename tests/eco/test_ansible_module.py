@@ -153,7 +153,10 @@ class TestConverge(unittest.TestCase):
         self.assertTrue(res["changed"])
         self.assertEqual(run.commands(), ["validate", "plan", "apply"])
         self.assertIn("--prune", run.calls[1])
-        self.assertIn("--prune", run.calls[2])
+        # apply runs exactly the plan that was reported: the file plan saved.
+        planfile = run.calls[1][run.calls[1].index("-o") + 1]
+        self.assertEqual(run.calls[2][-3:], ["apply", "--plan", planfile])
+        self.assertFalse(os.path.exists(planfile), "the saved plan is removed afterwards")
         self.assertIn("--detailed-exitcode", run.calls[1])
         self.assertIn("--json", run.calls[1])
 
