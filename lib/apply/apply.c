@@ -73,12 +73,10 @@ int bx_apply_pending(const char *state_dir, bool *pending, bx_error **err)
 	*pending = false;
 	if (!state_dir)
 		state_dir = BX_APPLY_STATE_DIR;
-	if (access(state_dir, F_OK) < 0 && errno == ENOENT)
-		return 0;
 	cleanup_close int dfd = -1;
-	if (bx_state_dir_open(state_dir, &dfd, err) < 0)
+	if (bx_state_dir_open_if(state_dir, false, &dfd, err) < 0)
 		return -1;
-	return bx_journal_present(dfd, pending, err);
+	return dfd < 0 ? 0 : bx_journal_present(dfd, pending, err); /* no directory: none */
 }
 
 typedef struct txn {

@@ -16,11 +16,23 @@
 
 int bx_state_dir_open(const char *dir, int *dirfd, bx_error **err)
 {
+	return bx_state_dir_open_if(dir, true, dirfd, err);
+}
+
+int bx_state_dir_open_if(const char *dir, bool create, int *dirfd, bx_error **err)
+{
+	*dirfd = -1;
 	if (!dir || !*dir)
 		return bx_err(err, EINVAL, "state directory: empty path");
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return bx_err(err, errno, "create state directory %s", dir);
+	/* Open first: it is there nearly always, and mkdir only when not. */
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		if (!create)
+			return 0;
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return bx_err(err, errno, "create state directory %s", dir);
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
 	if (fd < 0) {
 		if (errno == ELOOP || errno == ENOTDIR)
 			return bx_err(err, errno, "state directory %s: not a directory (symlinks are refused)",

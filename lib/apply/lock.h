@@ -12,6 +12,8 @@
 #ifndef BX_APPLY_LOCK_H
 #define BX_APPLY_LOCK_H
 
+#include <stdbool.h>
+
 #include "core/err.h"
 
 typedef struct bx_lock {
@@ -23,6 +25,9 @@ typedef struct bx_lock {
 /* Open (creating it 0700 if missing) and check the state directory.
  * Returns an O_DIRECTORY fd in *dirfd. */
 int bx_state_dir_open(const char *dir, int *dirfd, bx_error **err);
+/* The same; with create false a missing directory is not made: 0 and
+ * *dirfd -1. */
+int bx_state_dir_open_if(const char *dir, bool create, int *dirfd, bx_error **err);
 
 /* Take the lock, waiting up to `timeout` seconds (0: try once). When
  * another process keeps it, fails with EWOULDBLOCK naming its pid. */
