@@ -14,6 +14,7 @@
  * Exit: 0 applied (or "No changes."); 1 invalid policy, stale plan, or a
  * failed apply that was rolled back completely; 3 a failed apply whose
  * rollback failed too (the journal is kept: `boxcg recover`). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,10 +136,14 @@ static int plan_from_policy(cli *c, apply_args *a, bx_cgfs *fs, bx_plan **plan, 
 			      errors == 1 ? "error" : "errors");
 	bx_state *st = NULL;
 	bx_scope scope = {0};
-	bx_plan_opts po = { .prune = a->prune };
+	/* The fingerprint only goes into the journal's header: none when
+	 * there is nothing to apply. */
+	bx_plan_opts po = { .prune = a->prune, .no_fingerprint = true };
 	int r = bx_observe(fs, p, &scope, &st, err);
 	if (r == 0)
 		r = bx_plan_compute(p, st, &po, plan, err);
+	if (r == 0 && (*plan)->n && !((*plan)->fingerprint = bx_state_fingerprint(st)))
+		r = bx_err(err, ENOMEM, "plan");
 	bx_state_free(st);
 	bx_policy_free(p);
 	return r;

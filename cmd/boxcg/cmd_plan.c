@@ -101,7 +101,9 @@ static int run_plan(cli *c, int argc, char **argv)
 	status = bx_target_load_observe(c, &t, (const char *const *)a.paths, (size_t)a.npaths, &err);
 	if (status >= 0)
 		goto out;
-	bx_plan_opts po = { .prune = a.prune };
+	/* The fingerprint is shown by --json and saved by -o; not worth
+	 * hashing the whole observed state for the text. */
+	bx_plan_opts po = { .prune = a.prune, .no_fingerprint = !a.out && !a.json };
 	if (bx_plan_compute(t.policy, t.observed, &po, &plan, &err) < 0) {
 		status = cli_fail(c, err);
 		goto out;

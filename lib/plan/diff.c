@@ -849,7 +849,7 @@ static int compute(const bx_policy *p, const bx_state *st, const bx_plan_opts *o
 	pr.plan->to_create = pr.creates;
 	pr.plan->to_change = pr.changes;
 	pr.plan->to_remove = pr.removes;
-	if (!(pr.plan->fingerprint = bx_state_fingerprint(st))) {
+	if (!(o && o->no_fingerprint) && !(pr.plan->fingerprint = bx_state_fingerprint(st))) {
 		bx_err(err, ENOMEM, "plan");
 		goto out;
 	}

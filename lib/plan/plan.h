@@ -75,6 +75,9 @@ bool bx_plan_has_changes(const bx_plan *p);   /* a step that is not a RECORD */
 typedef struct bx_plan_opts {
 	bool prune;       /* remove undeclared class slices and static boxes */
 	bx_scope scope;   /* whole policy, or one box (box create) */
+	bool no_fingerprint; /* leave plan->fingerprint NULL: nothing will show
+	                        or save it (a fifth of a no-op plan of 1,000
+	                        boxes is hashing the observed state) */
 } bx_plan_opts;
 
 /* Compute the ordered steps from `st` to `p`. Warnings about irreversible

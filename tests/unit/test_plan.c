@@ -128,6 +128,34 @@ START_TEST(applied_state_plans_nothing)
 }
 END_TEST
 
+/* The fingerprint is computed unless asked not to, and then the plan is
+ * the same but for it. */
+START_TEST(fingerprint_only_when_wanted)
+{
+	bx_policy *p = small_policy();
+	bx_state *st = applied_small("memory.max=2147483648");
+	bx_plan *with = NULL, *without = NULL;
+	bx_error *e = NULL;
+	bx_plan_opts po = {0};
+	ck_assert_int_eq(bx_plan_compute(p, st, &po, &with, &e), 0);
+	po.no_fingerprint = true;
+	ck_assert_int_eq(bx_plan_compute(p, st, &po, &without, &e), 0);
+	ck_assert_ptr_nonnull(with->fingerprint);
+	cleanup_free char *fp = bx_state_fingerprint(st);
+	ck_assert_str_eq(with->fingerprint, fp);
+	ck_assert_ptr_null(without->fingerprint);
+	ck_assert_uint_eq(with->n, without->n);
+	for (size_t i = 0; i < with->n; i++) {
+		ck_assert_int_eq(with->v[i].op, without->v[i].op);
+		ck_assert_str_eq(with->v[i].write, without->v[i].write);
+	}
+	bx_plan_free(with);
+	bx_plan_free(without);
+	bx_state_free(st);
+	fx_policy_free(p);
+}
+END_TEST
+
 START_TEST(drift_is_one_write_with_a_warning_when_lowering)
 {
 	bx_policy *p = small_policy();
@@ -561,6 +589,7 @@ Suite *suite_plan(void)
 	tcase_add_test(t, empty_base_creates_everything_top_down);
 	tcase_add_test(t, applied_state_plans_nothing);
 	tcase_add_test(t, drift_is_one_write_with_a_warning_when_lowering);
+	tcase_add_test(t, fingerprint_only_when_wanted);
 	tcase_add_test(t, kernel_normalized_values_converge);
 	tcase_add_test(t, keyed_files_one_step_per_key);
 	tcase_add_test(t, runtime_boxes_are_reconciled_not_created);
