@@ -93,6 +93,12 @@ char *bx_cgfs_find_mount(const char *mountinfo);
  * the cgroup itself is missing). */
 int bx_cgfs_read(bx_cgfs *fs, const char *cg, const char *file, char **out, bx_error **err);
 
+/* Directory mode: what a missing interface file of an existing cgroup
+ * reads as (the registry default, as bx_cgfs_read answers); NULL with
+ * errno ENOENT for a file the kernel would not have, or ENOMEM. For a
+ * reader that holds the cgroup's directory already. */
+char *bx_dirmode_default(const char *file);
+
 /* Write one value with one write(). */
 int bx_cgfs_write(bx_cgfs *fs, const char *cg, const char *file, const char *value,
 		  bx_error **err);

@@ -39,7 +39,7 @@ static const struct {
 
 /* What a fresh cgroup reads for `file`; NULL with errno ENOENT for a file
  * the kernel would not have, ENOMEM. */
-static char *default_text(const char *file)
+char *bx_dirmode_default(const char *file)
 {
 	if (strcmp(file, "cgroup.controllers") == 0)
 		return bx_ctrl_format_list(ALL_CTRLS);
@@ -72,7 +72,7 @@ int bx_dirmode_read_missing(bx_cgfs *fs, const char *cg, const char *file, char 
 {
 	if (dir_check(fs, cg) < 0)
 		return bx_err(err, errno, "read %s%s%s", BX_CGSHOW(cg), file);
-	*out = default_text(file);
+	*out = bx_dirmode_default(file);
 	if (!*out)
 		return bx_err(err, errno, "read %s%s%s", BX_CGSHOW(cg), file);
 	return 0;

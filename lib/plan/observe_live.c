@@ -93,16 +93,11 @@ static int live_read(void *ctx, void *h, const char *cg, const char *file, char 
 		int e = errno;
 		if (e == ENOENT && !fs->dirmode)
 			return 0;
-		if (e == ENOENT) { /* the registry default */
-			bx_error *re = NULL;
-			if (bx_cgfs_read(fs, cg, file, raw, &re) == 0)
+		if (e == ENOENT) { /* the registry default; the directory is open */
+			*raw = bx_dirmode_default(file);
+			if (*raw || errno == ENOENT)
 				return 0;
-			if (re && re->errnum == ENOENT) {
-				bx_error_free(re);
-				return 0;
-			}
-			*err = re;
-			return -1;
+			return bx_err(err, errno, "read %s/%s", show(cg), file);
 		}
 		return bx_err(err, e, "read %s/%s", show(cg), file);
 	}
