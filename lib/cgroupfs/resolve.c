@@ -22,30 +22,29 @@ static bool alnum(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-/* ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$ on s[0..n) */
-static bool component_valid(const char *s, size_t n)
-{
-	if (n == 0 || n > BX_NAME_MAX || !alnum(s[0]))
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (!alnum(s[i]) && s[i] != '_' && s[i] != '-')
-			return false;
-	return true;
-}
-
+/* Components ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$, in one pass without
+ * library calls: every access validates its path, and a transaction makes
+ * tens of thousands of them. */
 bool bx_cgpath_valid(const char *cg)
 {
 	if (!cg)
 		return false;
-	if (!*cg) /* the base itself */
-		return true;
-	for (;;) {
-		size_t n = strcspn(cg, "/");
-		if (!component_valid(cg, n))
+	size_t n = 0; /* length of the current component */
+	for (const char *c = cg;; c++) {
+		if (*c == '/' || !*c) {
+			if (!*c && c == cg) /* "": the base itself */
+				return true;
+			if (n == 0) /* "", a leading, doubled or trailing '/' */
+				return false;
+			if (!*c)
+				return true;
+			n = 0;
+			continue;
+		}
+		if (n == 0 ? !alnum(*c) : !alnum(*c) && *c != '_' && *c != '-')
 			return false;
-		if (!cg[n])
-			return true;
-		cg += n + 1; /* a trailing '/' leaves an empty, invalid component */
+		if (++n > BX_NAME_MAX)
+			return false;
 	}
 }
 

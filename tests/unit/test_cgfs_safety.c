@@ -215,7 +215,8 @@ START_TEST(unsafe_names_are_refused)
 	cleanup_free char *n65 = bx_sprintf("%sx", n64);
 	ck_assert_uint_eq(strlen(n64), 64);
 	const char *bad[] = { "..", ".", "/", "/abs", "a/../b", "../outside", "a//b", "a/",
-			      "a/.", "-lead", "_lead", "a.b", "memory.max", "a b", "a\nb", "é", n65 };
+			      "a/.", "-lead", "_lead", "a.b", "memory.max", "a b", "a\nb", "é", n65,
+			      "a/-b", "a/_b", "a/b.c", "a/b/", "a///b", "a/\xc3\xa9" };
 	for (size_t i = 0; i < BX_ARRAY_LEN(bad); i++) {
 		const char *cg = bad[i];
 		char *v = NULL;
@@ -227,7 +228,7 @@ START_TEST(unsafe_names_are_refused)
 		CGFS_FAILS(bx_cgfs_exists(fs, cg, err), EINVAL);
 	}
 	ck_assert(!bx_cgpath_valid(NULL));
-	const char *good[] = { "", "a", "A-1_b", "boxlite/small/b1", "0", n64 };
+	const char *good[] = { "", "a", "A-1_b", "boxlite/small/b1", "0", n64, "a/b-c_d/0-" };
 	for (size_t i = 0; i < BX_ARRAY_LEN(good); i++)
 		ck_assert_msg(bx_cgpath_valid(good[i]), "%s", good[i]);
 	CGFS_OK(bx_cgfs_mkdir(fs, n64, err));
