@@ -22,29 +22,45 @@ static bool alnum(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-/* Components ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$, in one pass without
- * library calls: every access validates its path, and a transaction makes
- * tens of thousands of them. */
+/* What each byte may be in a cgroup path: 1 letter or digit, 2 '_' or
+ * '-', 3 '/', 0 anything else (NUL included). */
+#define AN(c) [c] = 1
+static const unsigned char path_class[256] = {
+	AN('0'), AN('1'), AN('2'), AN('3'), AN('4'), AN('5'), AN('6'), AN('7'), AN('8'), AN('9'),
+	AN('a'), AN('b'), AN('c'), AN('d'), AN('e'), AN('f'), AN('g'), AN('h'), AN('i'), AN('j'),
+	AN('k'), AN('l'), AN('m'), AN('n'), AN('o'), AN('p'), AN('q'), AN('r'), AN('s'), AN('t'),
+	AN('u'), AN('v'), AN('w'), AN('x'), AN('y'), AN('z'),
+	AN('A'), AN('B'), AN('C'), AN('D'), AN('E'), AN('F'), AN('G'), AN('H'), AN('I'), AN('J'),
+	AN('K'), AN('L'), AN('M'), AN('N'), AN('O'), AN('P'), AN('Q'), AN('R'), AN('S'), AN('T'),
+	AN('U'), AN('V'), AN('W'), AN('X'), AN('Y'), AN('Z'),
+	['_'] = 2, ['-'] = 2, ['/'] = 3,
+};
+#undef AN
+
+/* Components ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$, in one pass over a class
+ * table: every access validates its path, and a transaction makes tens of
+ * thousands of them. */
 bool bx_cgpath_valid(const char *cg)
 {
 	if (!cg)
 		return false;
-	size_t n = 0; /* length of the current component */
-	for (const char *c = cg;; c++) {
-		if (*c == '/' || !*c) {
-			if (!*c && c == cg) /* "": the base itself */
-				return true;
-			if (n == 0) /* "", a leading, doubled or trailing '/' */
-				return false;
-			if (!*c)
-				return true;
-			n = 0;
-			continue;
-		}
-		if (n == 0 ? !alnum(*c) : !alnum(*c) && *c != '_' && *c != '-')
+	if (!*cg) /* the base itself */
+		return true;
+	const unsigned char *c = (const unsigned char *)cg;
+	for (;;) {
+		/* a component: a letter or digit, then up to 63 more */
+		if (path_class[*c] != 1)
+			return false; /* also "", a leading, doubled or trailing '/' */
+		const unsigned char *start = c++;
+		while (path_class[*c] == 1 || path_class[*c] == 2)
+			c++;
+		if (c - start > BX_NAME_MAX)
 			return false;
-		if (++n > BX_NAME_MAX)
+		if (!*c)
+			return true;
+		if (*c != '/')
 			return false;
+		c++;
 	}
 }
 
