@@ -59,12 +59,45 @@ passed=0 failed=0 skipped=0
 
 # First line of the test file matching "# KEY: VALUE" (first 20 lines).
 header() {
-	head -n 20 "$2" | sed -n "s/^# $1: *//p" | head -n 1
+	headers "$@" | head -n 1
+}
+
+# Every such line.
+headers() {
+	head -n 20 "$2" | sed -n "s/^# $1: *//p"
 }
 
 # Top-level cgroups; the harness itself makes none, so any is a leak.
 top_cgroups() {
 	find "$CG_ROOT" -mindepth 1 -maxdepth 1 -type d | sort
+}
+
+# What was running when a test timed out, for its report: every process
+# but the kernel's threads, with its parent, state, cgroup, where it sleeps
+# in the kernel (wchan; the kernel stack too in state D, which SIGKILL
+# cannot end) and its command line; then every cgroup, populated or not,
+# with its processes. Read from /proc alone, so it works whatever the test
+# broke.
+snapshot() {
+	echo "processes when the timeout hit (pid ppid state cgroup wchan: args):"
+	for d in /proc/[0-9]*; do
+		p=${d#/proc/}
+		stat=$(cat "$d/stat" 2>/dev/null) || continue
+		comm=${stat#*(} comm=${comm%)*}
+		set -- ${stat##*) }
+		# Kernel threads: kthreadd (2) and its children.
+		[ "$p" != 2 ] && [ "$2" != 2 ] || continue
+		args=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null)
+		[ -n "$args" ] || args="[$comm]" # a zombie has no command line
+		cg=$(sed -n 's/^0:://p' "$d/cgroup" 2>/dev/null)
+		wchan=$(cat "$d/wchan" 2>/dev/null)
+		echo "  $p $2 $1 ${cg:-?} ${wchan:-?}: $args"
+		[ "$1" != D ] || sed -n '1,8s/^/      stack: /p' "$d/stack" 2>/dev/null
+	done
+	echo "cgroups:"
+	find "$CG_ROOT" -mindepth 1 -type d | while read -r cg; do
+		echo "  $cg: $(grep populated "$cg/cgroup.events" 2>/dev/null), procs: $(tr '\n' ' ' <"$cg/cgroup.procs" 2>/dev/null)"
+	done
 }
 
 alive() {
@@ -82,14 +115,16 @@ run_one() {
 	out=/tmp/harness/out
 	tmo=$(header timeout "$file")
 	tmo=${tmo:-$TEST_TIMEOUT}
-	rm -f /tmp/harness/timedout
+	rm -f /tmp/harness/timedout /tmp/harness/snapshot
 	dmesg -c >/dev/null
 	TEST_NAME=$name SELFTEST_STATE=/tmp/harness/state.$name \
 		sh "$file" </dev/null >"$out" 2>&1 &
 	pid=$!
+	# The watchdog: on timeout, record what runs, then kill it all.
 	(
 		sleep "$tmo"
 		: >/tmp/harness/timedout
+		snapshot >/tmp/harness/snapshot 2>&1
 		kill -9 -1
 	) &
 	rc=0
@@ -107,6 +142,7 @@ run_one() {
 
 	if [ -e /tmp/harness/timedout ]; then
 		RESULT=timeout why="timed out after ${tmo}s"
+		cat /tmp/harness/snapshot >>"$out" 2>/dev/null
 	elif [ $rc = 77 ]; then
 		RESULT=skip why=$(head -n 1 "$out")
 	elif [ $rc != 0 ]; then
@@ -155,10 +191,14 @@ selftest_group() {
 		run_one "selftest-$base" "$f"
 		problem=""
 		[ "$RESULT" = "$want" ] || problem="reported $RESULT, expected $want"
-		text=$(header expect-output "$f")
-		if [ -n "$text" ] && ! grep -qF -e "$text" /tmp/harness/report; then
-			problem="$problem; report lacks '$text'"
-		fi
+		texts=$(headers expect-output "$f")
+		while IFS= read -r text; do
+			if [ -n "$text" ] && ! grep -qF -e "$text" /tmp/harness/report; then
+				problem="$problem; report lacks '$text'"
+			fi
+		done <<-EOF
+			$texts
+		EOF
 		if [ "$(header expect-dead "$f")" = yes ]; then
 			pids=$(cat "/tmp/harness/state.selftest-$base" 2>/dev/null)
 			[ -n "$pids" ] || problem="$problem; it recorded no PIDs"
@@ -195,16 +235,22 @@ selftest_group harness-detects-failure fail fail
 selftest_group harness-detects-timeout hang timeout
 selftest_group harness-detects-leak leak leak
 
+uptime_s() { cut -d" " -f1 /proc/uptime; }
+durations=""
 for f in /tests/t_*.sh; do
 	[ -e "$f" ] || continue
 	name=${f##*/t_}
 	name=${name%.sh}
+	t0=$(uptime_s)
 	run_one "$name" "$f"
 	cat /tmp/harness/report
 	count "$RESULT"
+	durations="$durations, $name $(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.0f", b - a }')"
 done
 
-echo "harness: done, up $(cut -d" " -f1 /proc/uptime)s"
+# How close each test came to its timeout, for whoever tunes them.
+echo "harness: seconds per test: ${durations#, }"
+echo "harness: done, up $(uptime_s)s"
 [ $skipped = 0 ] || echo "$skipped skipped"
 echo "$passed passed, $failed failed"
 sync

@@ -4,6 +4,8 @@
 # timeout: 3
 # expect-dead: yes
 # expect-output: timed out after 3s
+# expect-output: processes when the timeout hit
+# expect-output: : sleep 1000
 . "$TEST_LIB"
 sleep 1000 &
 echo "$$ $!" >"$SELFTEST_STATE"
