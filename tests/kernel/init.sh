@@ -1,28 +1,47 @@
 #!/bin/sh
 # shellcheck disable=SC2086,SC2116 # $(echo $list) joins a list of paths onto one line
 # /init of the real-kernel test VM (tests/kernel/run.sh builds the
-# initramfs around it). Busybox sh, PID 1.
+# initramfs around it). Busybox sh.
 #
-# Sets up the machine (proc, sysfs, devtmpfs, tmpfs /tmp and /run, cgroup2
-# at /sys/fs/cgroup with every controller enabled in the root's
-# subtree_control, /dev/ram0 from brd), runs the harness self-tests and then
-# every /tests/t_*.sh, one at a time, each with a timeout, and prints
+# As PID 1 it only opens the console, starts itself again as the harness
+# (`/init harness`, its child) and then reaps: it sits in `wait` for the
+# harness, and busybox sh's wait calls waitpid(-1), so every process that
+# ends after being re-parented to PID 1 (the orphans a test leaves, such as
+# the sleeps a boxed shell started before it exited) is reaped at once,
+# whatever the harness is doing. When the harness ends it powers off.
+#
+# The harness sets up the machine (proc, sysfs, devtmpfs, tmpfs /tmp and
+# /run, cgroup2 at /sys/fs/cgroup with every controller enabled in the
+# root's subtree_control, /dev/ram0 from brd), runs the harness self-tests
+# and then every /tests/t_*.sh, one at a time, each with a timeout, and
+# prints
 #
 #   ok NAME | skip NAME: REASON | FAIL NAME (WHY)   one line per test; the
 #                                                   output of a failing test
 #                                                   follows, indented
 #   N passed, N failed                              the closing line
 #
-# then powers off. If this script dies, the kernel panics (PID 1 exited),
-# panic=-1 reboots and qemu -no-reboot exits: the closing line is missing
-# and run.sh fails.
+# If the harness dies, PID 1 says so and powers off: the closing line is
+# missing and run.sh fails (as it does when PID 1 itself dies: the kernel
+# panics, panic=-1 reboots and qemu -no-reboot exits).
 
 export PATH=/bin
 export HOME=/root
 
-mount -t devtmpfs devtmpfs /dev
-# The initramfs may have no /dev/console node of its own.
-exec 0</dev/console 1>/dev/console 2>&1
+if [ "${1:-}" != harness ]; then
+	mount -t devtmpfs devtmpfs /dev
+	# The initramfs may have no /dev/console node of its own.
+	exec 0</dev/console 1>/dev/console 2>&1
+	sh /init harness &
+	harness=$!
+	status=0
+	wait $harness || status=$?
+	[ $status = 0 ] || echo "init: the harness exited with status $status"
+	sync
+	poweroff -f
+fi
+HARNESS_PID=$$
+
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t tmpfs tmpfs /tmp
@@ -107,6 +126,70 @@ alive() {
 	[ "$state" != Z ]
 }
 
+# The PIDs (" PID" items) of every process but PID 1, this shell and its
+# children, the kernel's threads and zombies: before a test starts, what an
+# earlier one left that even SIGKILL could not end yet (state D).
+others() {
+	for d in /proc/[0-9]*; do
+		p=${d#/proc/}
+		[ "$p" != 1 ] && [ "$p" != 2 ] && [ "$p" != $HARNESS_PID ] || continue
+		stat=$(cat "$d/stat" 2>/dev/null) || continue
+		set -- ${stat##*) }
+		case $2 in 2 | "$HARNESS_PID") continue ;; esac
+		[ "$1" = Z ] || printf ' %s' "$p"
+	done
+}
+
+# "PID COMM (ARGS)" of a process, ARGS cut at 60 characters.
+proc_item() {
+	_pi=$(cat "/proc/$1/stat" 2>/dev/null) _pi=${_pi#*(} _pi=${_pi%)*}
+	printf '%s %s (%s)' "$1" "$_pi" "$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | cut -c1-60 | sed 's/ *$//')"
+}
+
+# Whether item $1 is in the list $2 (space-separated).
+listed() {
+	case " $2 " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+# The processes a test left running: every process but PID 1, this shell
+# and what this shell runs itself (its children: the watchdog, command
+# substitutions) and theirs, the kernel's threads and zombies. Prints them
+# as " PID COMM (ARGS)" items; or only "exiting" when all of them are on their
+# way out (SIGKILL pending, or PF_EXITING), which the caller waits for.
+# Uses $watchdog (its PID) and $carried (what was there before the test,
+# not counted); strays_all=all lists the exiting ones too.
+strays() {
+	_alive="" _exiting=""
+	for d in /proc/[0-9]*; do
+		p=${d#/proc/}
+		[ "$p" != 1 ] && [ "$p" != 2 ] && [ "$p" != $HARNESS_PID ] || continue
+		! listed "$p" "$carried" || continue
+		stat=$(cat "$d/stat" 2>/dev/null) || continue
+		set -- ${stat##*) }
+		case $2 in 2 | "$HARNESS_PID" | "$watchdog") continue ;; esac
+		[ "$1" != Z ] || continue
+		item=" $(proc_item "$p")"
+		pending=$(sed -n 's/^S[hi][dg]Pnd:[[:space:]]*/0x/p' "$d/status" 2>/dev/null)
+		killed=0
+		for m in $pending; do
+			[ $((m & 0x100)) = 0 ] || killed=1 # SIGKILL (9)
+		done
+		if [ $(($7 & 4)) != 0 ] || [ $killed = 1 ]; then
+			_exiting="$_exiting$item"
+		else
+			_alive="$_alive$item"
+		fi
+	done
+	if [ "${strays_all:-}" = all ]; then
+		printf '%s' "$_alive$_exiting"
+	elif [ -n "$_alive" ]; then
+		printf '%s' "$_alive"
+	elif [ -n "$_exiting" ]; then
+		printf exiting
+	fi
+}
+
 # run_one NAME FILE
 # Runs a test and leaves RESULT (ok, skip, fail, timeout, leak) and its
 # report (the lines to print) in /tmp/harness/report.
@@ -117,28 +200,70 @@ run_one() {
 	tmo=${tmo:-$TEST_TIMEOUT}
 	rm -f /tmp/harness/timedout /tmp/harness/snapshot
 	dmesg -c >/dev/null
+	# What an earlier test left and the harness could not end or remove
+	# (reported there) is not this test's doing.
+	carried=$(others)
+	carried_cgroups=$(top_cgroups)
 	TEST_NAME=$name SELFTEST_STATE=/tmp/harness/state.$name \
 		sh "$file" </dev/null >"$out" 2>&1 &
 	pid=$!
-	# The watchdog: on timeout, record what runs, then kill it all.
+	# The watchdog: on timeout, record what runs and kill the test's shell;
+	# the rest goes below.
 	(
 		sleep "$tmo"
 		: >/tmp/harness/timedout
 		snapshot >/tmp/harness/snapshot 2>&1
-		kill -9 -1
+		kill -9 $pid
 	) &
+	watchdog=$!
 	rc=0
 	# (the braces keep the shell's "Killed" job notice off the console)
 	{ wait $pid || rc=$?; } 2>/dev/null
+	# A test must not leave processes running (outside its cgroups, which
+	# are checked below). What it killed on its way out may still be
+	# exiting: allow that a few seconds.
+	stray=""
+	if [ ! -e /tmp/harness/timedout ]; then
+		i=0
+		while stray=$(strays) && [ "$stray" = exiting ] && [ $i -lt 100 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		[ "$stray" != exiting ] || stray="$(strays_all=all strays) (still exiting after 10 s)"
+	fi
 	# Kill whatever the test left running (and the watchdog): everything
-	# but PID 1, which is this shell. Nothing else runs in this VM.
+	# but PID 1 and this shell. Nothing else runs in this VM.
 	kill -9 -1 2>/dev/null
 	wait 2>/dev/null
-
-	leaks=$(top_cgroups)
-	for cg in $leaks; do
-		cg_rmtree "$cg" >>"$out" 2>&1 || echo "harness: could not remove $cg" >>"$out"
+	# SIGKILL waits for a process in uninterruptible sleep (state D): give
+	# those 10 s, then name the ones that stay.
+	i=0
+	while :; do
+		left=""
+		for p in $(others); do
+			listed "$p" "$carried" || left="$left $p"
+		done
+		[ -n "$left" ] && [ $i -lt 100 ] || break
+		sleep 0.1
+		i=$((i + 1))
 	done
+	stuck=""
+	for p in $left; do
+		stuck="$stuck $(proc_item "$p"), state $(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f1)"
+	done
+	[ -z "$stuck" ] ||
+		echo "harness: still there 10 s after SIGKILL (left to run on):$stuck" >>"$out"
+
+	leaks=""
+	for cg in $(top_cgroups); do
+		listed "$cg" "$carried_cgroups" && new=no || new=yes
+		[ $new = no ] || leaks="$leaks $cg"
+		if ! cg_rmtree "$cg" >"/tmp/harness/rmtree" 2>&1 && [ $new = yes ]; then
+			cat /tmp/harness/rmtree >>"$out"
+			echo "harness: could not remove $cg" >>"$out"
+		fi
+	done
+	leaks=${leaks# }
 
 	if [ -e /tmp/harness/timedout ]; then
 		RESULT=timeout why="timed out after ${tmo}s"
@@ -147,13 +272,16 @@ run_one() {
 		RESULT=skip why=$(head -n 1 "$out")
 	elif [ $rc != 0 ]; then
 		RESULT=fail why="exit $rc"
-	elif [ -n "$leaks" ]; then
-		RESULT=leak why="left cgroups behind: $(echo $leaks)"
+	elif [ -n "$leaks" ] || [ -n "$stray" ]; then
+		RESULT=leak why=""
+		[ -z "$leaks" ] || why="left cgroups behind: $(echo $leaks)"
+		[ -z "$stray" ] || why="${why:+$why; }left processes behind:$stray"
 	else
 		RESULT=ok why=""
 	fi
-	if [ -n "$leaks" ] && [ $RESULT != leak ]; then
-		echo "harness: the test also left cgroups behind:" $leaks >>"$out"
+	if [ $RESULT != leak ]; then
+		[ -z "$leaks" ] || echo "harness: the test also left cgroups behind:" $leaks >>"$out"
+		[ -z "$stray" ] || echo "harness: the test also left processes behind:$stray" >>"$out"
 	fi
 
 	case $RESULT in
@@ -253,5 +381,3 @@ echo "harness: seconds per test: ${durations#, }"
 echo "harness: done, up $(uptime_s)s"
 [ $skipped = 0 ] || echo "$skipped skipped"
 echo "$passed passed, $failed failed"
-sync
-poweroff -f
