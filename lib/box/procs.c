@@ -3,10 +3,12 @@
 #include "box/procs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -221,6 +223,52 @@ int bx_procs_kill_listed(int procs_fd, size_t *listed, bx_error **err)
 			return bx_err(err, errno, "kill pid %d", (int)pids[i]);
 	*listed = n;
 	return 0;
+}
+
+/* COMM and the state letter of /proc/<pid>/stat ("N (COMM) S ..."; COMM
+ * may hold ')' and spaces: it ends at the last ')'). */
+static bool proc_stat(pid_t pid, char *comm, size_t commsz, char *state)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	char *open_paren = strchr(buf, '('), *close_paren = strrchr(buf, ')');
+	if (!open_paren || !close_paren || close_paren < open_paren || close_paren[1] != ' ' ||
+	    !close_paren[2])
+		return false;
+	size_t len = (size_t)(close_paren - open_paren - 1);
+	if (len >= commsz)
+		len = commsz - 1;
+	memcpy(comm, open_paren + 1, len);
+	comm[len] = '\0';
+	*state = close_paren[2];
+	return true;
+}
+
+bool bx_procs_describe(const pid_t *pids, size_t n, size_t max, bx_buf *out)
+{
+	bool uninterruptible = false;
+	for (size_t i = 0; i < n && i < max; i++) {
+		char comm[64], state;
+		if (i)
+			bx_buf_puts(out, ", ");
+		if (proc_stat(pids[i], comm, sizeof comm, &state)) {
+			bx_buf_printf(out, "pid %d (%s, state %c)", (int)pids[i], comm, state);
+			uninterruptible |= state == 'D';
+		} else {
+			bx_buf_printf(out, "pid %d", (int)pids[i]);
+		}
+	}
+	if (n > max)
+		bx_buf_printf(out, ", and %zu more", n - max);
+	return uninterruptible;
 }
 
 int bx_kill_by_signal(bx_kill_round_fn round, void *ctx, int events_fd, int timeout_ms,

@@ -3,11 +3,13 @@
 #ifndef BX_BOX_PROCS_H
 #define BX_BOX_PROCS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "core/err.h"
+#include "core/util.h"
 
 /* How many processes a cgroup.procs text lists: its non-blank lines (the
  * kernel lists one pid per line; directory mode lists whatever was
@@ -50,6 +52,13 @@ typedef int (*bx_kill_round_fn)(void *ctx, size_t *listed, bx_error **err);
  * ETIMEDOUT after timeout_ms. */
 int bx_kill_by_signal(bx_kill_round_fn round, void *ctx, int events_fd, int timeout_ms,
 		      bx_error **err);
+
+/* Append "pid N (COMM, state S)" for each of the first `max` pids to out,
+ * ", " between them and ", and K more" after; COMM and S come from
+ * /proc/N/stat, and a pid whose stat cannot be read (gone, or not in our
+ * pid namespace) is just "pid N". Returns whether one was in state D
+ * (uninterruptible sleep: SIGKILL waits until it returns). */
+bool bx_procs_describe(const pid_t *pids, size_t n, size_t max, bx_buf *out);
 
 /* Milliseconds left until `deadline_ns` (CLOCK_MONOTONIC), clamped at 0;
  * -1 when deadline_ns is 0 (no deadline). */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -213,6 +214,63 @@ START_TEST(kill_listed_kills_our_child)
 }
 END_TEST
 
+/* bx_procs_describe of {pid, a pid that cannot exist, pid} with max 2,
+ * polled (2 s at most) until pid reads in `state`. */
+static char *describe_in_state(pid_t pid, char state)
+{
+	pid_t pids[3] = { pid, INT_MAX, pid };
+	char want[16];
+	snprintf(want, sizeof want, "state %c)", state);
+	for (int i = 0;; i++) {
+		bx_buf b = {0};
+		ck_assert(!bx_procs_describe(pids, 3, 2, &b));
+		char *s = bx_buf_take(&b);
+		ck_assert_ptr_nonnull(s);
+		if (strstr(s, want) || i == 2000)
+			return s;
+		free(s);
+		usleep(1000);
+	}
+}
+
+START_TEST(describe_names_each_pid_with_comm_and_state)
+{
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		/* A name with ") " in it: the state follows the last ')'. */
+		prctl(PR_SET_NAME, "x) R (y");
+		pause();
+		_exit(0);
+	}
+	char want[128];
+	char *got = describe_in_state(child, 'S');
+	snprintf(want, sizeof want, "pid %d (x) R (y, state S), pid %d, and 1 more", (int)child,
+		 INT_MAX);
+	ck_assert_str_eq(got, want);
+	free(got);
+	/* Killed and not reaped yet: a zombie. */
+	kill(child, SIGKILL);
+	got = describe_in_state(child, 'Z');
+	snprintf(want, sizeof want, "pid %d (x) R (y, state Z), pid %d, and 1 more", (int)child,
+		 INT_MAX);
+	ck_assert_str_eq(got, want);
+	free(got);
+	ck_assert_int_eq(waitpid(child, NULL, 0), child);
+	/* Gone: the pid alone; nothing listed, nothing written. */
+	bx_buf b = {0};
+	ck_assert(!bx_procs_describe(&child, 1, 8, &b));
+	got = bx_buf_take(&b);
+	snprintf(want, sizeof want, "pid %d", (int)child);
+	ck_assert_str_eq(got, want);
+	free(got);
+	ck_assert(!bx_procs_describe(NULL, 0, 8, &b));
+	got = bx_buf_take(&b);
+	ck_assert_str_eq(got ? got : "", "");
+	free(got);
+}
+END_TEST
+
 static int kill_round(void *ctx, size_t *listed, bx_error **err)
 {
 	return bx_procs_kill_listed(*(int *)ctx, listed, err);
@@ -262,6 +320,7 @@ Suite *suite_box_procs(void)
 	tcase_add_test(tc, wait_empty_returns_at_once_when_unpopulated);
 	tcase_add_test(tc, wait_empty_times_out_and_rejects_junk);
 	tcase_add_test(tc, kill_listed_kills_our_child);
+	tcase_add_test(tc, describe_names_each_pid_with_comm_and_state);
 	tcase_add_test(tc, kill_by_signal_done_when_empty_and_bounded_otherwise);
 	tcase_add_test(tc, deadlines);
 	suite_add_tcase(s, tc);
