@@ -66,7 +66,7 @@ assert_contains '"oom_kills": 0' "$OUT"
 
 expect_status 1 bx box delete b1 "$P"
 assert_contains "1 process in it" "$ERR"
-expect_ok bx box delete b1 --kill "$P"
+expect_ok bx box delete b1 --kill --timeout 60s "$P"
 assert_missing "$B"
 st=0
 wait $bxpid || st=$?

@@ -49,13 +49,14 @@ bx box exec r2 --class small "$U/p.yaml" -- sh -c 'exit 6' || st=$?
 [ "$st" = 6 ] || die "exit status $st, want 6"
 bx box list "$U/p.yaml" | grep -q '^r2 ' || die "r2 not listed"
 boxcg --state-dir "$U/state" box exec r2 --class small "$U/p.yaml" -- sleep 1000 &
+r2=$!
 i=0
 until grep -q . "$D/boxlite/small/r2/cgroup.procs"; do
 	i=$((i + 1)); [ $i -le 400 ] || die "sleep never joined r2"; sleep 0.05
 done
 if bx box delete r2 "$U/p.yaml" 2>/dev/null; then die "a populated box was deleted"; fi
-bx box delete r2 --kill "$U/p.yaml"
-wait || :
+bx box delete r2 --kill --timeout 60s "$U/p.yaml"
+wait "$r2" || :
 bx box delete r1 "$U/p.yaml"
 [ ! -e "$D/boxlite/small/r1" ] && [ ! -e "$D/boxlite/small/r2" ] || die "boxes left"
 echo "user: all done"
