@@ -32,9 +32,9 @@ if [ "$want" = test ]; then
 	need_cmd qemu-system-x86_64 qemu-system-x86
 	need_file /bin/busybox busybox-static
 	need_cmd cpio cpio
-	need_cmd python3 python3
-	python3 -c 'import jsonschema' 2>/dev/null || missing="$missing python3-jsonschema"
-	python3 -c 'import yaml' 2>/dev/null || missing="$missing python3-yaml"
+	need_file /usr/bin/python3 python3
+	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing="$missing python3-jsonschema"
+	/usr/bin/python3 -c 'import yaml' 2>/dev/null || missing="$missing python3-yaml"
 	need_cmd mandoc mandoc
 	need_cmd ansible-playbook ansible-core
 	need_cmd valgrind valgrind
