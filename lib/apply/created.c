@@ -1,80 +1,33 @@
-/* The set of cgroups a transaction created (created.h): open addressing
- * over FNV-1a hashes, at most half full. */
+/* The set of cgroups a transaction created (created.h): a bx_strmap
+ * from path to whether it is still there. */
 #include "apply/created.h"
 
-#include <stdlib.h>
 #include <string.h>
-
-static uint32_t hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
-/* The slot holding s[0..n), or the empty one where it would go. */
-static bx_created_slot *find(const bx_created *c, const char *s, size_t n, uint32_t h)
-{
-	size_t mask = c->cap - 1;
-	for (size_t i = h & mask;; i = (i + 1) & mask) {
-		bx_created_slot *e = &c->v[i];
-		if (!e->path || (e->hash == h && e->len == n && memcmp(e->path, s, n) == 0))
-			return e;
-	}
-}
-
-static int grow(bx_created *c)
-{
-	size_t cap = c->cap ? 2 * c->cap : 64;
-	bx_created_slot *v = calloc(cap, sizeof *v);
-	if (!v)
-		return -1;
-	bx_created old = *c;
-	c->v = v;
-	c->cap = cap;
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.v[i].path)
-			*find(c, old.v[i].path, old.v[i].len, old.v[i].hash) = old.v[i];
-	free(old.v);
-	return 0;
-}
 
 int bx_created_add(bx_created *c, const char *path)
 {
-	if (2 * (c->n + 1) > c->cap && grow(c) < 0)
-		return -1;
 	size_t n = strlen(path);
-	uint32_t h = hash(path, n);
-	bx_created_slot *e = find(c, path, n, h);
-	if (!e->path) {
-		*e = (bx_created_slot){ .path = path, .len = n, .hash = h };
-		c->n++;
-	}
-	e->alive = true;
-	return 0;
+	int r = bx_strmap_put(&c->alive, path, n, 1, NULL);
+	if (r == 0) /* created again after an RMDIR */
+		*bx_strmap_ref(&c->alive, path, n) = 1;
+	return r < 0 ? -1 : 0;
 }
 
 void bx_created_forget(bx_created *c, const char *path)
 {
-	if (!c->n)
-		return;
-	size_t n = strlen(path);
-	bx_created_slot *e = find(c, path, n, hash(path, n));
-	if (e->path)
-		e->alive = false;
+	uintptr_t *v = bx_strmap_ref(&c->alive, path, strlen(path));
+	if (v)
+		*v = 0;
 }
 
 bool bx_created_covers(const bx_created *c, const char *path)
 {
-	if (!c->n || !*path)
+	if (!c->alive.n || !*path)
 		return false;
 	/* path, then each ancestor: "a/b/c", "a/b", "a" */
 	for (size_t n = strlen(path); n;) {
-		const bx_created_slot *e = find(c, path, n, hash(path, n));
-		if (e->path && e->alive)
+		uintptr_t v;
+		if (bx_strmap_get(&c->alive, path, n, &v) && v)
 			return true;
 		while (n && path[n - 1] != '/')
 			n--;
@@ -86,6 +39,5 @@ bool bx_created_covers(const bx_created *c, const char *path)
 
 void bx_created_free(bx_created *c)
 {
-	free(c->v);
-	*c = (bx_created){0};
+	bx_strmap_free(&c->alive);
 }

@@ -7,19 +7,12 @@
 #define BX_APPLY_CREATED_H
 
 #include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 
-typedef struct bx_created_slot {
-	const char *path; /* NULL: empty */
-	size_t len;
-	uint32_t hash;
-	bool alive;       /* false: removed again since */
-} bx_created_slot;
+#include "core/strmap.h"
 
+/* path -> 1 while the cgroup is there, 0 once removed again */
 typedef struct bx_created {
-	bx_created_slot *v;
-	size_t cap, n;
+	bx_strmap alive;
 } bx_created;
 
 /* Remember that `path` was created (again). -1: out of memory. */

@@ -22,7 +22,7 @@
 #include "knobs.h"
 #include "model.h"
 #include "policy/arena.h"
-#include "policy/strmap.h"
+#include "core/strmap.h"
 #include "policy/units.h"
 #include "policy/ytree.h"
 

@@ -1,4 +1,4 @@
-#include "policy/strmap.h"
+#include "core/strmap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,15 +25,21 @@ static bx_strmap_slot *find(const bx_strmap *m, const void *key, size_t len, uin
 	}
 }
 
-bool bx_strmap_get(const bx_strmap *m, const void *key, size_t len, uintptr_t *val)
+uintptr_t *bx_strmap_ref(const bx_strmap *m, const void *key, size_t len)
 {
 	if (!m->cap)
-		return false;
+		return NULL;
 	bx_strmap_slot *s = find(m, key, len, hash_bytes(key, len));
-	if (!s->key)
+	return s->key ? &s->val : NULL;
+}
+
+bool bx_strmap_get(const bx_strmap *m, const void *key, size_t len, uintptr_t *val)
+{
+	const uintptr_t *v = bx_strmap_ref(m, key, len);
+	if (!v)
 		return false;
 	if (val)
-		*val = s->val;
+		*val = *v;
 	return true;
 }
 

@@ -1,8 +1,9 @@
-/* An open-addressing hash map from byte strings to integers: duplicate
- * class and box ids, class lookups, findings already reported. Keys are
- * borrowed: they must outlive the map. */
-#ifndef BX_POLICY_STRMAP_H
-#define BX_POLICY_STRMAP_H
+/* An open-addressing hash map from byte strings to integers (FNV-1a,
+ * linear probing, at most three quarters full): duplicate class and box
+ * ids, class lookups, findings already reported, the cgroups a
+ * transaction created. Keys are borrowed: they must outlive the map. */
+#ifndef BX_CORE_STRMAP_H
+#define BX_CORE_STRMAP_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,6 +28,9 @@ bool bx_strmap_get(const bx_strmap *m, const void *key, size_t len, uintptr_t *v
 /* Insert when absent: 1 inserted; 0 present (*existing set, when given);
  * -1 out of memory. */
 int bx_strmap_put(bx_strmap *m, const void *key, size_t len, uintptr_t val, uintptr_t *existing);
+/* The value stored for a present key, to change in place; NULL when
+ * absent. Valid until the next put or reserve. */
+uintptr_t *bx_strmap_ref(const bx_strmap *m, const void *key, size_t len);
 void bx_strmap_free(bx_strmap *m);
 
 #endif
