@@ -130,6 +130,11 @@ int bx_cgfs_open_dir(bx_cgfs *fs, const char *cg, int *fd, bx_error **err);
 int bx_cgfs_open_file(bx_cgfs *fs, const char *cg, const char *file, int flags, int *fd,
 		      bx_error **err);
 
+/* The whole file from offset 0 (pread), NUL-terminated; -1 with errno.
+ * `regular`: a short read is its end (plain files, and kernfs interface
+ * files read in one go); else it reads until 0. */
+int bx_pread_all(int fd, bool regular, char **out);
+
 /* A session of many accesses (a transaction): until the matching _end,
  * the directory fds of the cgroups whose files are opened are kept (a few
  * dozen, the most recent), and each access resolves one name beneath its

@@ -51,9 +51,6 @@ int bx_cgfs_injected(bx_cgfs *fs);
 /* Read a whole fd (or file beneath the base) into a NUL-terminated string.
  * -1 with errno. */
 int bx_read_fd(int fd, char **out);
-/* The whole file from offset 0 (pread), NUL-terminated; `regular`: a
- * plain file, whose short read is its end (cgroupfs reads until 0). */
-int bx_pread_all(int fd, bool regular, char **out);
 
 /* Directory mode (cgroupfs/dirmode.c). */
 int bx_dirmode_read_missing(bx_cgfs *fs, const char *cg, const char *file, char **out,

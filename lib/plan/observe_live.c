@@ -14,7 +14,6 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "core/util.h"
 #include "plan/managed.h"
 #include "plan/observe_src.h"
 
@@ -50,33 +49,6 @@ static void live_close(void *ctx, void *h)
 		close(fd_of(h));
 }
 
-/* The whole file; interface files fit a page, so one read mostly. */
-static int read_all(int fd, char **out)
-{
-	char small[4096];
-	bx_buf b = {0};
-	for (;;) {
-		ssize_t n = read(fd, small, sizeof small);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			bx_buf_free(&b);
-			errno = e;
-			return -1;
-		}
-		bx_buf_add(&b, small, (size_t)n);
-		/* kernfs and plain files: a short read is the end */
-		if ((size_t)n < sizeof small)
-			break;
-	}
-	if (!(*out = bx_buf_take(&b))) {
-		errno = ENOMEM;
-		return -1;
-	}
-	return 0;
-}
-
 /* A file that does not exist (its controller is not enabled) reads as
  * NULL; directory mode answers registry defaults for missing files. */
 static int live_read(void *ctx, void *h, const char *cg, const char *file, char **raw,
@@ -106,7 +78,9 @@ static int live_read(void *ctx, void *h, const char *cg, const char *file, char 
 		close(fd);
 		return bx_err(err, EINVAL, "read %s/%s: not a plain file", show(cg), file);
 	}
-	int r = read_all(fd, raw);
+	/* interface files fit a page, so one read mostly; kernfs and plain
+	 * files alike: a short read is the end */
+	int r = bx_pread_all(fd, true, raw);
 	int e = errno;
 	close(fd);
 	if (r < 0)
