@@ -99,7 +99,7 @@ START_TEST(empty_base_creates_everything_top_down)
 	ck_assert_uint_eq(strlen(pl->fingerprint), 16);
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -124,7 +124,7 @@ START_TEST(applied_state_plans_nothing)
 	ck_assert_uint_eq(pl->to_create + pl->to_change + pl->to_remove, 0);
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -152,7 +152,7 @@ START_TEST(fingerprint_only_when_wanted)
 	bx_plan_free(with);
 	bx_plan_free(without);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -176,7 +176,7 @@ START_TEST(drift_is_one_write_with_a_warning_when_lowering)
 	ck_assert_ptr_null(pl->v[0].warning);
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -201,7 +201,7 @@ START_TEST(kernel_normalized_values_converge)
 	FX_PLAN_EQ(pl, "");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -230,7 +230,7 @@ START_TEST(keyed_files_one_step_per_key)
 	ck_assert_uint_eq(pl->to_change, 2); /* two files */
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -260,7 +260,7 @@ START_TEST(runtime_boxes_are_reconciled_not_created)
 	ck_assert_str_eq(pl->v[0].ypath, "classes.small.box.cpu.max");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -281,7 +281,7 @@ START_TEST(burst_lowered_before_quota_raised_after)
 		       "WRITE boxlite/small/b1 cpu.max 100000 100000\n");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 
 	/* raising both past the old quota: quota first */
 	p = fx_policy("boxlite");
@@ -299,7 +299,7 @@ START_TEST(burst_lowered_before_quota_raised_after)
 		       "WRITE boxlite/small/b1 cpu.max.burst 250000\n");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -320,7 +320,7 @@ START_TEST(idle_off_resets_weight_and_nice_changes_it)
 	FX_PLAN_EQ(pl, "WRITE boxlite/small/b1 cpu.idle 0\n");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 
 	p = fx_policy("boxlite");
 	c = fx_class(p, "small", 5);
@@ -339,7 +339,7 @@ START_TEST(idle_off_resets_weight_and_nice_changes_it)
 	ck_assert_str_eq(pl->v[1].old, "100");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 
 	/* nice written → weight rewritten even though it reads the same */
 	p = fx_policy("boxlite");
@@ -357,7 +357,7 @@ START_TEST(idle_off_resets_weight_and_nice_changes_it)
 		       "WRITE boxlite/small/b1 cpu.weight 33\n");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -385,7 +385,7 @@ START_TEST(missing_controller_names_why)
 	ck_assert_msg(strstr(msg, "not enabled or delegated"), "%s", msg);
 	free(msg);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -422,7 +422,7 @@ START_TEST(missing_file_with_controller_enabled_is_an_error)
 	ck_assert_str_eq(pl->v[3].old, "max");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -442,7 +442,7 @@ START_TEST(misc_resource_missing_on_host)
 	ck_assert_msg(strstr(msg, "misc resource sev is not available"), "%s", msg);
 	free(msg);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -485,7 +485,7 @@ START_TEST(warnings_for_irreversible_effects)
 	ck_assert_ptr_null(pl->v[6].warning);
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -517,7 +517,7 @@ START_TEST(multi_component_root)
 	ck_assert_str_eq(pl->v[4].new, "cpu memory");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -577,7 +577,7 @@ START_TEST(scoped_box_create)
 		       "WRITE boxlite/small/adhoc-1 pids.max 256\n");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 

@@ -162,7 +162,7 @@ static kcpu k_mode(int m, const char *w, const char *n)
 		k_apply(&k, pl, "setup");
 		bx_plan_free(pl);
 		bx_state_free(st);
-		fx_policy_free(p);
+		bx_policy_free(p);
 	}
 	return k;
 }
@@ -216,7 +216,7 @@ START_TEST(every_transition_converges_on_the_kernel_model)
 			free(steps);
 			bx_plan_free(pl);
 			bx_state_free(st);
-			fx_policy_free(p);
+			bx_policy_free(p);
 		}
 	}
 }
@@ -257,7 +257,7 @@ START_TEST(idle_is_cleared_before_a_weight_or_nice_is_written)
 		}
 		bx_plan_free(pl);
 		bx_state_free(st);
-		fx_policy_free(p);
+		bx_policy_free(p);
 	}
 	/* weight 100 after idle: clearing idle is all it takes */
 	bx_policy *p = policy_of(M_WEIGHT, "100", "0");
@@ -266,7 +266,7 @@ START_TEST(idle_is_cleared_before_a_weight_or_nice_is_written)
 	FX_PLAN_EQ(pl, "WRITE boxlite/small/b1 cpu.idle 0\n");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -283,7 +283,7 @@ START_TEST(the_declared_view_is_the_one_compared)
 	FX_PLAN_EQ(pl, "");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 	/* weight 33 declared over nice 5: it reads 33, nothing to do */
 	p = policy_of(M_WEIGHT, "33", "0");
 	st = state_of(&k);
@@ -291,7 +291,7 @@ START_TEST(the_declared_view_is_the_one_compared)
 	FX_PLAN_EQ(pl, "");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 	/* weight 150 reads nice -2: a policy of nice -2 is satisfied */
 	k = k_mode(M_WEIGHT, "150", "0");
 	ck_assert_int_eq(k_nice(&k), -2);
@@ -301,7 +301,7 @@ START_TEST(the_declared_view_is_the_one_compared)
 	FX_PLAN_EQ(pl, "");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -348,7 +348,7 @@ START_TEST(removed_cpu_keys_go_back_to_the_default)
 		}
 		bx_plan_free(pl);
 		bx_state_free(st);
-		fx_policy_free(p);
+		bx_policy_free(p);
 	}
 	/* A runtime's own idle over a box boxcg gave a weight that the
 	 * policy dropped: the weight cannot be written, the idle is not
@@ -361,7 +361,7 @@ START_TEST(removed_cpu_keys_go_back_to_the_default)
 	FX_PLAN_EQ(pl, "RECORD boxlite/small/b1 [pids.max]\n");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 	records = false;
 }
 END_TEST
@@ -443,7 +443,7 @@ START_TEST(every_transition_converges_on_directory_roots)
 			snprintf(what, sizeof what, "%s -> %s", mode_name[from], mode_name[to]);
 			bx_policy *pf = policy_of(from, "300", "-3");
 			free(apply_dir(dir, pf));
-			fx_policy_free(pf);
+			bx_policy_free(pf);
 			bx_policy *pt = policy_of(to, "150", "5");
 			char *steps = apply_dir(dir, pt);
 			char *got = box_lines(steps);
@@ -455,7 +455,7 @@ START_TEST(every_transition_converges_on_directory_roots)
 			steps = apply_dir(dir, pt);
 			ck_assert_msg(strcmp(steps, "") == 0, "%s: second plan:\n%s", what, steps);
 			free(steps);
-			fx_policy_free(pt);
+			bx_policy_free(pt);
 		}
 	}
 }

@@ -61,7 +61,7 @@ START_TEST(json_round_trip_renders_identically)
 	ck_assert(strstr(j, "\"to_remove\": 1"));
 	bx_plan *back = NULL;
 	ck_assert_msg(bx_plan_from_json(j, &back, &e) == 0, "%s", e ? e->msg : "?");
-	fx_policy_free(p); /* the plan owns its locations */
+	bx_policy_free(p); /* the plan owns its locations */
 	char *j2 = bx_plan_to_json(back, &e);
 	ck_assert_str_eq(j, j2);
 	bx_render_opts ro = { .color = false };
@@ -111,7 +111,7 @@ START_TEST(text_groups_steps_by_cgroup)
 	free(t);
 	bx_plan_free(none);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -135,7 +135,7 @@ START_TEST(drift_lists_each_difference)
 	free(t);
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -207,7 +207,7 @@ START_TEST(planfile_fresh_then_stale)
 	bx_plan_free(lp);
 	bx_state_free(then);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 

@@ -16,6 +16,7 @@
 #define FX_FILE "policy.yaml"
 #define FX_UNUSED __attribute__((unused))
 
+/* Built as the front end builds one: free it with bx_policy_free. */
 static FX_UNUSED bx_policy *fx_policy(const char *root)
 {
 	bx_policy *p = calloc(1, sizeof *p);
@@ -71,38 +72,6 @@ static FX_UNUSED void fx_box(bx_policy *p, const char *id, const char *cls, unsi
 	b->id = strdup(id);
 	b->class_name = strdup(cls);
 	b->loc = (bx_loc){ p->files[0], line, 5 };
-}
-
-static FX_UNUSED void fx_settings_free(bx_settings *s)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->v[i].file);
-		free(s->v[i].key);
-		free(s->v[i].value);
-		free(s->v[i].ypath);
-	}
-	free(s->v);
-}
-
-static FX_UNUSED void fx_policy_free(bx_policy *p)
-{
-	for (size_t i = 0; i < p->nclasses; i++) {
-		free(p->classes[i].name);
-		free(p->classes[i].description);
-		fx_settings_free(&p->classes[i].box);
-		fx_settings_free(&p->classes[i].slice);
-	}
-	free(p->classes);
-	for (size_t i = 0; i < p->nboxes; i++) {
-		free(p->boxes[i].id);
-		free(p->boxes[i].class_name);
-	}
-	free(p->boxes);
-	for (size_t i = 0; i < p->nfiles; i++)
-		free(p->files[i]);
-	free(p->files);
-	free(p->root);
-	free(p);
 }
 
 /* A state with the base: every controller available, none enabled. */

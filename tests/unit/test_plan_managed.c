@@ -79,7 +79,7 @@ START_TEST(record_text_parsed_strictly)
 	t = bx_managed_of_settings(&p->classes[k].slice);
 	ck_assert_str_eq(t, "");
 	free(t);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -193,7 +193,7 @@ START_TEST(removed_keys_go_back_to_the_kernel_default)
 	free(text);
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -238,7 +238,7 @@ START_TEST(what_boxcg_never_set_is_left_alone)
 	FX_PLAN_EQ(pl, "RECORD boxlite/small/b1 [pids.max]\n");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -299,7 +299,7 @@ START_TEST(records_alone_are_no_changes)
 	free(text);
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -368,7 +368,7 @@ START_TEST(without_xattrs_nothing_is_recorded_and_it_says_so)
 	FX_PLAN_EQ(pl, "");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -403,7 +403,7 @@ START_TEST(new_cgroups_are_recorded_with_their_creation)
 	bx_plan_free(back);
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -480,7 +480,7 @@ START_TEST(a_changed_record_makes_a_saved_plan_stale)
 	bx_state_free(then);
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -680,8 +680,8 @@ START_TEST(remove_a_key_and_it_goes_back)
 	r = plan_dir(v1);
 	FX_PLAN_EQ(r.pl, "");
 	run_free(&r);
-	fx_policy_free(v1);
-	fx_policy_free(v2);
+	bx_policy_free(v1);
+	bx_policy_free(v2);
 }
 END_TEST
 
@@ -733,8 +733,8 @@ START_TEST(rollback_restores_the_records)
 		free(before[i]);
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(v1);
-	fx_policy_free(v2);
+	bx_policy_free(v1);
+	bx_policy_free(v2);
 }
 END_TEST
 

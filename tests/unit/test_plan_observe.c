@@ -128,7 +128,7 @@ START_TEST(observes_what_the_policy_manages)
 	ck_assert(s1 && s1->populated);
 	bx_state_free(st);
 	bx_cgfs_close(fs);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -151,7 +151,7 @@ START_TEST(a_missing_slice_reads_nothing_below)
 	bx_plan_free(pl);
 	bx_state_free(st);
 	bx_cgfs_close(fs);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -171,7 +171,7 @@ START_TEST(static_mark_read_from_the_xattr)
 	ck_assert(rt->observed & BX_OBS_CHILDREN);
 	bx_state_free(st);
 	bx_cgfs_close(fs);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -212,7 +212,7 @@ START_TEST(snapshot_answers_like_the_host)
 	bx_state_free(back);
 	bx_state_free(offline);
 	bx_cgfs_close(fs);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -234,7 +234,7 @@ START_TEST(snapshot_of_another_root_is_refused)
 	bx_error_free(e);
 	bx_state_free(snap);
 	bx_cgfs_close(fs);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -257,7 +257,7 @@ START_TEST(observe_again_sees_changes)
 	bx_state_free(now);
 	bx_state_free(then);
 	bx_cgfs_close(fs);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -281,7 +281,7 @@ START_TEST(scoped_observation_reads_one_box)
 	ck_assert(strstr(e->msg, "invalid box id"));
 	bx_error_free(e);
 	bx_cgfs_close(fs);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -329,7 +329,7 @@ START_TEST(hostile_directory_roots)
 	bx_error_free(e);
 	unlink(path);
 	bx_cgfs_close(fs);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -355,7 +355,7 @@ START_TEST(long_files_read_whole)
 	free(list);
 	bx_state_free(st);
 	bx_cgfs_close(fs);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 

@@ -106,7 +106,7 @@ START_TEST(undeclared_slice_and_static_boxes_removed_deepest_first)
 	FX_PLAN_EQ(pl, "");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -148,7 +148,7 @@ START_TEST(populated_and_runtime_boxes_are_refused)
 	ck_assert_ptr_nonnull(pl->v[0].warning);
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
@@ -183,7 +183,7 @@ START_TEST(unneeded_controllers_disabled_in_root_and_empty_slices)
 	FX_PLAN_EQ(pl, "");
 	bx_plan_free(pl);
 	bx_state_free(st);
-	fx_policy_free(p);
+	bx_policy_free(p);
 }
 END_TEST
 
