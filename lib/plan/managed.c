@@ -147,15 +147,6 @@ int bx_managed_parse(const char *text, const bx_host_facts *facts, bx_managed *o
 	return 0;
 }
 
-bool bx_managed_has(const bx_managed *m, const char *file, const char *key)
-{
-	for (size_t i = 0; i < m->n; i++)
-		if (strcmp(m->v[i].file, file) == 0 &&
-		    (m->v[i].key ? key && strcmp(m->v[i].key, key) == 0 : !key))
-			return true;
-	return false;
-}
-
 static char *format(const bx_managed *m)
 {
 	bx_buf b = {0};

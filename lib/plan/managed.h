@@ -43,8 +43,6 @@ typedef struct bx_managed {
 int bx_managed_parse(const char *text, const bx_host_facts *facts, bx_managed *out);
 void bx_managed_free(bx_managed *m);
 
-/* Is file[key] in the record? */
-bool bx_managed_has(const bx_managed *m, const char *file, const char *key);
 
 /* The record of a settings list: what the policy declares there, in the
  * canonical text above. Caller frees; NULL out of memory. */

@@ -385,18 +385,6 @@ bool bx_ynull(const bx_ynode *n)
 	       strcmp(s, "NULL") == 0;
 }
 
-const bx_ynode *bx_yget(const bx_ynode *m, const char *k)
-{
-	if (m->kind != BX_Y_MAP)
-		return NULL;
-	for (size_t i = 0; i < m->n; i++) {
-		const bx_ynode *key = bx_ymap_key(m, i);
-		if (key->kind == BX_Y_SCALAR && strcmp(key->u.s, k) == 0)
-			return bx_ymap_val(m, i);
-	}
-	return NULL;
-}
-
 const char *bx_show_str(const char *s, size_t len, char buf[BX_SHOW_MAX])
 {
 	size_t o = 0, i = 0;

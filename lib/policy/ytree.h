@@ -61,8 +61,6 @@ static inline const bx_ynode *bx_ymap_val(const bx_ynode *m, size_t i) { return 
 
 /* A plain null: empty, ~, null, Null, NULL. */
 bool bx_ynull(const bx_ynode *n);
-/* The value of key `k` in mapping m (skipping refused pairs), or NULL. */
-const bx_ynode *bx_yget(const bx_ynode *m, const char *k);
 
 /* The node's YAML path: "classes.small.box.memory.high", "boxes[3].id";
  * "" for the document root. Caller frees; NULL on OOM. */
