@@ -14,6 +14,8 @@
 # Usage: tests/golden/run.sh BOXCG [FILTER]
 set -u
 boxcg=${1:?usage: run.sh BOXCG [FILTER]}
+# Cases run in their own directories: make the binary path absolute.
+boxcg=$(cd "$(dirname "$boxcg")" && pwd)/$(basename "$boxcg")
 filter=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 pass=0 fail=0
