@@ -6,6 +6,7 @@
 #include <errno.h>
 
 #include "boxcg.h"
+#include "metrics/metrics.h"
 #include "stats/stats.h"
 
 Suite *suite_stats(void);
@@ -151,6 +152,35 @@ START_TEST(read_directory_root_and_api)
 }
 END_TEST
 
+START_TEST(metrics_exposition)
+{
+	bx_buf b = {0};
+	bx_metrics_escape(&b, "a\"b\\c\nd");
+	char *t = bx_buf_take(&b);
+	ck_assert_str_eq(t, "a\\\"b\\\\c\\nd");
+	free(t);
+
+	bx_stats_entry e[2] = { { .class_name = "we\"ird", .box = "b\n1", .cgroup = "x" },
+				{ .class_name = "small", .cgroup = "y" } };
+	memset(&e[0].st, 0xff, sizeof e[0].st); /* every figure ABSENT (-1) */
+	memset(&e[1].st, 0xff, sizeof e[1].st);
+	e[0].st.io = NULL, e[0].st.nio = 0, e[1].st.io = NULL, e[1].st.nio = 0;
+	e[0].st.mem_max = BX_STAT_MAX;
+	e[0].st.cpu_usage_usec = 1000001;
+	e[1].st.mem_current = 42;
+	bx_stats_set set = { .v = e, .n = 2 };
+	ck_assert(bx_metrics_render(&set, &b));
+	t = bx_buf_take(&b);
+	ck_assert_msg(strstr(t, "boxcg_boxes 1\n"), "%s", t);
+	ck_assert_msg(strstr(t, "boxcg_box_cpu_usage_seconds_total{class=\"we\\\"ird\",box=\"b\\n1\"} 1.000001\n"), "%s", t);
+	ck_assert_msg(strstr(t, "boxcg_box_memory_max_bytes{class=\"we\\\"ird\",box=\"b\\n1\"} +Inf\n"), "%s", t);
+	ck_assert_msg(strstr(t, "# TYPE boxcg_slice_memory_current_bytes gauge\nboxcg_slice_memory_current_bytes{class=\"small\"} 42\n"), "%s", t);
+	/* absent figures leave their family out, HELP and TYPE included */
+	ck_assert_ptr_null(strstr(t, "pids_current"));
+	free(t);
+}
+END_TEST
+
 Suite *suite_stats(void)
 {
 	Suite *s = suite_create("stats");
@@ -159,6 +189,7 @@ Suite *suite_stats(void)
 	tcase_add_test(tc, cpu_and_psi);
 	tcase_add_test(tc, io_lines);
 	tcase_add_test(tc, read_directory_root_and_api);
+	tcase_add_test(tc, metrics_exposition);
 	suite_add_tcase(s, tc);
 	return s;
 }
