@@ -27,7 +27,7 @@ _boxcg_cmd_opts() {
 	recover) echo "-h --help --lock-timeout=" ;;
 	snapshot) echo "-h --help -o= --out=" ;;
 	"box create" | "box exec" | "box attach") echo "-h --help -c= --class=" ;;
-	"box delete") echo "-h --help -k --kill --timeout= -c= --class=" ;;
+	"box delete") echo "-h --help -k --kill --timeout= -c= --class= --json" ;;
 	"box list") echo "-h --help --json" ;;
 	"box stats") echo "-h --help --json" ;;
 	metrics) echo "-h --help --listen=" ;;

@@ -105,7 +105,7 @@ e "--plan --prune" boxcg apply --p
 e "--format --help --json" boxcg validate --
 e "--class --help" boxcg box create id1 --
 e "-- --class --help" boxcg box exec id1 --
-e "--class --help --kill --timeout" boxcg box delete id1 --
+e "--class --help --json --kill --timeout" boxcg box delete id1 --
 e "" boxcg recover ""
 e "json text" boxcg validate --format ""
 e "--format=json" boxcg validate --format=j
@@ -122,7 +122,7 @@ e "" boxcg plan -- --j
 e "pol/a.yaml pol/b.yml pol/sub" boxcg plan -- pol/
 e "dir with space" boxcg diff -- d
 e "json text" boxcg validate pol --format ""
-e "--class --help --kill --timeout" boxcg box delete id1 pol --
+e "--class --help --json --kill --timeout" boxcg box delete id1 pol --
 e "quoted-1 second single_q small wide-indent" boxcg box create id1 pol -c ""
 e "-h" boxcg snapshot -h
 # An option's argument is not completed as a policy path.
