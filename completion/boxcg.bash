@@ -13,7 +13,7 @@
 # argument. Keep in step with cmd/boxcg/cmd_*.c: tests/eco/test_completion.sh
 # compares these lists with the options the sources declare.
 _boxcg_global_opts="--root= --state-dir= --no-color -q --quiet -v --verbose --version -h --help"
-_boxcg_commands="validate schema show plan diff apply recover snapshot box metrics events"
+_boxcg_commands="validate schema show plan diff apply recover snapshot box metrics events top"
 _boxcg_box_commands="create exec attach delete list stats"
 
 _boxcg_cmd_opts() {
@@ -32,6 +32,7 @@ _boxcg_cmd_opts() {
 	"box stats") echo "-h --help --json" ;;
 	metrics) echo "-h --help --listen=" ;;
 	events) echo "-h --help --json --count=" ;;
+	top) echo "-h --help -d= --delay= -n= --iterations= --batch" ;;
 	esac
 }
 
