@@ -301,6 +301,10 @@ if [ -n "$t0" ] && [ -n "$t1" ] && [ -n "$tm" ]; then
 		printf "%.2f %.2f %.2f %.2f %.2f %s\n", p1, pm, pm / p1, d1, dm, (d1 > 0 ? sprintf("%.2f", dm / d1) : "") }')
 fi
 
+# ---- cases 7, 8: observability (bench/observe.sh) ----------------------------------
+
+. "$(dirname "$0")/observe.sh"
+
 # ---- the table ---------------------------------------------------------------------
 
 echo "| # | case | boxcg min | boxcg median | floor min | floor median | ratio of medians | CPU-time ratio | target | |"
