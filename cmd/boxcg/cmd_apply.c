@@ -242,18 +242,8 @@ static int run_apply(cli *c, int argc, char **argv)
 	const char *root = c->root ? c->root : plan ? plan->base_path : NULL;
 	if (bx_cgfs_open(root, &fs, &err) < 0)
 		goto fail;
-	if (bx_lock_acquire(a.o.state_dir, bx_apply_lock_timeout(&a.o), &lock, &err) < 0)
+	if (bx_apply_guard(&a.o, &lock, &err) < 0)
 		goto fail;
-	bool pending = false;
-	if (bx_apply_pending(a.o.state_dir, &pending, &err) < 0)
-		goto fail;
-	if (pending) {
-		bx_err(&err, 0,
-		       "%s/" BX_JOURNAL_NAME " holds the journal of an interrupted transaction: run "
-		       "`boxcg recover` first",
-		       a.o.state_dir);
-		goto fail;
-	}
 	if (a.planfile) {
 		bool stale;
 		if (plan_from_file(&a, fs, plan, then, &stale, &err) < 0)
