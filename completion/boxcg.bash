@@ -13,8 +13,8 @@
 # argument. Keep in step with cmd/boxcg/cmd_*.c: tests/eco/test_completion.sh
 # compares these lists with the options the sources declare.
 _boxcg_global_opts="--root= --state-dir= --no-color -q --quiet -v --verbose --version -h --help"
-_boxcg_commands="validate schema show plan diff apply recover snapshot box"
-_boxcg_box_commands="create exec attach delete list"
+_boxcg_commands="validate schema show plan diff apply recover snapshot box metrics"
+_boxcg_box_commands="create exec attach delete list stats"
 
 _boxcg_cmd_opts() {
 	case $1 in
@@ -29,6 +29,8 @@ _boxcg_cmd_opts() {
 	"box create" | "box exec" | "box attach") echo "-h --help -c= --class=" ;;
 	"box delete") echo "-h --help -k --kill --timeout= -c= --class=" ;;
 	"box list") echo "-h --help --json" ;;
+	"box stats") echo "-h --help --json" ;;
+	metrics) echo "-h --help --listen=" ;;
 	esac
 }
 
