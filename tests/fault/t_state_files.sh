@@ -53,4 +53,4 @@ cp "$ROOT/boxlite/small/b1/memory.max" "$TEST_TMP/mm" 2>/dev/null || :
 truncate -s 1G "$ROOT/boxlite/small/b1/memory.max"
 run T "$BOXCG" --root "$ROOT" --state-dir "$STATE" plan "$P/base.yaml"
 [ "$STATUS" = 1 ] || { show; fail "plan with a 1 GiB memory.max: want exit 1"; }
-assert_contains "larger than" "$ERR" "sparse memory.max"
+assert_contains "File too large" "$ERR" "sparse memory.max"
