@@ -280,7 +280,7 @@ static int parse(cli *c, int argc, char **argv, apply_args *a)
 	a->paths = optind < argc ? argv + optind : dflt;
 	a->npaths = optind < argc ? argc - optind : 1;
 	a->o.state_dir = c->state_dir;
-	if (bx_apply_test_hooks(&a->o, getenv("BOXCG_TEST_FAULT_AT"), getenv("BOXCG_TEST_KILL_AT"),
+	if (bx_apply_test_hooks(&a->o, cli_test_env("BOXCG_TEST_FAULT_AT"), cli_test_env("BOXCG_TEST_KILL_AT"),
 				&e) < 0)
 		return cli_fail(c, e);
 	return -1;

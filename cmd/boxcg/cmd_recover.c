@@ -47,7 +47,7 @@ static int run_recover(cli *c, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage(c, "recover", "unexpected argument '%s'", argv[optind]);
-	if (bx_apply_test_hooks(&o, getenv("BOXCG_TEST_FAULT_AT"), getenv("BOXCG_TEST_KILL_AT"),
+	if (bx_apply_test_hooks(&o, cli_test_env("BOXCG_TEST_FAULT_AT"), cli_test_env("BOXCG_TEST_KILL_AT"),
 				&err) < 0)
 		return cli_fail(c, err);
 
