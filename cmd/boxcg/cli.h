@@ -67,4 +67,10 @@ const char *cli_color(bool on, const char *code);
 const char *cli_test_env(const char *name);
 bool cli_test_hooks_built(void);
 
+/* Outside text made safe for a terminal (bx_esc_ctl: control bytes, C1
+ * controls and invalid UTF-8 as \xNN), keeping its line breaks and
+ * backslashes (escapes made already stay single). Caller frees; NULL out
+ * of memory. */
+char *cli_esc(const char *s);
+
 #endif

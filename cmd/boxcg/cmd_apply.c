@@ -45,8 +45,9 @@ typedef struct apply_args {
 
 static void error_line(cli *c, const char *msg)
 {
+	cleanup_free char *safe = cli_esc(msg);
 	fprintf(stderr, "boxcg: %serror:%s %s\n", cli_color(c->color_err, CLI_RED),
-		cli_color(c->color_err, CLI_RESET), msg);
+		cli_color(c->color_err, CLI_RESET), safe ? safe : "out of memory");
 }
 
 /* The failed step: what it did, which policy line asked for it, and what

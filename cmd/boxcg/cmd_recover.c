@@ -14,6 +14,17 @@
 #include "apply/journal.h"
 #include "cli.h"
 
+static void esc_all(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *s = cli_esc(v[i]);
+		if (s) {
+			free(v[i]);
+			v[i] = s;
+		}
+	}
+}
+
 static int run_recover(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -53,6 +64,10 @@ static int run_recover(cli *c, int argc, char **argv)
 
 	bx_recover_result r;
 	int rc = bx_recover_with(&o, &r, &err);
+	/* What the journal names is outside text: escaped before it is shown. */
+	esc_all(r.vanished, r.nvanished);
+	esc_all(r.unrestored, r.nunrestored);
+	esc_all(&r.base, r.base ? 1 : 0);
 	for (size_t i = 0; i < r.nvanished; i++)
 		fprintf(stderr,
 			"boxcg: %swarning:%s %s no longer exists (removed after the transaction was "
