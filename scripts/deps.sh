@@ -40,6 +40,7 @@ if [ "$want" = test ]; then
 	need_cmd valgrind valgrind
 	need_cmd systemd-analyze systemd
 	need_cmd man man-db # systemd-analyze verify checks the unit's Documentation=man: pages
+	need_cmd jq jq      # a transcript of boxcg(1) EXAMPLES pipes plan --json into jq (make check-docs)
 fi
 
 [ -n "$missing" ] || exit 0
