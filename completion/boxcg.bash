@@ -15,8 +15,8 @@
 # compares these lists with it. Global options are accepted after the
 # command too; their arguments are skipped and completed there as well.
 _boxcg_global_opts="--root= --state-dir= --no-color -q --quiet -v --verbose --version -h --help"
-_boxcg_commands="validate schema show plan diff apply recover snapshot box help"
-_boxcg_box_commands="create exec attach delete list"
+_boxcg_commands="validate schema show plan diff apply recover snapshot box metrics help"
+_boxcg_box_commands="create exec attach delete list stats"
 
 _boxcg_cmd_opts() {
 	case $1 in
@@ -31,6 +31,8 @@ _boxcg_cmd_opts() {
 	"box create" | "box exec" | "box attach") echo "-h --help -c= --class=" ;;
 	"box delete") echo "-h --help -k --kill --timeout= -c= --class=" ;;
 	"box list") echo "-h --help --json" ;;
+	"box stats") echo "-h --help --json" ;;
+	metrics) echo "-h --help --listen=" ;;
 	help) echo "-h --help --table" ;;
 	esac
 }

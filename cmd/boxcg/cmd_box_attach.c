@@ -44,7 +44,10 @@ static int run_box_attach(cli *c, int argc, char **argv)
 	bx_error *err = NULL;
 	const bx_class *cls;
 	cleanup_free char *cg = NULL;
-	if (bx_box_locate(bc.fs, bc.policy, class_name, id, &cls, &err) < 0 ||
+	bx_apply_opts ao = { .state_dir = c->state_dir };
+	bx_lock *lock = NULL;
+	if (bx_apply_guard(&ao, &lock, &err) < 0 ||
+	    bx_box_locate(bc.fs, bc.policy, class_name, id, &cls, &err) < 0 ||
 	    !(cg = bx_box_path(bc.policy, cls->name, id)) ||
 	    bx_box_attach(bc.fs, cg, (pid_t)pid, &err) < 0) {
 		if (!err)
@@ -57,6 +60,7 @@ static int run_box_attach(cli *c, int argc, char **argv)
 		}
 		status = BX_EXIT_OK;
 	}
+	bx_lock_release(lock);
 	box_close(&bc);
 	return status;
 }

@@ -64,7 +64,12 @@ static int run_box_delete(cli *c, int argc, char **argv)
 	const bx_class *cls;
 	cleanup_free char *cg = NULL;
 	bx_box_delete_result res;
-	if (bx_box_locate(bc.fs, bc.policy, class_name, id, &cls, &err) < 0 ||
+	/* Under the transaction lock, like apply: never between an apply's
+	 * steps, never while a journal waits for `boxcg recover`. */
+	bx_apply_opts ao = { .state_dir = c->state_dir };
+	bx_lock *lock = NULL;
+	if (bx_apply_guard(&ao, &lock, &err) < 0 ||
+	    bx_box_locate(bc.fs, bc.policy, class_name, id, &cls, &err) < 0 ||
 	    !(cg = bx_box_path(bc.policy, cls->name, id)) ||
 	    bx_box_delete(bc.fs, cg, &d, &res, &err) < 0) {
 		if (!err)
@@ -87,6 +92,7 @@ static int run_box_delete(cli *c, int argc, char **argv)
 			cli_color(c->color_err, CLI_YELLOW), cli_color(c->color_err, CLI_RESET), id);
 	status = BX_EXIT_OK;
 out:
+	bx_lock_release(lock);
 	box_close(&bc);
 	return status;
 }

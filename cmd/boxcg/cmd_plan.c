@@ -91,7 +91,8 @@ static int run_plan(cli *c, int argc, char **argv)
 		status = cli_fail(c, err);
 		goto out;
 	}
-	if (a.out && bx_planfile_write(a.out, plan, t.observed, &err) < 0) {
+	if (a.out && (bx_plan_record_source(plan, t.policy, a.prune, &err) < 0 ||
+		      bx_planfile_write(a.out, plan, t.observed, &err) < 0)) {
 		status = cli_fail(c, err);
 		goto out;
 	}

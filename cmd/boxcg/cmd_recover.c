@@ -45,7 +45,14 @@ static int run_recover(cli *c, int argc, char **argv)
 		return cli_fail(c, err);
 
 	bx_recover_result r;
-	if (bx_recover_with(&o, &r, &err) < 0) {
+	int rc = bx_recover_with(&o, &r, &err);
+	for (size_t i = 0; i < r.nvanished; i++)
+		fprintf(stderr,
+			"boxcg: %swarning:%s %s no longer exists (removed after the transaction was "
+			"interrupted): nothing is left there to restore; its records were skipped\n",
+			cli_color(c->color_err, CLI_YELLOW), cli_color(c->color_err, CLI_RESET),
+			*r.vanished[i] ? r.vanished[i] : "(base)");
+	if (rc < 0) {
 		int status = r.had_journal ? BX_EXIT_ROLLBACK_FAILED : BX_EXIT_ERROR;
 		cli_fail(c, err);
 		if (r.nunrestored) {
@@ -72,10 +79,17 @@ static int run_recover(cli *c, int argc, char **argv)
 		       "would restore went with that boot; nothing replayed, journal removed.\n",
 		       o.state_dir, r.base);
 	else
-		printf("Recovered: rolled back %zu %s of the interrupted transaction on %s%s; every "
+	{
+		char skipped[96] = "";
+		if (r.skipped)
+			snprintf(skipped, sizeof skipped, " (%zu skipped: %s)", r.skipped,
+				 r.nvanished == 1 ? "its cgroup is gone" : "their cgroups are gone");
+		printf("Recovered: rolled back %zu %s of the interrupted transaction on %s%s%s; every "
 		       "restored value reads back as before; journal removed.\n",
-		       r.records, r.records == 1 ? "step" : "steps", r.base,
+		       r.records - r.skipped, r.records - r.skipped == 1 ? "step" : "steps", r.base,
+		       skipped,
 		       r.torn ? " (its last, torn record was dropped: that step had not started)" : "");
+	}
 	bx_recover_result_free(&r);
 	return BX_EXIT_OK;
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -102,6 +103,16 @@ static const char *default_state_dir(char *buf, size_t len)
 	if (geteuid() != 0 && xdg && xdg[0] == '/') {
 		int n = snprintf(buf, len, "%s/boxcg", xdg);
 		if (n > 0 && (size_t)n < len)
+			return buf;
+	}
+	/* Outside a session (runuser, cron, a system unit) XDG_RUNTIME_DIR
+	 * is unset, but the user's runtime dir exists while their user
+	 * manager runs: the same state dir as inside the session. */
+	struct stat st;
+	if (geteuid() != 0 && !xdg && snprintf(buf, len, "/run/user/%u", (unsigned)geteuid()) > 0 &&
+	    stat(buf, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid()) {
+		size_t n = strlen(buf);
+		if (snprintf(buf + n, len - n, "/boxcg") > 0)
 			return buf;
 	}
 	return BX_DEFAULT_STATE_DIR;
