@@ -64,7 +64,7 @@ BOXCG    := $(O)/boxcg
 BOXCG_STATIC := $(O)/boxcg-static
 UNIT     := $(O)/unit-tests
 
-.PHONY: all deps test-deps check check-unit check-asan check-golden check-valgrind \
+.PHONY: all deps test-deps check check-unit check-asan check-golden check-docs check-valgrind \
         check-host check-kernel check-systemd check-eco check-fault check-install demo install install-dist uninstall clean bench fuzz \
         check-fuzz fuzz-build
 .DEFAULT_GOAL := all
@@ -157,6 +157,7 @@ check: test-deps
 	@$(MAKE) --no-print-directory check-unit
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-golden
+	@$(MAKE) --no-print-directory check-docs
 	@$(MAKE) --no-print-directory check-valgrind
 	@$(MAKE) --no-print-directory check-fuzz
 	@$(MAKE) --no-print-directory check-fault
@@ -176,6 +177,13 @@ check-asan:
 
 check-golden: $(BOXCG_TEST)
 	tests/golden/run.sh $(abspath $(BOXCG_TEST))
+
+# Every shell transcript of README.md, docs/*.md and the man pages runs and
+# must match (docs/TESTING.md); those marked doc-test: kernel run in
+# check-kernel (tests/kernel/t_docs.sh). The runner's own test first.
+check-docs: $(BOXCG)
+	tests/docs/selftest.sh $(abspath $(BOXCG))
+	tests/docs/run.py $(abspath $(BOXCG))
 
 # Apply/recover under injected failures and SIGKILL at every mutation,
 # concurrent applies, stale plans, lock timeouts (directory roots).
