@@ -13,13 +13,14 @@
 # argument. Keep in step with cmd/boxcg/cmd_*.c: tests/eco/test_completion.sh
 # compares these lists with the options the sources declare.
 _boxcg_global_opts="--root= --state-dir= --no-color -q --quiet -v --verbose --version -h --help"
-_boxcg_commands="validate schema show plan diff apply recover snapshot box"
+_boxcg_commands="validate schema doctor show plan diff apply recover snapshot box"
 _boxcg_box_commands="create exec attach delete list"
 
 _boxcg_cmd_opts() {
 	case $1 in
 	validate) echo "-h --help --format= --json" ;;
 	schema) echo "-h --help" ;;
+	doctor) echo "-h --help --json" ;;
 	show) echo "-h --help -c= --class= --state=" ;;
 	plan) echo "-h --help --json -o= --out= --detailed-exitcode --prune --state=" ;;
 	diff) echo "-h --help --json" ;;
@@ -238,7 +239,7 @@ _boxcg() {
 		fi
 		;;
 	"box create" | "box exec") [ "$npos" -eq 0 ] && return 0 ;;
-	recover | schema) return 0 ;;
+	recover | schema | doctor) return 0 ;;
 	esac
 	_boxcg_set_filenames
 	mapfile -t COMPREPLY < <(compgen -d -- "$cur"; compgen -f -X '!*.y*ml' -- "$cur")
