@@ -37,14 +37,13 @@ static int run_box_delete(cli *c, int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "class", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *class_name = NULL;
 	bool json = false;
 	bx_box_delete_opts d = { .timeout_ms = DEFAULT_TIMEOUT_MS };
 	int o, s;
-	while ((o = getopt_long(argc, argv, "kc:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "kc:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'k':
 			d.kill = true;
@@ -59,12 +58,6 @@ static int run_box_delete(cli *c, int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			printf("Usage: boxcg box delete ID [--kill] [--timeout DUR] [--class C] [--json] POLICY...\n"
-			       "Remove box ID. A box with processes is refused unless --kill, which\n"
-			       "kills them and waits up to --timeout (default 10s) for it to empty.\n"
-			       "Its last counters (cpu usage, memory peak, OOM kills) are printed.\n");
-			return BX_EXIT_OK;
 		default:
 			return cli_usage(c, "box delete", "unknown option");
 		}
@@ -72,7 +65,7 @@ static int run_box_delete(cli *c, int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage(c, "box delete", "missing box ID");
 	/* Test hook: the pre-5.14 kill (SIGKILL rounds) on any kernel. */
-	const char *nk = getenv("BOXCG_TEST_NO_CGROUP_KILL");
+	const char *nk = cli_test_env("BOXCG_TEST_NO_CGROUP_KILL");
 	d.no_cgroup_kill = nk && strcmp(nk, "1") == 0;
 	const char *id = argv[optind++];
 
@@ -84,7 +77,12 @@ static int run_box_delete(cli *c, int argc, char **argv)
 	const bx_class *cls;
 	cleanup_free char *cg = NULL;
 	bx_box_delete_result res;
-	if (bx_box_locate(bc.fs, bc.policy, class_name, id, &cls, &err) < 0 ||
+	/* Under the transaction lock, like apply: never between an apply's
+	 * steps, never while a journal waits for `boxcg recover`. */
+	bx_apply_opts ao = { .state_dir = c->state_dir };
+	bx_lock *lock = NULL;
+	if (bx_apply_guard(&ao, &lock, &err) < 0 ||
+	    bx_box_locate(bc.fs, bc.policy, class_name, id, &cls, &err) < 0 ||
 	    !(cg = bx_box_path(bc.policy, cls->name, id)) ||
 	    bx_box_delete(bc.fs, cg, &d, &res, &err) < 0) {
 		if (!err)
@@ -125,9 +123,22 @@ static int run_box_delete(cli *c, int argc, char **argv)
 			cli_color(c->color_err, CLI_YELLOW), cli_color(c->color_err, CLI_RESET), id);
 	status = BX_EXIT_OK;
 out:
+	bx_lock_release(lock);
 	box_close(&bc);
 	return status;
 }
 
+static const cli_opt box_delete_opts[] = {
+	{ "kill", 'k', NULL, "kill what runs in the box first" },
+	{ "timeout", 0, "DUR", "how long --kill waits for the box to empty (default 10s)" },
+	{ "class", 'c', "C", "the box's class (found from the live tree when not given)" },
+	{ "json", 0, NULL, "one JSON document, with the final counters" },
+	{ 0 },
+};
+
 BX_COMMAND(box_delete, "box delete", "ID [--kill] [--timeout DUR] [--class C] [--json] POLICY...",
-	   "remove a box; --kill kills what runs in it first", run_box_delete);
+	   "remove a box; --kill kills what runs in it first", run_box_delete,
+	   .opts = box_delete_opts,
+	   .details = "A box with processes is refused unless --kill, which kills them and waits "
+		      "up to --timeout for it to empty. Its last counters (cpu usage, memory peak, "
+		      "OOM kills), read after the kill and before the removal, are printed.");

@@ -186,5 +186,11 @@ static int run_box_stats(cli *c, int argc, char **argv)
 	return status;
 }
 
+static const cli_opt box_stats_opts[] = {
+	{ "json", 0, NULL, "one JSON document, exact integers" },
+	{ 0 },
+};
+
 BX_COMMAND(box_stats, "box stats", "[ID...] [--json] POLICY...",
-	   "usage next to limits: cpu, memory, swap, pids, io, pressure", run_box_stats);
+	   "usage next to limits: cpu, memory, swap, pids, io, pressure", run_box_stats,
+	   .opts = box_stats_opts);

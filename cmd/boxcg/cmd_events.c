@@ -139,6 +139,12 @@ static int run_events(cli *c, int argc, char **argv)
 	return status;
 }
 
+static const cli_opt events_opts[] = {
+	{ "json", 0, NULL, "one JSON object per line" },
+	{ "count", 0, "N", "end after N events" },
+	{ 0 },
+};
+
 BX_COMMAND(events, "events", "[--json] [--count N] POLICY...",
 	   "stream box events: oom kills, limit hits, populated/empty, created/deleted",
-	   run_events);
+	   run_events, .opts = events_opts);

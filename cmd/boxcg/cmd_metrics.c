@@ -85,6 +85,11 @@ static int run_metrics(cli *c, int argc, char **argv)
 	return status;
 }
 
+static const cli_opt metrics_opts[] = {
+	{ "listen", 0, "ADDR:PORT", "serve /metrics over HTTP instead of printing" },
+	{ 0 },
+};
+
 BX_COMMAND(metrics, "metrics", "[--listen ADDR:PORT] POLICY...",
 	   "Prometheus metrics of every box and class slice, printed or served over HTTP",
-	   run_metrics);
+	   run_metrics, .opts = metrics_opts);

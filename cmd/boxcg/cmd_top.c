@@ -288,5 +288,14 @@ static int run_top(cli *c, int argc, char **argv)
 	return status;
 }
 
+static const cli_opt top_opts[] = {
+	{ "delay", 'd', "DUR", "time between samples (default 1s, at least 50ms)" },
+	{ "iterations", 'n', "N", "stop after N samples" },
+	{ "batch", 0, NULL, "plain frames, no terminal control" },
+	{ 0 },
+};
+
 BX_COMMAND(top, "top", "[--delay DUR] [--iterations N] [--batch] POLICY...",
-	   "a live view of boxes and class slices, sorted by cpu or memory", run_top);
+	   "a live view of boxes and class slices, sorted by cpu or memory", run_top,
+	   .opts = top_opts,
+	   .details = "Keys: c sorts by CPU share, m by memory, q quits.");

@@ -17,6 +17,7 @@
 #include "apply/undo.h"
 #include "core/util.h"
 #include "plan/managed.h"
+#include "plan/normalize.h"
 
 static const char *state_dir_of(const bx_apply_opts *o)
 {
@@ -34,6 +35,13 @@ static bool one_line(const char *s)
 {
 	const char *nl = s ? strchr(s, '\n') : NULL;
 	return !nl || nl[1] == '\0';
+}
+
+/* What is shown (the step's new value) is what is written. */
+static bool writes_what_it_shows(const bx_step *s)
+{
+	cleanup_free char *bytes = bx_write_bytes(s->file, s->key, s->new);
+	return bytes && strcmp(bytes, s->write) == 0;
 }
 
 /* Refuse a plan that could do anything but what boxcg plans do, before
@@ -55,6 +63,10 @@ static int validate_plan(const bx_plan *p, bx_error **err)
 			why = "writes no value, or more than one line";
 		else if (s->op == BX_OP_WRITE && s->key && (!*s->key || strpbrk(s->key, " \t\n")))
 			why = "has a malformed key";
+		else if (s->op == BX_OP_WRITE && !bx_value_syntax_ok(s->file, s->key, s->new))
+			why = "has a value that is not valid for its file";
+		else if (s->op == BX_OP_WRITE && !writes_what_it_shows(s))
+			why = "writes other bytes than the value it shows";
 		else if ((s->op == BX_OP_ENABLE || s->op == BX_OP_DISABLE) &&
 			 bx_ctrl_tokens(s->write, &plus, &minus) < 0)
 			why = "has a malformed subtree_control value";
@@ -213,7 +225,7 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 
 	int r = 0;
 	bool pending = false;
-	char *boot_id = NULL;
+	char *boot_id = NULL, *base_id = NULL;
 	/* Under the lock nobody else changes the tree: keep the cgroups'
 	 * directory fds for the whole transaction (without, if out of
 	 * memory: slower, not wrong). */
@@ -230,6 +242,10 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 		goto out;
 	}
 	boot_id = bx_boot_id();
+	if (!(base_id = bx_dir_identity(fs->base_fd))) {
+		r = bx_err(err, errno ? errno : ENOMEM, "stat the base");
+		goto out;
+	}
 	bx_journal_header hdr = {
 		.base = fs->base_path,
 		.dirmode = fs->dirmode,
@@ -237,6 +253,7 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 		.pid = (long)getpid(),
 		.nsteps = (long)plan->n,
 		.boot_id = boot_id,
+		.base_id = base_id,
 	};
 	/* Records are fsynced only where the tree outlives a power loss
 	 * (journal.h says why). */
@@ -261,6 +278,7 @@ out:
 	bx_undov_free(t.v, t.n);
 	bx_created_free(&t.created);
 	free(boot_id);
+	free(base_id);
 	if (cached)
 		bx_cgfs_cache_end(fs);
 	if (t.dirfd >= 0)

@@ -7,6 +7,7 @@
 #include "apply/capture.h"
 #include "apply/exact.h"
 #include "apply/mutate.h"
+#include "core/strmap.h"
 #include "core/util.h"
 #include "knobs.h"
 #include "plan/managed.h"
@@ -414,16 +415,35 @@ static int verify_one(bx_rollback *rb, const bx_undo *u, bool *eq, bx_error **er
 	return 0;
 }
 
-/* Is cg (or an ancestor) created by one of the records v[0..n)? */
-static bool created_here(const bx_undo *v, size_t n, const char *cg)
+/* The cgroups the records create: path -> index of its first MKDIR
+ * record, so that "created before record i?" costs the depth of the path,
+ * not the number of records (recover stays linear in the journal). */
+static int index_mkdirs(const bx_undo *v, size_t n, bx_strmap *m)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (v[i].op != BX_OP_MKDIR)
-			continue;
-		size_t l = strlen(v[i].cg);
-		if (strncmp(cg, v[i].cg, l) == 0 && (cg[l] == '\0' || cg[l] == '/'))
+	for (size_t i = 0; i < n; i++)
+		if (v[i].op == BX_OP_MKDIR &&
+		    bx_strmap_put(m, v[i].cg, strlen(v[i].cg), (uintptr_t)i, NULL) < 0)
+			return -1;
+	return 0;
+}
+
+/* Is cg (or an ancestor) created by one of the records v[0..n)? */
+static bool created_here(const bx_strmap *mk, size_t n, const char *cg)
+{
+	if (!mk->n)
+		return false;
+	size_t len = strlen(cg);
+	for (;;) {
+		uintptr_t at;
+		if (bx_strmap_get(mk, cg, len, &at) && at < n)
 			return true;
+		while (len && cg[len - 1] != '/')
+			len--;
+		if (!len)
+			break;
+		len--; /* the slash */
 	}
+	/* "" (the base) is never made by a MKDIR: refused at validation. */
 	return false;
 }
 
@@ -438,19 +458,59 @@ static const char *undo_target(const bx_undo *u)
 	return NULL;
 }
 
+/* The cgroup a record needs (its own; for an RMDIR, its parent, where it
+ * is to be made again): 1 (and listed) when it no longer exists. */
+static int vanished(bx_rollback *rb, const bx_undo *u, bx_error **err)
+{
+	cleanup_free char *need = strdup(u->cg);
+	if (!need)
+		return bx_err(err, ENOMEM, "rollback");
+	if (u->op == BX_OP_RMDIR) {
+		char *slash = strrchr(need, '/');
+		*(slash ? slash : need) = '\0';
+	}
+	int ex = bx_cgfs_exists(rb->fs, need, err);
+	if (ex != 0)
+		return ex < 0 ? -1 : 0;
+	for (size_t i = 0; i < rb->nvanished; i++)
+		if (strcmp(rb->vanished[i], need) == 0)
+			return 1;
+	if (bx_grow(&rb->vanished, &rb->vcap, rb->nvanished + 1, sizeof *rb->vanished) < 0)
+		return bx_err(err, ENOMEM, "rollback");
+	rb->vanished[rb->nvanished++] = need;
+	need = NULL;
+	return 1;
+}
+
 int bx_rollback_run(bx_rollback *rb, const bx_undo *v, size_t n, bx_error **err)
 {
 	int r = 0;
+	bx_strmap mk = {0};
+	if (index_mkdirs(v, n, &mk) < 0) {
+		bx_strmap_free(&mk);
+		return bx_err(err, ENOMEM, "rollback");
+	}
 	for (size_t i = n; i-- > 0;) {
 		const bx_undo *u = &v[i];
 		/* Inside a cgroup this transaction created, which is gone: an
 		 * earlier rollback (interrupted, now replayed) removed it. */
-		if (u->op != BX_OP_MKDIR && created_here(v, i, u->cg)) {
+		if (u->op != BX_OP_MKDIR && created_here(&mk, i, u->cg)) {
 			bx_error *e = NULL;
 			int ex = bx_cgfs_exists(rb->fs, u->cg, &e);
 			bx_error_free(e);
 			if (ex == 0) {
 				rb->undone++;
+				continue;
+			}
+		}
+		if (rb->skip_vanished && u->op != BX_OP_MKDIR) {
+			int gone = vanished(rb, u, err);
+			if (gone < 0) {
+				r = -1;
+				continue;
+			}
+			if (gone) {
+				rb->skipped++;
 				continue;
 			}
 		}
@@ -479,6 +539,7 @@ int bx_rollback_run(bx_rollback *rb, const bx_undo *v, size_t n, bx_error **err)
 		}
 		rb->undone++;
 	}
+	bx_strmap_free(&mk);
 	return r;
 }
 
@@ -491,8 +552,20 @@ char **bx_rollback_take(bx_rollback *rb, size_t *n)
 	return v;
 }
 
+char **bx_rollback_take_vanished(bx_rollback *rb, size_t *n)
+{
+	char **v = rb->vanished;
+	*n = rb->nvanished;
+	rb->vanished = NULL;
+	rb->nvanished = rb->vcap = 0;
+	return v;
+}
+
 void bx_rollback_free(bx_rollback *rb)
 {
+	bx_strv_free(rb->vanished, rb->nvanished);
+	rb->vanished = NULL;
+	rb->nvanished = rb->vcap = 0;
 	bx_strv_free(rb->unrestored, rb->nunrestored);
 	rb->unrestored = NULL;
 	rb->nunrestored = rb->cap = 0;
