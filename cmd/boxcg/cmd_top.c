@@ -141,10 +141,12 @@ static void draw(view *v, bool tty, int height)
 			snprintf(cpu, sizeof cpu, "%.1f", r->cpu_pct);
 		char name[28];
 		size_t nl = strlen(r->name);
-		if (nl > 27) /* keep the end: the box id */
-			snprintf(name, sizeof name, "~%s", r->name + nl - 26);
-		else
-			snprintf(name, sizeof name, "%s", r->name);
+		if (nl > 27) { /* keep the end: the box id */
+			name[0] = '~';
+			memcpy(name + 1, r->name + nl - 26, 27);
+		} else {
+			memcpy(name, r->name, nl + 1);
+		}
 		printf("%-27s %6s %7s %10s %9s %6s %8s%s", name, units_int(&t, r->tasks), cpu,
 		       units_bytes(&m, r->mem), units_bytes(&x, r->mem_max), units_int(&o, r->oom),
 		       units_pct(&p, r->psi), eol);
