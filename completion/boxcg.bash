@@ -26,7 +26,8 @@ _boxcg_cmd_opts() {
 	apply) echo "-h --help --prune --plan= --lock-timeout=" ;;
 	recover) echo "-h --help --lock-timeout=" ;;
 	snapshot) echo "-h --help -o= --out=" ;;
-	"box create" | "box exec" | "box attach") echo "-h --help -c= --class=" ;;
+	"box create" | "box exec") echo "-h --help -c= --class= -s= --set=" ;;
+	"box attach") echo "-h --help -c= --class=" ;;
 	"box delete") echo "-h --help -k --kill --timeout= -c= --class=" ;;
 	"box list") echo "-h --help --json" ;;
 	esac

@@ -23,19 +23,28 @@ static int run_box_exec(cli *c, int argc, char **argv)
 		dash++;
 	static const struct option opts[] = {
 		{ "class", required_argument, NULL, 'c' },
+		{ "set", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *class_name = NULL;
+	cleanup_free const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+	size_t nsets = 0;
+	if (!sets)
+		return cli_usage(c, "box exec", "out of memory");
 	int o;
-	while ((o = getopt_long(dash, argv, "c:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(dash, argv, "c:s:h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
 			class_name = optarg;
 			break;
+		case 's':
+			sets[nsets++] = optarg;
+			break;
 		case 'h':
-			printf("Usage: boxcg box exec ID --class C POLICY... -- CMD [ARG...]\n"
-			       "Run CMD in box ID of class C, creating the box first if needed.\n"
+			printf("Usage: boxcg box exec ID --class C [--set KEY=VALUE]... POLICY... -- CMD [ARG...]\n"
+			       "Run CMD in box ID of class C, creating the box first if needed\n"
+			       "(--set: its own value of a limit the class opens, as box create).\n"
 			       "Signals are forwarded to CMD; boxcg exits with its status (128+N when\n"
 			       "killed by signal N, 127 not found, 126 not executable).\n");
 			return BX_EXIT_OK;
@@ -61,7 +70,7 @@ static int run_box_exec(cli *c, int argc, char **argv)
 	if (c->verbose)
 		box_say_dirmode(&bc, stderr);
 	bx_box_create_result cres;
-	status = box_create(c, &bc, class_name, id, true, &cres);
+	status = box_create(c, &bc, class_name, id, true, sets, nsets, &cres);
 	if (status >= 0)
 		goto out;
 	bx_apply_result_free(&cres.apply);
@@ -96,5 +105,5 @@ out:
 	return status;
 }
 
-BX_COMMAND(box_exec, "box exec", "ID --class C POLICY... -- CMD [ARG...]",
+BX_COMMAND(box_exec, "box exec", "ID --class C [--set K=V]... POLICY... -- CMD [ARG...]",
 	   "run a command in a box (created if needed); exits with its status", run_box_exec);

@@ -21,6 +21,7 @@
 #include "cgroupfs/cgfs.h"
 #include "core/err.h"
 #include "model.h"
+#include "sizes/sizes.h"
 
 /* "<root>/<class>/<id>"; NULL on ENOMEM. */
 char *bx_box_path(const bx_policy *p, const char *class_name, const char *id);
@@ -46,6 +47,9 @@ int bx_box_nprocs(bx_cgfs *fs, const char *cg, size_t *n, bx_error **err);
 typedef struct bx_box_create_opts {
 	bx_apply_opts apply;   /* state_dir, lock_timeout, test hooks */
 	bool exist_ok;         /* an existing box of this class is fine (box exec) */
+	const char *const *sets; /* the box's own values: "KEY=VALUE" for limits
+	                            its class opens (sizes/sizes.h) */
+	size_t nsets;
 } bx_box_create_opts;
 
 typedef struct bx_box_create_result {
@@ -102,6 +106,9 @@ typedef struct bx_box_info {
 	int64_t cpu_usage_usec;  /* cpu.stat usage_usec */
 	int64_t oom_kills;       /* memory.events oom_kill */
 	int64_t nprocs;          /* lines of cgroup.procs */
+	bx_owns own;             /* its own values (sizes/sizes.h), as they apply now */
+	char *own_text;          /* the same as record entries: "cpu.max=2 pids.max=8" */
+	int frozen;              /* cgroup.events frozen: 1, 0, or -1 unknown */
 } bx_box_info;
 
 typedef struct bx_box_list {
@@ -113,6 +120,10 @@ typedef struct bx_box_list {
  * id. A missing class slice has no boxes. */
 int bx_box_list_read(bx_cgfs *fs, const bx_policy *p, bx_box_list *out, bx_error **err);
 void bx_box_list_free(bx_box_list *l);
+
+/* The own values of the box at `cg` (its record's key=value entries), as
+ * they apply under class `c`; none when it has no record. */
+int bx_box_own_read(bx_cgfs *fs, const bx_class *c, const char *cg, bx_owns *out, bx_error **err);
 
 /* Open what a join needs: the box's cgroup.procs for writing (O_CLOEXEC;
  * appending in directory mode), and the "0\n" bytes. */

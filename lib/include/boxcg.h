@@ -195,6 +195,25 @@ int boxcg_apply(boxcg_target *t, const boxcg_plan *plan, boxcg_apply_status *sta
 int boxcg_box_create(boxcg_target *t, const boxcg_policy *p, const char *class_name,
 		     const char *id, unsigned flags, boxcg_error **err);
 
+/* A box's own value of a limit its class opens to its boxes (`sizes:` in
+ * the policy): key "memory.max", value "2GiB" in the policy's units. */
+typedef struct boxcg_set {
+	const char *key;
+	const char *value;
+} boxcg_set;
+
+/* boxcg_box_create with the box's own values (`boxcg box create --set`):
+ * each within the range its class allows, the class's value for the
+ * others. Refused before anything is created, naming the class's
+ * file:line:col: a key the class does not open (EPERM), a value out of
+ * range (ERANGE) or that does not parse (EINVAL). The values are recorded
+ * with the box, so plans and applies keep them. With
+ * BOXCG_CREATE_EXIST_OK and nsets > 0 an existing box is EEXIST (use
+ * boxcg_box_update). */
+int boxcg_box_create_sized(boxcg_target *t, const boxcg_policy *p, const char *class_name,
+			   const char *id, const boxcg_set *sets, size_t nsets, unsigned flags,
+			   boxcg_error **err);
+
 /* Kill the processes of a populated box instead of refusing it. */
 #define BOXCG_DELETE_KILL 0x1u
 
@@ -233,6 +252,11 @@ int64_t boxcg_box_pids_current(const boxcg_box *b);  /* pids.current */
 int64_t boxcg_box_memory_current(const boxcg_box *b);/* memory.current, bytes */
 int64_t boxcg_box_cpu_usage_usec(const boxcg_box *b);/* cpu.stat usage_usec */
 int64_t boxcg_box_oom_kills(const boxcg_box *b);     /* memory.events oom_kill */
+/* Its own values as "cpu.max=2 memory.max=2147483648" (sorted; "" when it
+ * has none; sizes in bytes, CPUs as a number). */
+const char *boxcg_box_own(const boxcg_box *b);
+/* cgroup.events frozen: 1 frozen, 0 not, -1 unknown. */
+int boxcg_box_frozen(const boxcg_box *b);
 
 /* ---- running processes in a box ------------------------------------------ */
 

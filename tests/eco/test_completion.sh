@@ -103,8 +103,8 @@ e "plan" boxcg -q --root=/r pl
 e "--detailed-exitcode --help --json --out --prune --state" boxcg plan --
 e "--plan --prune" boxcg apply --p
 e "--format --help --json" boxcg validate --
-e "--class --help" boxcg box create id1 --
-e "-- --class --help" boxcg box exec id1 --
+e "--class --help --set" boxcg box create id1 --
+e "-- --class --help --set" boxcg box exec id1 --
 e "--class --help --kill --timeout" boxcg box delete id1 --
 e "" boxcg recover ""
 e "json text" boxcg validate --format ""
