@@ -21,6 +21,7 @@
 #include "cgroupfs/cgfs.h"
 #include "core/err.h"
 #include "model.h"
+#include "plan/plan.h"
 #include "sizes/sizes.h"
 
 /* "<root>/<class>/<id>"; NULL on ENOMEM. */
@@ -66,6 +67,31 @@ typedef struct bx_box_create_result {
  * rollback completed. */
 int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
 		  const bx_box_create_opts *o, bx_box_create_result *res, bx_error **err);
+
+typedef struct bx_box_update_opts {
+	bx_apply_opts apply;     /* state_dir, lock_timeout, test hooks */
+	const char *const *sets; /* "KEY=VALUE": new own values (sizes/sizes.h) */
+	size_t nsets;
+	bool dry_run;            /* plan only */
+	bool force;              /* lower memory.max below memory.current anyway */
+} bx_box_update_opts;
+
+typedef struct bx_box_update_result {
+	bx_plan *plan;           /* what it did (or, dry_run, would do) */
+	bx_apply_result apply;   /* the transaction's result */
+	char *own;               /* the box's own values afterwards */
+} bx_box_update_result;
+
+/* Change the own values of live box `id` (class_name NULL: found): the
+ * recorded values with the new ones over them, checked against the
+ * class's `sizes` as at creation, then one transaction (observe, plan,
+ * apply: the planner's kernel-safe order, a journal, rollback on failure)
+ * under the state directory's lock; the new values become the recorded
+ * ones in the same transaction. A memory.max below the box's
+ * memory.current is EBUSY unless o->force. */
+int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
+		  const bx_box_update_opts *o, bx_box_update_result *res, bx_error **err);
+void bx_box_update_result_free(bx_box_update_result *r);
 
 /* Move process `pid` into the box (one write to its cgroup.procs). */
 int bx_box_attach(bx_cgfs *fs, const char *cg, pid_t pid, bx_error **err);
