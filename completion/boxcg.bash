@@ -14,7 +14,7 @@
 # compares these lists with the options the sources declare.
 _boxcg_global_opts="--root= --state-dir= --no-color -q --quiet -v --verbose --version -h --help"
 _boxcg_commands="validate schema show plan diff apply recover snapshot box"
-_boxcg_box_commands="create exec attach delete list"
+_boxcg_box_commands="create exec attach delete list update freeze thaw"
 
 _boxcg_cmd_opts() {
 	case $1 in
@@ -28,6 +28,8 @@ _boxcg_cmd_opts() {
 	snapshot) echo "-h --help -o= --out=" ;;
 	"box create" | "box exec") echo "-h --help -c= --class= -s= --set=" ;;
 	"box attach") echo "-h --help -c= --class=" ;;
+	"box update") echo "-h --help -s= --set= -c= --class= -n --dry-run -f --force" ;;
+	"box freeze" | "box thaw") echo "-h --help --timeout= -c= --class=" ;;
 	"box delete") echo "-h --help -k --kill --timeout= -c= --class=" ;;
 	"box list") echo "-h --help --json" ;;
 	esac
@@ -223,7 +225,7 @@ _boxcg() {
 	# nothing for a new box id, else policy paths (directories and
 	# *.yaml/*.yml files).
 	case $cmd in
-	"box attach" | "box delete")
+	"box attach" | "box delete" | "box update" | "box freeze" | "box thaw")
 		if [ "$npos" -eq 0 ]; then
 			# The id is under the cursor: the operands are the pid
 			# (attach) and the policy paths.

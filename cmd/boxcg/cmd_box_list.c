@@ -4,6 +4,7 @@
  * usage: pids.current, memory.current, CPU time (cpu.stat usage_usec) and
  * OOM kills (memory.events oom_kill). A file the cgroup does not have
  * (controller not enabled, directory mode) shows as "-" (JSON: null).
+ * STATE: frozen or running (cgroup.events frozen), "-" without it.
  *
  * JSON: {"format_version":1,"base":…,"dirmode":bool,"boxes":[{"id","class",
  * "cgroup","pids_current","memory_current","cpu_usage_usec","oom_kills",
@@ -105,8 +106,8 @@ static void print_text(cli *c, const box_ctx *bc, const bx_box_list *l)
 		wcl = b > wcl ? b : wcl;
 	}
 	const char *bold = cli_color(c->color, CLI_BOLD), *off = cli_color(c->color, CLI_RESET);
-	printf("%s%-*s  %-*s  %6s  %10s  %10s  %9s%s\n", bold, wid, "BOX", wcl, "CLASS", "PIDS",
-	       "MEMORY", "CPU", "OOM_KILLS", off);
+	printf("%s%-*s  %-*s  %6s  %10s  %10s  %9s  %s%s\n", bold, wid, "BOX", wcl, "CLASS", "PIDS",
+	       "MEMORY", "CPU", "OOM_KILLS", "STATE", off);
 	for (size_t i = 0; i < l->n; i++) {
 		const bx_box_info *b = &l->v[i];
 		char pids[24], mem[24], cpu[32], oom[24];
@@ -114,8 +115,8 @@ static void print_text(cli *c, const box_ctx *bc, const bx_box_list *l)
 		fmt_bytes(mem, sizeof mem, b->memory_current);
 		fmt_usec(cpu, sizeof cpu, b->cpu_usage_usec);
 		fmt_int(oom, sizeof oom, b->oom_kills);
-		printf("%-*s  %-*s  %6s  %10s  %10s  %9s\n", wid, b->id, wcl, b->class_name, pids, mem,
-		       cpu, oom);
+		printf("%-*s  %-*s  %6s  %10s  %10s  %9s  %s\n", wid, b->id, wcl, b->class_name, pids, mem,
+		       cpu, oom, b->frozen < 0 ? "-" : b->frozen ? "frozen" : "running");
 	}
 }
 

@@ -99,6 +99,8 @@ static int check_fresh(boxcg_target *t, const boxcg_plan *plan, const char *stat
 			      "%s holds the journal of an interrupted transaction: run `boxcg "
 			      "recover` first",
 			      state_dir);
+	if (!plan->observed)
+		return bx_err(err, EINVAL, "this plan is the record of a box update, not a plan to apply");
 	bx_state *now = NULL;
 	cleanup_free char *changed = NULL;
 	if (bx_observe_again(t->fs, plan->observed, &now, err) < 0)

@@ -93,6 +93,17 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		  const bx_box_update_opts *o, bx_box_update_result *res, bx_error **err);
 void bx_box_update_result_free(bx_box_update_result *r);
 
+/* Freeze (or thaw) the box at `cg`: write cgroup.freeze, then wait up to
+ * timeout_ms (< 0: forever) for cgroup.events to read `frozen 1` (0),
+ * woken by poll(POLLPRI). A freeze that times out writes 0 back and fails
+ * with ETIMEDOUT, so the box is never left half-frozen. */
+int bx_box_set_frozen(bx_cgfs *fs, const char *cg, bool freeze, int timeout_ms, bx_error **err);
+/* The same for box `id` (class_name NULL: found), under the state
+ * directory's lock (ao: state_dir, lock_timeout; may be NULL); refused
+ * while a journal is pending. */
+int bx_box_freeze(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
+		  bool freeze, int timeout_ms, const bx_apply_opts *ao, bx_error **err);
+
 /* Move process `pid` into the box (one write to its cgroup.procs). */
 int bx_box_attach(bx_cgfs *fs, const char *cg, pid_t pid, bx_error **err);
 
@@ -135,6 +146,8 @@ typedef struct bx_box_info {
 	bx_owns own;             /* its own values (sizes/sizes.h), as they apply now */
 	char *own_text;          /* the same as record entries: "cpu.max=2 pids.max=8" */
 	int frozen;              /* cgroup.events frozen: 1, 0, or -1 unknown */
+	bx_settings *limits;     /* bx_box_info_read: its class's box settings with
+	                            its own values (what it is held to); NULL in lists */
 } bx_box_info;
 
 typedef struct bx_box_list {
@@ -146,6 +159,12 @@ typedef struct bx_box_list {
  * id. A missing class slice has no boxes. */
 int bx_box_list_read(bx_cgfs *fs, const bx_policy *p, bx_box_list *out, bx_error **err);
 void bx_box_list_free(bx_box_list *l);
+
+/* One box of class `c`: usage, state, own values and limits. ENOENT when
+ * it does not exist. Free with bx_box_info_free. */
+int bx_box_info_read(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const char *id,
+		     bx_box_info *out, bx_error **err);
+void bx_box_info_free(bx_box_info *b);
 
 /* The own values of the box at `cg` (its record's key=value entries), as
  * they apply under class `c`; none when it has no record. */

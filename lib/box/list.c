@@ -90,21 +90,18 @@ static int read_frozen(bx_cgfs *fs, const char *cg)
 	return v < 0 ? -1 : v ? 1 : 0;
 }
 
-static int add_box(bx_cgfs *fs, const bx_class *c, const char *slice, const char *id,
-		   bx_box_list *out, bx_error **err)
+static int fill(bx_cgfs *fs, const bx_class *c, const char *slice, const char *id, bx_box_info *b,
+		bx_error **err)
 {
-	if (bx_grow(&out->v, &out->cap, out->n + 1, sizeof *out->v) < 0)
-		return bx_err(err, ENOMEM, "list boxes");
-	bx_box_info *b = &out->v[out->n];
 	*b = (bx_box_info){ .class_name = c->name };
 	b->id = strdup(id);
 	b->cgroup = bx_sprintf("%s/%s", slice, id);
 	if (!b->id || !b->cgroup) {
 		free(b->id);
 		free(b->cgroup);
+		b->id = b->cgroup = NULL;
 		return bx_err(err, ENOMEM, "list boxes");
 	}
-	out->n++;
 	b->pids_current = read_scalar(fs, b->cgroup, "pids.current");
 	b->memory_current = read_scalar(fs, b->cgroup, "memory.current");
 	b->cpu_usage_usec = read_keyed(fs, b->cgroup, "cpu.stat", "usage_usec");
@@ -115,6 +112,57 @@ static int add_box(bx_cgfs *fs, const bx_class *c, const char *slice, const char
 		return -1;
 	if (!(b->own_text = bx_sizes_text(&b->own)))
 		return bx_err(err, ENOMEM, "list boxes");
+	return 0;
+}
+
+static int add_box(bx_cgfs *fs, const bx_class *c, const char *slice, const char *id,
+		   bx_box_list *out, bx_error **err)
+{
+	if (bx_grow(&out->v, &out->cap, out->n + 1, sizeof *out->v) < 0)
+		return bx_err(err, ENOMEM, "list boxes");
+	bx_box_info *b = &out->v[out->n];
+	int r = fill(fs, c, slice, id, b, err);
+	if (b->id)
+		out->n++; /* freed with the list either way */
+	return r;
+}
+
+void bx_box_info_free(bx_box_info *b)
+{
+	free(b->id);
+	free(b->cgroup);
+	bx_owns_free(&b->own);
+	free(b->own_text);
+	if (b->limits) {
+		bx_settings_free(b->limits);
+		free(b->limits);
+	}
+	*b = (bx_box_info){0};
+}
+
+int bx_box_info_read(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const char *id,
+		     bx_box_info *out, bx_error **err)
+{
+	*out = (bx_box_info){0};
+	cleanup_free char *slice = bx_sprintf("%s/%s", p->root, c->name);
+	cleanup_free char *cg = slice ? bx_sprintf("%s/%s", slice, id) : NULL;
+	if (!cg)
+		return bx_err(err, ENOMEM, "box %s", id);
+	int ex = bx_cgfs_exists(fs, cg, err);
+	if (ex <= 0)
+		return ex < 0 ? -1 : bx_box_err(err, ENOENT, "no box %s in class %s", id, c->name);
+	bx_box_info b;
+	int r = fill(fs, c, slice, id, &b, err);
+	if (r == 0 && !(b.limits = calloc(1, sizeof *b.limits)))
+		r = bx_err(err, ENOMEM, "box %s", id);
+	if (r == 0)
+		r = bx_sizes_settings(c, &b.own, &p->facts, b.limits, err);
+	if (r < 0) {
+		if (b.id)
+			bx_box_info_free(&b);
+		return -1;
+	}
+	*out = b;
 	return 0;
 }
 
@@ -156,12 +204,8 @@ int bx_box_list_read(bx_cgfs *fs, const bx_policy *p, bx_box_list *out, bx_error
 
 void bx_box_list_free(bx_box_list *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].id);
-		free(l->v[i].cgroup);
-		bx_owns_free(&l->v[i].own);
-		free(l->v[i].own_text);
-	}
+	for (size_t i = 0; i < l->n; i++)
+		bx_box_info_free(&l->v[i]);
 	free(l->v);
 	*l = (bx_box_list){0};
 }

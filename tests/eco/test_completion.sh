@@ -91,7 +91,7 @@ printf 'not yaml\n' >pol/notes.txt
 e "apply box diff plan recover schema show snapshot validate" boxcg ""
 e "box" boxcg b
 e "--help --no-color --quiet --root --state-dir --verbose --version" boxcg --
-e "attach create delete exec list" boxcg box ""
+e "attach create delete exec freeze list thaw update" boxcg box ""
 e "delete" boxcg --root /x box d
 # Global options with arguments, then the command.
 e "dir with space other pol" boxcg --root ""

@@ -3,6 +3,9 @@
 #include "test_box_fixture.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "boxcg.h"
 
@@ -120,6 +123,91 @@ START_TEST(null_class_names_are_einval)
 }
 END_TEST
 
+START_TEST(update_freeze_query_and_dirfd)
+{
+	api a;
+	api_open(&a);
+	boxcg_error *err = NULL;
+	boxcg_set sets[] = { { "pids.max", "8" } };
+	ck_assert_int_eq(boxcg_box_create_sized(a.t, a.p, "vm", "v1", sets, 1, 0, &err), 0);
+
+	/* dry run: a plan, nothing changed */
+	boxcg_set up[] = { { "pids.max", "12" }, { "memory.max", "1GiB" } };
+	boxcg_plan *plan = NULL;
+	ck_assert_int_eq(boxcg_box_update(a.t, a.p, NULL, "v1", up, 2, BOXCG_UPDATE_DRY_RUN, &plan, &err), 0);
+	ck_assert_uint_eq(boxcg_plan_to_change(plan), 3); /* memory.max, memory.high, pids.max */
+	ck_assert_ptr_nonnull(strstr(boxcg_plan_text(plan), "pids.max: 8 → 12"));
+	/* the record of an update cannot be applied as a plan */
+	boxcg_apply_status st;
+	expect_errno(boxcg_apply(a.t, plan, &st, &err), &err, EINVAL, "box update");
+	boxcg_plan_free(plan);
+	char *v = bxf_get(&a.f, "boxlite/vm/v1/pids.max");
+	ck_assert_str_eq(v, "8\n");
+	free(v);
+	ck_assert_int_eq(boxcg_box_update(a.t, a.p, "vm", "v1", up, 2, 0, NULL, &err), 0);
+	v = bxf_get(&a.f, "boxlite/vm/v1/pids.max");
+	ck_assert_str_eq(v, "12\n");
+	free(v);
+
+	/* query: class, own values, limits, state */
+	boxcg_box *b = NULL;
+	ck_assert_int_eq(boxcg_box_query(a.t, a.p, NULL, "v1", &b, &err), 0);
+	ck_assert_str_eq(boxcg_box_class(b), "vm");
+	ck_assert_str_eq(boxcg_box_own(b), "memory.max=1073741824 pids.max=12");
+	ck_assert_str_eq(boxcg_box_limit(b, "memory.max"), "1140850688");
+	ck_assert_str_eq(boxcg_box_limit(b, "memory.high"), "1026764800");
+	ck_assert_str_eq(boxcg_box_limit(b, "cpu.max"), "100000 100000");
+	ck_assert_ptr_null(boxcg_box_limit(b, "io.max"));
+	ck_assert_int_eq(boxcg_box_frozen(b), 0);
+	boxcg_box_free(b);
+
+	ck_assert_int_eq(boxcg_box_freeze(a.t, a.p, NULL, "v1", 1000, &err), 0);
+	ck_assert_int_eq(boxcg_box_query(a.t, a.p, "vm", "v1", &b, &err), 0);
+	ck_assert_int_eq(boxcg_box_frozen(b), 1);
+	boxcg_box_free(b);
+	ck_assert_int_eq(boxcg_box_thaw(a.t, a.p, NULL, "v1", 1000, &err), 0);
+	v = bxf_get(&a.f, "boxlite/vm/v1/cgroup.freeze");
+	ck_assert_str_eq(v, "0\n");
+	free(v);
+
+	int fd = -1;
+	ck_assert_int_eq(boxcg_box_dirfd(a.t, a.p, NULL, "v1", &fd, &err), 0);
+	struct stat sa, sb;
+	char *path = bx_sprintf("%s/boxlite/vm/v1", a.f.root);
+	ck_assert_int_eq(fstat(fd, &sa), 0);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert(sa.st_ino == sb.st_ino && S_ISDIR(sa.st_mode));
+	ck_assert(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	close(fd);
+	free(path);
+
+	/* refusals */
+	expect_errno(boxcg_box_update(a.t, a.p, NULL, "v1", up, 0, 0, NULL, &err), &err, EINVAL, NULL);
+	boxcg_set far[] = { { "pids.max", "65" } };
+	expect_errno(boxcg_box_update(a.t, a.p, NULL, "v1", far, 1, 0, NULL, &err), &err, ERANGE, "1 to 64");
+	expect_errno(boxcg_box_update(a.t, a.p, NULL, "v1", far, 1, 0x8, NULL, &err), &err, EINVAL, NULL);
+	expect_errno(boxcg_box_update(a.t, a.p, NULL, "nobox", up, 1, 0, NULL, &err), &err, ENOENT, NULL);
+	expect_errno(boxcg_box_query(a.t, a.p, NULL, "nobox", &b, &err), &err, ENOENT, NULL);
+	expect_errno(boxcg_box_query(a.t, a.p, NULL, "v1", NULL, &err), &err, EINVAL, NULL);
+	expect_errno(boxcg_box_dirfd(a.t, a.p, NULL, "v1", NULL, &err), &err, EINVAL, NULL);
+	expect_errno(boxcg_box_dirfd(a.t, a.p, NULL, "nobox", &fd, &err), &err, ENOENT, NULL);
+	expect_errno(boxcg_box_freeze(a.t, a.p, NULL, "nobox", 100, &err), &err, ENOENT, NULL);
+	expect_errno(boxcg_box_freeze(NULL, a.p, NULL, "v1", 100, &err), &err, EINVAL, NULL);
+	/* lowering memory.max below memory.current: refused, unless forced */
+	bxf_put(&a.f, "boxlite/vm/v1/memory.current", "900000000\n");
+	boxcg_set low[] = { { "memory.max", "512MiB" } };
+	expect_errno(boxcg_box_update(a.t, a.p, NULL, "v1", low, 1, 0, NULL, &err), &err, EBUSY, "--force");
+	v = bxf_get(&a.f, "boxlite/vm/v1/memory.max");
+	ck_assert_str_eq(v, "1140850688\n");
+	free(v);
+	ck_assert_int_eq(boxcg_box_update(a.t, a.p, NULL, "v1", low, 1, BOXCG_UPDATE_FORCE, NULL, &err), 0);
+	v = bxf_get(&a.f, "boxlite/vm/v1/memory.max");
+	ck_assert_str_eq(v, "603979776\n");
+	free(v);
+	api_close(&a);
+}
+END_TEST
+
 Suite *suite_api_sizes(void)
 {
 	Suite *s = suite_create("api_sizes");
@@ -127,6 +215,7 @@ Suite *suite_api_sizes(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, create_with_own_values);
 	tcase_add_test(tc, null_class_names_are_einval);
+	tcase_add_test(tc, update_freeze_query_and_dirfd);
 	suite_add_tcase(s, tc);
 	return s;
 }
