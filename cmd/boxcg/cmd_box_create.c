@@ -16,7 +16,6 @@ static int run_box_create(cli *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "class", required_argument, NULL, 'c' },
 		{ "set", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *class_name = NULL;
@@ -25,7 +24,7 @@ static int run_box_create(cli *c, int argc, char **argv)
 	if (!sets)
 		return cli_usage(c, "box create", "out of memory");
 	int o;
-	while ((o = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:s:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
 			class_name = optarg;
@@ -33,13 +32,6 @@ static int run_box_create(cli *c, int argc, char **argv)
 		case 's':
 			sets[nsets++] = optarg;
 			break;
-		case 'h':
-			printf("Usage: boxcg box create ID --class C [--set KEY=VALUE]... POLICY...\n"
-			       "Create box ID of class C with the class's limits (and the class\n"
-			       "slice and ancestors when missing) as one transaction. --set gives\n"
-			       "the box its own value of a limit its class opens (sizes:), within\n"
-			       "the class's range: --set memory.max=2GiB --set cpu.max=2.\n");
-			return BX_EXIT_OK;
 		default:
 			return cli_usage(c, "box create", "unknown option");
 		}
@@ -70,6 +62,16 @@ static int run_box_create(cli *c, int argc, char **argv)
 	return status;
 }
 
+static const cli_opt box_create_opts[] = {
+	{ "class", 'c', "C", "the class of the new box" },
+	{ "set", 's', "KEY=VALUE", "its own value of a limit the class opens (sizes:), repeatable" },
+	{ 0 },
+};
+
 BX_COMMAND(box_create, "box create", "ID --class C [--set K=V]... POLICY...",
 	   "create a box of a class (and its class slice if missing) as one transaction",
-	   run_box_create);
+	   run_box_create, .opts = box_create_opts,
+	   .details = "Create box ID of class C with the class's limits (and the class slice and "
+		      "ancestors when missing) as one transaction. --set gives the box its own value "
+		      "of a limit its class opens (sizes:), within the class's range: --set "
+		      "memory.max=2GiB --set cpu.max=2.");

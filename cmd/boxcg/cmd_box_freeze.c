@@ -19,12 +19,11 @@ static int run_box_freeze(cli *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "timeout", required_argument, NULL, 't' },
 		{ "class", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *class_name = NULL;
 	int timeout_ms = DEFAULT_TIMEOUT_MS, o, s;
-	while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (o) {
 		case 't':
 			if ((s = box_parse_timeout(c, "box freeze", optarg, &timeout_ms)) >= 0)
@@ -33,12 +32,6 @@ static int run_box_freeze(cli *c, int argc, char **argv)
 		case 'c':
 			class_name = optarg;
 			break;
-		case 'h':
-			printf("Usage: boxcg box freeze ID [--timeout DUR] [--class C] POLICY...\n"
-			       "Freeze every process of box ID (cgroup.freeze) and wait up to --timeout\n"
-			       "(default 10s) for cgroup.events to read frozen 1; if it does not, the\n"
-			       "box is thawed again and the command fails.\n");
-			return BX_EXIT_OK;
 		default:
 			return cli_usage(c, "box freeze", "unknown option");
 		}
@@ -65,6 +58,15 @@ static int run_box_freeze(cli *c, int argc, char **argv)
 	return status;
 }
 
+static const cli_opt box_freeze_opts[] = {
+	{ "timeout", 0, "DUR", "how long to wait for cgroup.events (default 10s)" },
+	{ "class", 'c', "C", "the box's class (found from the live tree when not given)" },
+	{ 0 },
+};
+
 BX_COMMAND(box_freeze, "box freeze", "ID [--timeout DUR] [--class C] POLICY...",
 	   "freeze a box (cgroup.freeze) and wait until the kernel reports it frozen",
-	   run_box_freeze);
+	   run_box_freeze, .opts = box_freeze_opts,
+	   .details = "Freeze every process of box ID (cgroup.freeze) and wait up to --timeout for "
+		      "cgroup.events to read frozen 1; if it does not, the box is thawed again and "
+		      "the command fails.");

@@ -17,12 +17,11 @@ static int run_box_thaw(cli *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "timeout", required_argument, NULL, 't' },
 		{ "class", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *class_name = NULL;
 	int timeout_ms = DEFAULT_TIMEOUT_MS, o, s;
-	while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (o) {
 		case 't':
 			if ((s = box_parse_timeout(c, "box thaw", optarg, &timeout_ms)) >= 0)
@@ -31,11 +30,6 @@ static int run_box_thaw(cli *c, int argc, char **argv)
 		case 'c':
 			class_name = optarg;
 			break;
-		case 'h':
-			printf("Usage: boxcg box thaw ID [--timeout DUR] [--class C] POLICY...\n"
-			       "Thaw box ID (cgroup.freeze 0) and wait up to --timeout (default 10s)\n"
-			       "for cgroup.events to read frozen 0.\n");
-			return BX_EXIT_OK;
 		default:
 			return cli_usage(c, "box thaw", "unknown option");
 		}
@@ -62,6 +56,14 @@ static int run_box_thaw(cli *c, int argc, char **argv)
 	return status;
 }
 
+static const cli_opt box_thaw_opts[] = {
+	{ "timeout", 0, "DUR", "how long to wait for cgroup.events (default 10s)" },
+	{ "class", 'c', "C", "the box's class (found from the live tree when not given)" },
+	{ 0 },
+};
+
 BX_COMMAND(box_thaw, "box thaw", "ID [--timeout DUR] [--class C] POLICY...",
 	   "thaw a frozen box",
-	   run_box_thaw);
+	   run_box_thaw, .opts = box_thaw_opts,
+	   .details = "Thaw box ID (cgroup.freeze 0) and wait up to --timeout for cgroup.events to "
+		      "read frozen 0.");

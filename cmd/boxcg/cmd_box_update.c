@@ -43,7 +43,6 @@ static int run_box_update(cli *c, int argc, char **argv)
 		{ "class", required_argument, NULL, 'c' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *class_name = NULL;
@@ -52,7 +51,7 @@ static int run_box_update(cli *c, int argc, char **argv)
 		return cli_usage(c, "box update", "out of memory");
 	bx_box_update_opts uo = {0};
 	int o;
-	while ((o = getopt_long(argc, argv, "s:c:nfh", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "s:c:nf", opts, NULL)) != -1) {
 		switch (o) {
 		case 's':
 			sets[uo.nsets++] = optarg;
@@ -66,13 +65,6 @@ static int run_box_update(cli *c, int argc, char **argv)
 		case 'f':
 			uo.force = true;
 			break;
-		case 'h':
-			printf("Usage: boxcg box update ID --set KEY=VALUE... [--dry-run] [--force] [--class C] POLICY...\n"
-			       "Change box ID's own values of limits its class opens (sizes:), within\n"
-			       "the class's range, as one transaction (journal, rollback). --dry-run\n"
-			       "prints the plan. Lowering memory.max below the box's memory.current\n"
-			       "is refused unless --force.\n");
-			return BX_EXIT_OK;
 		default:
 			return cli_usage(c, "box update", "unknown option");
 		}
@@ -122,6 +114,17 @@ out:
 	return status;
 }
 
+static const cli_opt box_update_opts[] = {
+	{ "set", 's', "KEY=VALUE", "a new own value of a limit the class opens (required, repeatable)" },
+	{ "dry-run", 'n', NULL, "print the plan; change nothing" },
+	{ "force", 'f', NULL, "write a memory.max below the box's memory.current anyway" },
+	{ "class", 'c', "C", "the box's class (found from the live tree when not given)" },
+	{ 0 },
+};
+
 BX_COMMAND(box_update, "box update", "ID --set K=V... [--dry-run] [--force] [--class C] POLICY...",
 	   "change a live box's own limits (within its class's range) as one transaction",
-	   run_box_update);
+	   run_box_update, .opts = box_update_opts,
+	   .details = "Change box ID's own values of limits its class opens (sizes:), within the "
+		      "class's range, as one transaction (journal, rollback). Lowering memory.max "
+		      "below the box's memory.current is refused unless --force.");

@@ -85,23 +85,12 @@ int bx_box_set_frozen(bx_cgfs *fs, const char *cg, bool freeze, int timeout_ms, 
 int bx_box_freeze(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
 		  bool freeze, int timeout_ms, const bx_apply_opts *ao, bx_error **err)
 {
-	const char *state_dir = ao && ao->state_dir ? ao->state_dir : BX_APPLY_STATE_DIR;
 	bx_lock *lock = NULL;
-	bx_apply_opts dflt = {0};
-	if (bx_lock_acquire(state_dir, bx_apply_lock_timeout(ao ? ao : &dflt), &lock, err) < 0)
+	if (bx_apply_guard(ao, &lock, err) < 0)
 		return -1;
 	int r = -1;
-	bool pending = false;
 	const bx_class *c;
 	cleanup_free char *cg = NULL;
-	if (bx_apply_pending(state_dir, &pending, err) < 0)
-		goto out;
-	if (pending) {
-		bx_err(err, EAGAIN,
-		       "%s holds the journal of an interrupted transaction: run `boxcg recover` first",
-		       state_dir);
-		goto out;
-	}
 	if (bx_box_locate(fs, p, class_name, id, &c, err) < 0)
 		goto out;
 	if (!(cg = bx_box_path(p, c->name, id))) {

@@ -70,24 +70,14 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		return bx_box_err(err, EINVAL, "invalid box id \"%s\"", id ? id : "");
 	if (!o->nsets)
 		return bx_box_err(err, EINVAL, "update box %s: nothing to change (give KEY=VALUE)", id);
-	const char *state_dir = o->apply.state_dir ? o->apply.state_dir : BX_APPLY_STATE_DIR;
 	bx_lock *lock = NULL;
-	if (bx_lock_acquire(state_dir, bx_apply_lock_timeout(&o->apply), &lock, err) < 0)
+	if (bx_apply_guard(&o->apply, &lock, err) < 0)
 		return -1;
 	int r = -1;
-	bool pending = false;
 	const bx_class *c = NULL;
 	cleanup_free char *cg = NULL;
 	bx_owns ow = {0};
 	bx_settings s = {0};
-	if (bx_apply_pending(state_dir, &pending, err) < 0)
-		goto out;
-	if (pending) {
-		bx_err(err, EAGAIN,
-		       "%s holds the journal of an interrupted transaction: run `boxcg recover` first",
-		       state_dir);
-		goto out;
-	}
 	if (bx_box_locate(fs, p, class_name, id, &c, err) < 0)
 		goto out;
 	if (!(cg = bx_box_path(p, c->name, id))) {
