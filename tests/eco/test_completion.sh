@@ -91,7 +91,7 @@ printf 'not yaml\n' >pol/notes.txt
 e "apply box diff doctor events help metrics plan recover schema show snapshot validate" boxcg ""
 e "box" boxcg b
 e "--help --no-color --quiet --root --state-dir --verbose --version" boxcg --
-e "attach create delete exec list stats" boxcg box ""
+e "attach create delete exec freeze list stats thaw update" boxcg box ""
 e "delete" boxcg --root /x box d
 # Global options with arguments, then the command.
 e "dir with space other pol" boxcg --root ""
@@ -103,8 +103,8 @@ e "plan" boxcg -q --root=/r pl
 e "--detailed-exitcode --help --json --out --prune --state" boxcg plan --
 e "--plan --prune" boxcg apply --p
 e "--format --help --json" boxcg validate --
-e "--class --help" boxcg box create id1 --
-e "-- --class --help" boxcg box exec id1 --
+e "--class --help --set" boxcg box create id1 --
+e "-- --class --help --rm --set" boxcg box exec id1 --
 e "--class --help --kill --timeout" boxcg box delete id1 --
 e "" boxcg recover ""
 e "json text" boxcg validate --format ""
