@@ -24,12 +24,16 @@ BASHCOMPDIR  ?= $(PREFIX)/share/bash-completion/completions
 
 CC           ?= cc
 PKG_CONFIG   ?= pkg-config
-DEPS_PKGS    := yaml-0.1 libcyaml jansson
+DEPS_PKGS    := yaml-0.1 libcyaml jansson libsystemd
 SANITIZE     ?=
 OPT          ?= -O2 -g
 
 DEPS_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS) 2>/dev/null)
 DEPS_LIBS    = $(shell $(PKG_CONFIG) --libs $(DEPS_PKGS) 2>/dev/null)
+# The CLI alone serves HTTP (boxcg metrics --listen); libboxcg never links it.
+CLI_PKGS     := libmicrohttpd
+CLI_CFLAGS   = $(shell $(PKG_CONFIG) --cflags $(CLI_PKGS) 2>/dev/null)
+CLI_LIBS     = $(shell $(PKG_CONFIG) --libs $(CLI_PKGS) 2>/dev/null)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
@@ -61,7 +65,7 @@ BOXCG_STATIC := $(O)/boxcg-static
 UNIT     := $(O)/unit-tests
 
 .PHONY: all deps test-deps check check-unit check-asan check-golden check-valgrind \
-        check-host check-kernel check-eco check-fault check-install demo install install-dist uninstall clean bench fuzz \
+        check-host check-kernel check-systemd check-eco check-fault check-install demo install install-dist uninstall clean bench fuzz \
         check-fuzz fuzz-build
 .DEFAULT_GOAL := all
 
@@ -79,6 +83,10 @@ test-deps:
 $(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/obj/cmd/%.o: cmd/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CLI_CFLAGS) -MMD -MP -c $< -o $@
 
 $(O)/obj/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
@@ -98,20 +106,37 @@ $(LIB_SO): $(LIB_OBJ) $(LIB_MAP)
 	ln -sf libboxcg.so.$(SOVERSION) $(O)/libboxcg.so
 
 $(BOXCG): $(CLI_OBJ) $(LIB_A)
-	$(CC) -o $@ $(CLI_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(DEPS_LIBS)
+	$(CC) -o $@ $(CLI_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(DEPS_LIBS) $(CLI_LIBS)
 
 $(O)/obj/cmd/boxcg/test_hooks_on.o: cmd/boxcg/test_hooks.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DBOXCG_TEST_HOOKS -MMD -MP -c $< -o $@
 
 $(BOXCG_TEST): $(CLI_TEST_OBJ) $(LIB_A)
-	$(CC) -o $@ $(CLI_TEST_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(DEPS_LIBS)
+	$(CC) -o $@ $(CLI_TEST_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(DEPS_LIBS) $(CLI_LIBS)
 
 # A fully static boxcg for the real-kernel VM (its initramfs has no libc).
 # Debian ships libyaml.a, libcyaml.a and libjansson.a.
-$(BOXCG_STATIC): $(CLI_TEST_OBJ) $(LIB_A)
-	$(CC) -static -o $@ $(CLI_TEST_OBJ) $(LIB_A) $(LDFLAGS) \
-		$(shell $(PKG_CONFIG) --static --libs $(DEPS_PKGS) 2>/dev/null)
+# Debian's static libmicrohttpd needs a static p11-kit it does not ship:
+# this binary is built without the HTTP server (metrics --listen refuses).
+# Debian ships no libsystemd.a either: it is built without sd-bus
+# (lib/systemd/bus.c with BOXCG_NO_LIBSYSTEMD), and says so on a systemd host.
+STATIC_PKGS  := yaml-0.1 libcyaml jansson
+CLI_STATIC_OBJ := $(filter-out $(O)/obj/cmd/boxcg/metrics_http.o,$(CLI_TEST_OBJ)) \
+                  $(O)/obj/cmd/boxcg/metrics_http_nohttp.o
+$(O)/obj/cmd/boxcg/metrics_http_nohttp.o: cmd/boxcg/metrics_http.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DBX_NO_HTTP -MMD -MP -c $< -o $@
+SD_BUS_OBJ   := $(O)/obj/lib/systemd/bus.o
+SD_BUS_NOLIB := $(O)/obj-static/lib/systemd/bus.o
+LIB_STATIC_OBJ := $(filter-out $(SD_BUS_OBJ),$(LIB_OBJ)) $(SD_BUS_NOLIB)
+$(SD_BUS_NOLIB): lib/systemd/bus.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DBOXCG_NO_LIBSYSTEMD -MMD -MP -c $< -o $@
+
+$(BOXCG_STATIC): $(CLI_STATIC_OBJ) $(LIB_STATIC_OBJ)
+	$(CC) -static -o $@ $(CLI_STATIC_OBJ) $(LIB_STATIC_OBJ) $(LDFLAGS) \
+		$(shell $(PKG_CONFIG) --static --libs $(STATIC_PKGS) 2>/dev/null)
 
 # The unit-test runner learns its suites from the file names:
 # tests/unit/test_foo.c defines `Suite *suite_foo(void)`.
@@ -139,6 +164,7 @@ check: test-deps
 	@$(MAKE) --no-print-directory check-install
 	@$(MAKE) --no-print-directory check-host
 	@$(MAKE) --no-print-directory check-kernel
+	@$(MAKE) --no-print-directory check-systemd
 	@echo "make check: all suites passed"
 
 check-unit: $(UNIT) $(BOXCG_TEST)
@@ -176,6 +202,12 @@ check-install: build-all $(BOXCG_TEST)
 # selects); the Debian kernel is cached under build/kernel-cache.
 check-kernel: $(BOXCG_STATIC)
 	tests/kernel/run.sh $(abspath $(BOXCG_STATIC)) $(abspath $(O))/kernel
+
+# One qemu boot of a Debian 12 guest whose PID 1 is systemd, boxcg installed
+# by `make install`, runs every tests/systemd/t_*.sh (BOXCG_SYSTEMD_TESTS=glob
+# selects); the root filesystem is cached under build/systemd-cache.
+check-systemd: build-all
+	tests/systemd/run.sh $(abspath $(O))/systemd $(abspath $(O))
 
 demo: deps
 	@$(MAKE) --no-print-directory build-all
@@ -269,4 +301,4 @@ install-dist:
 clean:
 	rm -rf build $(O)
 
--include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(O)/obj $(O)/obj-static -name '*.d' 2>/dev/null)

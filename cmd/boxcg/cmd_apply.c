@@ -240,12 +240,11 @@ static int parse(cli *c, int argc, char **argv, apply_args *a)
 		{ "prune", no_argument, NULL, 'p' },
 		{ "plan", required_argument, NULL, 'P' },
 		{ "lock-timeout", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int o;
 	bx_error *e = NULL;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'p':
 			a->prune = true;
@@ -262,15 +261,6 @@ static int parse(cli *c, int argc, char **argv, apply_args *a)
 			if (a->o.lock_timeout == 0)
 				a->o.lock_timeout = -1; /* 0 means: do not wait */
 			break;
-		case 'h':
-			printf("Usage: boxcg apply [--prune] [--lock-timeout DUR] POLICY...\n"
-			       "       boxcg apply --plan PLANFILE [--lock-timeout DUR]\n"
-			       "Apply the policy (or a saved plan) as one transaction: completely, or\n"
-			       "not at all. --prune also removes undeclared class slices and static\n"
-			       "boxes. --lock-timeout: how long to wait for another boxcg (default 30s).\n"
-			       "Exit 0 applied, 1 failed and rolled back, 3 rollback failed too\n"
-			       "(run `boxcg recover`).\n");
-			return BX_EXIT_OK;
 		default:
 			return cli_usage(c, "apply", "unknown option");
 		}
@@ -347,6 +337,16 @@ out:
 	return status;
 }
 
+static const cli_opt apply_opts[] = {
+	{ "prune", 0, NULL, "also remove undeclared class slices and static boxes" },
+	{ "plan", 0, "PLANFILE", "apply exactly this saved plan (`boxcg plan -o`)" },
+	{ "lock-timeout", 0, "DUR", "how long to wait for another boxcg (default 30s)" },
+	{ 0 },
+};
+
 BX_COMMAND(apply, "apply", "[--prune] [--lock-timeout DUR] POLICY... | --plan PLANFILE",
 	   "apply the policy (or a saved plan) as one transaction: all of it or nothing",
-	   run_apply);
+	   run_apply, .opts = apply_opts,
+	   .details = "Usage: boxcg apply --plan PLANFILE [--lock-timeout DUR]\n"
+		      "Exit 0 applied, 1 failed and rolled back, 3 rollback failed too (run "
+		      "`boxcg recover`).");

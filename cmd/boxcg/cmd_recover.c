@@ -29,13 +29,12 @@ static int run_recover(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "lock-timeout", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	bx_apply_opts o = { .state_dir = c->state_dir };
 	bx_error *err = NULL;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			if (bx_parse_seconds(optarg, &o.lock_timeout, &err) < 0) {
@@ -46,12 +45,6 @@ static int run_recover(cli *c, int argc, char **argv)
 			if (o.lock_timeout == 0)
 				o.lock_timeout = -1;
 			break;
-		case 'h':
-			printf("Usage: boxcg recover [--lock-timeout DUR]\n"
-			       "Roll back the transaction an interrupted `boxcg apply` left in the\n"
-			       "journal of the state directory (--state-dir, default %s).\n",
-			       BX_DEFAULT_STATE_DIR);
-			return BX_EXIT_OK;
 		default:
 			return cli_usage(c, "recover", "unknown option");
 		}
@@ -116,5 +109,13 @@ static int run_recover(cli *c, int argc, char **argv)
 	return BX_EXIT_OK;
 }
 
+static const cli_opt recover_opts[] = {
+	{ "lock-timeout", 0, "DUR", "how long to wait for another boxcg (default 30s)" },
+	{ 0 },
+};
+
 BX_COMMAND(recover, "recover", "[--lock-timeout DUR]",
-	   "roll back a transaction an interrupted apply left open", run_recover);
+	   "roll back a transaction an interrupted apply left open", run_recover,
+	   .opts = recover_opts,
+	   .details = "Roll back the transaction an interrupted `boxcg apply` left in the journal "
+		      "of the state directory (--state-dir, default " BX_DEFAULT_STATE_DIR ").");

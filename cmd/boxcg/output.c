@@ -57,7 +57,7 @@ int cli_usage(cli *c, const char *cmd, const char *fmt, ...)
 	int n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
 	char *safe = n < 0 ? NULL : cli_esc(msg);
-	fprintf(stderr, "boxcg %s: %s\nTry 'boxcg --help'.\n", cmd, safe ? safe : "out of memory");
+	fprintf(stderr, "boxcg %s: %s\nTry 'boxcg %s --help'.\n", cmd, safe ? safe : "out of memory", cmd);
 	free(safe);
 	free(msg);
 	return BX_EXIT_ERROR;

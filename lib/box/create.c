@@ -5,6 +5,7 @@
 #include "apply/lock.h"
 #include "box/box.h"
 #include "box/box_int.h"
+#include "policy/policy.h"
 #include "core/util.h"
 #include "plan/plan.h"
 #include "plan/state.h"
@@ -55,7 +56,7 @@ int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 				      "starting with a letter or digit, at most 64", id ? id : "");
 	const bx_class *c = class_name ? bx_policy_class(p, class_name) : NULL;
 	if (!c)
-		return bx_box_err(err, ENOENT, "the policy has no class \"%s\"", class_name ? class_name : "");
+		return bx_policy_no_class(p, class_name, ENOENT, err);
 
 	/* Under the lock from the existence check to the commit: two
 	 * creators of one id cannot both succeed. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "systemd/sd.h"
 
 static int read_text(const char *path, char **out)
 {
@@ -145,8 +146,18 @@ int bx_cgfs_open(const char *root, bx_cgfs **out, bx_error **err)
 			bx_err(err, errno, "read /proc/self/cgroup");
 			goto out;
 		}
-		if (bx_cgfs_discover(mountinfo, cgtext, as_root, &found, &mi, err) < 0)
+		/* systemd owns the tree: only the subtree it delegated to
+		 * boxcg.service is boxcg's (systemd/sd.h); the mount is all
+		 * that is needed from the mount table then. */
+		bool sd = bx_sd_booted();
+		if (bx_cgfs_discover(mountinfo, cgtext, as_root || sd, &found, &mi, err) < 0)
 			goto out;
+		if (sd) {
+			free(found);
+			found = NULL;
+			if (bx_sd_find_base(mi.cg2_mount, as_root, &found, err) < 0)
+				goto out;
+		}
 		root = found;
 		if (open_base(fs, root, err) < 0)
 			goto out;

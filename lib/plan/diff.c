@@ -15,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy/policy.h"
 #include "core/util.h"
 #include "plan/managed.h"
 #include "plan/normalize.h"
+#include "systemd/sd.h"
 #include "plan/observe_src.h"
 #include "plan/plan_int.h"
 
@@ -229,10 +231,14 @@ static void unavailable(bx_planner *pr, unsigned bit, const bx_setting *why)
 			  "(cgroup_no_v1= or systemd.unified_cgroup_hierarchy=1) or drop the setting"
 			: "it is missing from the base's cgroup.controllers: the cgroup above the base "
 			  "has not enabled or delegated it";
-	bx_planner_fail(pr, 0, "controller %s is not available at %s (needed by %s, %s:%u:%u [%s]): %s",
+	/* Under a systemd user manager: the drop-in that delegates it. */
+	cleanup_free char *hint = pr->st->v1_bound & bit ? NULL
+						  : bx_sd_delegate_hint(pr->st->base_path, name);
+	bx_planner_fail(pr, 0, "controller %s is not available at %s (needed by %s, %s:%u:%u [%s]): %s%s",
 			name, pr->st->base_path, why ? why->file : "?",
 			why && why->loc.file ? why->loc.file : "?", why ? why->loc.line : 0,
-			why ? why->loc.col : 0, why && why->ypath ? why->ypath : "", reason);
+			why ? why->loc.col : 0, why && why->ypath ? why->ypath : "", reason,
+			hint ? hint : "");
 }
 
 /* ENABLE, in every ancestor from the base down to `at`, the controllers
@@ -816,7 +822,7 @@ static int compute(const bx_policy *p, const bx_state *st, const bx_plan_opts *o
 		for (size_t i = 0; i < p->nclasses && !found; i++)
 			found = strcmp(p->classes[i].name, scope->class_name) == 0;
 		if (!found) {
-			bx_err(err, 0, "the policy has no class \"%s\"", scope->class_name);
+			bx_policy_no_class(p, scope->class_name, 0, err);
 			goto out;
 		}
 	}

@@ -33,4 +33,9 @@ int bx_policy_load_texts(const char *const *names, const char *const *texts, siz
 			 const bx_host_facts *facts, bx_policy **out, bx_diags *diags,
 			 bx_error **err);
 
+/* Set *err to "the policy has no class "NAME"" with a "did you mean"
+ * when a declared class is close to it; errnum `code` (no strerror in the
+ * message). Returns -1. */
+int bx_policy_no_class(const bx_policy *p, const char *name, int code, bx_error **err);
+
 #endif

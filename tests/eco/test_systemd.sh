@@ -23,15 +23,18 @@ echo "installed under DESTDIR with PREFIX=/usr: unit, tmpfiles, man1, man5, comp
 # PREFIX and the directory variables are honoured.
 make --no-print-directory -s install-dist DESTDIR="$SCRATCH/dest2" PREFIX=/opt/bx \
 	SYSTEMDUNITDIR=/etc/systemd/system >/dev/null
-grep -qx 'ExecStart=/opt/bx/bin/boxcg apply /etc/boxcg' "$SCRATCH/dest2/etc/systemd/system/boxcg.service" ||
+grep -qx 'ExecStartPost=/opt/bx/bin/boxcg apply /etc/boxcg' "$SCRATCH/dest2/etc/systemd/system/boxcg.service" ||
 	{ echo "SYSTEMDUNITDIR/PREFIX not honoured"; exit 1; }
 [ -f "$SCRATCH/dest2/opt/bx/share/man/man1/boxcg.1" ] || { echo "MANDIR not under PREFIX"; exit 1; }
 echo "PREFIX=/opt/bx SYSTEMDUNITDIR=/etc/systemd/system honoured"
 
 # The unit as installed.
-grep -qx 'ExecStart=/usr/bin/boxcg apply /etc/boxcg' "$unit" || { echo "ExecStart:"; grep ExecStart "$unit"; exit 1; }
+for w in 'ExecStartPost=/usr/bin/boxcg apply /etc/boxcg' 'ExecReload=/usr/bin/boxcg apply /etc/boxcg'; do
+	grep -qx "$w" "$unit" || { echo "missing $w:"; grep Exec "$unit"; exit 1; }
+done
 if grep -n '@[A-Z]*@' "$unit"; then echo "unsubstituted template variable"; exit 1; fi
-want=(Type=oneshot RemainAfterExit=yes ConditionPathExists=/etc/boxcg
+# A delegated cgroup that stays: a main process for the unit's life.
+want=(Type=exec Delegate=yes 'ExecStart=/bin/sleep infinity' ConditionPathExists=/etc/boxcg
 	'ReadWritePaths=/sys/fs/cgroup /run/boxcg' ProtectSystem=strict)
 for w in "${want[@]}"; do
 	grep -qx "$w" "$unit" || { echo "missing: $w"; exit 1; }
@@ -39,7 +42,7 @@ done
 grep -q '^After=.*local-fs.target' "$unit" || { echo "missing After=local-fs.target"; exit 1; }
 # Making the cgroup tree read-only would defeat the unit's purpose.
 if grep -q '^ProtectControlGroups=yes' "$unit"; then echo "ProtectControlGroups=yes"; exit 1; fi
-echo "unit: ExecStart=/usr/bin/boxcg apply /etc/boxcg, oneshot, hardening leaves cgroupfs and /run/boxcg writable"
+echo "unit: Delegate=yes held by sleep, ExecStartPost=/usr/bin/boxcg apply /etc/boxcg, hardening leaves cgroupfs and /run/boxcg writable"
 
 # systemd-analyze verify: on a copy whose binary exists (the one under
 # test); man: links resolve against the installed man pages.
@@ -57,7 +60,7 @@ if [ -s "$SCRATCH/verify.log" ]; then
 fi
 echo "systemd-analyze verify: clean"
 
-# A unit whose binary is missing must fail verify: the check above is real.
+# A unit whose boxcg binary is missing must fail verify: the check above is real.
 sed "s|/usr/bin/boxcg|$SCRATCH/no-such-boxcg|g" "$unit" >"$SCRATCH/verify/boxcg.service"
 if MANPATH="$dest/usr/share/man" systemd-analyze verify "$SCRATCH/verify/boxcg.service" >/dev/null 2>&1; then
 	echo "systemd-analyze verify accepted a missing ExecStart binary"
