@@ -11,7 +11,9 @@
 # policies and the golden cases' policies, with the language's
 # dictionary); the growing corpus lives in WORKDIR/corpus (never in the
 # source tree). A crash leaves WORKDIR/artifacts/crash-*: copy it into the
-# regressions directory with the fix.
+# regressions directory with the fix. FUZZ_TIMEOUT (default 10 s) is the
+# time one input may take: raise it on a loaded machine, where a starved
+# process hits it without any input being slow.
 set -euo pipefail
 bin=${1:?usage: run.sh FUZZ_BIN SECONDS WORKDIR}
 secs=${2:?usage: run.sh FUZZ_BIN SECONDS WORKDIR}
@@ -45,7 +47,7 @@ if [ -e "${regs[0]}" ]; then
 fi
 
 echo "fuzz $name: $secs s, corpus in $work/corpus"
-"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 "${extra[@]}" \
+"$bin" -max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 "${extra[@]}" \
 	-artifact_prefix="$work/artifacts/" \
 	-print_final_stats=1 "$work/corpus" "$work/seeds" 2>"$work/fuzz.log" || {
 	tail -60 "$work/fuzz.log" >&2
