@@ -238,7 +238,7 @@ install: all install-dist
 # ---- benchmarks (not part of check; docs/PERFORMANCE.md) ------------------
 # boxcg at normal optimization (never sanitizers) against floor programs.
 
-BENCH_BIN := $(addprefix $(O)/bench/,gen_policy floor_scan floor_apply floor_read timeit api_create)
+BENCH_BIN := $(addprefix $(O)/bench/,gen_policy floor_scan floor_apply floor_read timeit api_create floor_stats)
 
 $(O)/bench/gen_policy: bench/gen_policy.c bench/gen_model.c bench/gen_model.h
 $(O)/bench/floor_scan: bench/floor_scan.c
@@ -247,6 +247,7 @@ $(O)/bench/floor_apply: bench/floor_apply.c bench/floor_io.c bench/gen_model.c \
 $(O)/bench/floor_read: bench/floor_read.c bench/floor_io.c bench/gen_model.c \
 	bench/floor_io.h bench/gen_model.h
 $(O)/bench/timeit: bench/timeit.c
+$(O)/bench/floor_stats: bench/floor_stats.c
 $(O)/bench/api_create: bench/api_create.c bench/floor_io.c bench/gen_model.c \
 	bench/floor_io.h bench/gen_model.h $(LIB_A)
 $(BENCH_BIN):
