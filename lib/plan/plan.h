@@ -118,6 +118,12 @@ int bx_plan_drift(const bx_policy *p, const bx_state *st, bx_plan **out, bx_erro
 typedef struct bx_render_opts {
 	bool color;       /* ANSI colors */
 	bool verbose;     /* one dim note counting the records to write */
+	/* The existing cgroups the policy does not declare, which --prune
+	 * would remove: the RMDIR steps of this plan (bx_plan_drift's; a
+	 * step with a warning is one --prune refuses). Listed after the
+	 * actions and counted in the summary ("N not in the policy: use
+	 * --prune"); NULL or none: nothing is said. */
+	const bx_plan *undeclared;
 } bx_render_opts;
 char *bx_plan_render_text(const bx_plan *plan, const bx_render_opts *o);
 /* The same text handed to `fn` in pieces as it is made (a large plan
