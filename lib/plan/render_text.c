@@ -421,11 +421,59 @@ static void records_note(out *o, const bx_plan *pl, bool verbose)
 	put(o, "\n");
 }
 
-static void render(out *o, const bx_plan *pl, bool verbose)
+static size_t undeclared_count(const bx_plan *u)
+{
+	size_t n = 0;
+	for (size_t i = 0; u && i < u->n; i++)
+		n += u->v[i].op == BX_OP_RMDIR;
+	return n;
+}
+
+/* The cgroups not in the policy, in the drift plan's order (deepest
+ * first, as --prune would remove them). */
+static void undeclared_list(out *o, const bx_plan *u, bool lead)
+{
+	if (!undeclared_count(u))
+		return;
+	if (lead)
+		put(o, "\n");
+	put(o, "Not in the policy (`plan --prune` shows their removal):\n");
+	for (size_t i = 0; i < u->n; i++) {
+		const bx_step *s = &u->v[i];
+		if (s->op != BX_OP_RMDIR)
+			continue;
+		put(o, c_(o, YELLOW));
+		put(o, "? ");
+		put(o, c_(o, RESET));
+		put(o, s->cgroup);
+		if (s->warning) {
+			put(o, "  (--prune refuses: ");
+			put(o, s->warning);
+			put(o, ")");
+		}
+		put(o, "\n");
+	}
+}
+
+static void undeclared_summary(out *o, const bx_plan *u)
+{
+	size_t n = undeclared_count(u);
+	if (!n)
+		return;
+	put_uint(o, n);
+	put(o, " not in the policy: use --prune.\n");
+}
+
+static void render(out *o, const bx_plan *pl, bool verbose, const bx_plan *undeclared)
 {
 	header(o, pl);
 	if (!bx_plan_has_changes(pl)) {
+		if (undeclared_count(undeclared)) {
+			undeclared_list(o, undeclared, false);
+			put(o, "\n");
+		}
 		put(o, "No changes.\n");
+		undeclared_summary(o, undeclared);
 		records_note(o, pl, verbose);
 		return;
 	}
@@ -446,6 +494,7 @@ static void render(out *o, const bx_plan *pl, bool verbose)
 	}
 	free(r);
 	out_done(o);
+	undeclared_list(o, undeclared, true);
 	put(o, "\n");
 	if (o->color)
 		put(o, BOLD);
@@ -459,13 +508,14 @@ static void render(out *o, const bx_plan *pl, bool verbose)
 	put(o, " to change, ");
 	put_uint(o, pl->to_remove);
 	put(o, " to remove.\n");
+	undeclared_summary(o, undeclared);
 	records_note(o, pl, verbose);
 }
 
 char *bx_plan_render_text(const bx_plan *pl, const bx_render_opts *ro)
 {
 	out o = { .color = ro && ro->color };
-	render(&o, pl, ro && ro->verbose);
+	render(&o, pl, ro && ro->verbose, ro ? ro->undeclared : NULL);
 	out_done(&o);
 	return bx_buf_take(&o.b);
 }
@@ -473,7 +523,7 @@ char *bx_plan_render_text(const bx_plan *pl, const bx_render_opts *ro)
 int bx_plan_write_text(const bx_plan *pl, const bx_render_opts *ro, bx_write_fn fn, void *ctx)
 {
 	out o = { .color = ro && ro->color, .fn = fn, .ctx = ctx };
-	render(&o, pl, ro && ro->verbose);
+	render(&o, pl, ro && ro->verbose, ro ? ro->undeclared : NULL);
 	out_done(&o);
 	bool oom = o.b.oom;
 	flush(&o, true);
