@@ -30,6 +30,10 @@ OPT          ?= -O2 -g
 
 DEPS_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS) 2>/dev/null)
 DEPS_LIBS    = $(shell $(PKG_CONFIG) --libs $(DEPS_PKGS) 2>/dev/null)
+# The CLI alone serves HTTP (boxcg metrics --listen); libboxcg never links it.
+CLI_PKGS     := libmicrohttpd
+CLI_CFLAGS   = $(shell $(PKG_CONFIG) --cflags $(CLI_PKGS) 2>/dev/null)
+CLI_LIBS     = $(shell $(PKG_CONFIG) --libs $(CLI_PKGS) 2>/dev/null)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
@@ -73,6 +77,10 @@ $(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
+$(O)/obj/cmd/%.o: cmd/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CLI_CFLAGS) -MMD -MP -c $< -o $@
+
 $(O)/obj/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -I$(O) -Itests/unit -MMD -MP -c $< -o $@
@@ -91,21 +99,29 @@ $(LIB_SO): $(LIB_OBJ) $(LIB_MAP)
 	ln -sf libboxcg.so.$(SOVERSION) $(O)/libboxcg.so
 
 $(BOXCG): $(CLI_OBJ) $(LIB_A)
-	$(CC) -o $@ $(CLI_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(DEPS_LIBS)
+	$(CC) -o $@ $(CLI_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(DEPS_LIBS) $(CLI_LIBS)
 
 # A fully static boxcg for the real-kernel VM (its initramfs has no libc).
 # Debian ships libyaml.a, libcyaml.a and libjansson.a.
-# Debian ships no libsystemd.a: the static binary is built without sd-bus
+# Debian's static libmicrohttpd needs a static p11-kit it does not ship:
+# this binary is built without the HTTP server (metrics --listen refuses).
+# Debian ships no libsystemd.a either: it is built without sd-bus
 # (lib/systemd/bus.c with BOXCG_NO_LIBSYSTEMD), and says so on a systemd host.
 STATIC_PKGS  := yaml-0.1 libcyaml jansson
+CLI_STATIC_OBJ := $(filter-out $(O)/obj/cmd/boxcg/metrics_http.o,$(CLI_OBJ)) \
+                  $(O)/obj/cmd/boxcg/metrics_http_nohttp.o
+$(O)/obj/cmd/boxcg/metrics_http_nohttp.o: cmd/boxcg/metrics_http.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DBX_NO_HTTP -MMD -MP -c $< -o $@
 SD_BUS_OBJ   := $(O)/obj/lib/systemd/bus.o
 SD_BUS_NOLIB := $(O)/obj-static/lib/systemd/bus.o
+LIB_STATIC_OBJ := $(filter-out $(SD_BUS_OBJ),$(LIB_OBJ)) $(SD_BUS_NOLIB)
 $(SD_BUS_NOLIB): lib/systemd/bus.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DBOXCG_NO_LIBSYSTEMD -MMD -MP -c $< -o $@
 
-$(BOXCG_STATIC): $(CLI_OBJ) $(filter-out $(SD_BUS_OBJ),$(LIB_OBJ)) $(SD_BUS_NOLIB)
-	$(CC) -static -o $@ $(CLI_OBJ) $(filter-out $(SD_BUS_OBJ),$(LIB_OBJ)) $(SD_BUS_NOLIB) $(LDFLAGS) \
+$(BOXCG_STATIC): $(CLI_STATIC_OBJ) $(LIB_STATIC_OBJ)
+	$(CC) -static -o $@ $(CLI_STATIC_OBJ) $(LIB_STATIC_OBJ) $(LDFLAGS) \
 		$(shell $(PKG_CONFIG) --static --libs $(STATIC_PKGS) 2>/dev/null)
 
 # The unit-test runner learns its suites from the file names:

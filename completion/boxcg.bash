@@ -10,11 +10,13 @@
 # `boxcg box list --json`).
 
 # Options of each command; a trailing "=" marks an option that takes an
-# argument. Keep in step with cmd/boxcg/cmd_*.c: tests/eco/test_completion.sh
-# compares these lists with the options the sources declare.
+# argument. Keep in step with the command table (`boxcg help --table`, the
+# cli_opt tables of cmd/boxcg/cmd_*.c): tests/eco/test_completion.sh
+# compares these lists with it. Global options are accepted after the
+# command too; their arguments are skipped and completed there as well.
 _boxcg_global_opts="--root= --state-dir= --no-color -q --quiet -v --verbose --version -h --help"
-_boxcg_commands="validate schema doctor show plan diff apply recover snapshot box"
-_boxcg_box_commands="create exec attach delete list"
+_boxcg_commands="validate schema doctor show plan diff apply recover snapshot box metrics help"
+_boxcg_box_commands="create exec attach delete list stats"
 
 _boxcg_cmd_opts() {
 	case $1 in
@@ -30,6 +32,9 @@ _boxcg_cmd_opts() {
 	"box create" | "box exec" | "box attach") echo "-h --help -c= --class=" ;;
 	"box delete") echo "-h --help -k --kill --timeout= -c= --class=" ;;
 	"box list") echo "-h --help --json" ;;
+	"box stats") echo "-h --help --json" ;;
+	metrics) echo "-h --help --listen=" ;;
+	help) echo "-h --help --table" ;;
 	esac
 }
 
@@ -145,6 +150,19 @@ _boxcg() {
 			continue
 		fi
 		[ -n "$opts" ] || opts=$(_boxcg_cmd_opts "$cmd")
+		if [ "$endopts" = 0 ]; then
+			case $w in
+			--root | --state-dir)
+				[ $((i + 1)) -ne "$COMP_CWORD" ] && global+=("$w" "${COMP_WORDS[i + 1]}")
+				i=$((i + 1))
+				continue
+				;;
+			--root=* | --state-dir=*)
+				global+=("$w")
+				continue
+				;;
+			esac
+		fi
 		if [ "$endopts" = 1 ]; then
 			# Past "--" every word is an operand.
 			positionals+=("$w")
@@ -183,7 +201,7 @@ _boxcg() {
 	# The argument of an option: "--opt VALUE" or "--opt=VALUE". The
 	# policy paths are the positionals, minus the box id of box commands.
 	local context=$_boxcg_global_opts optname="" value=$cur prefix=""
-	[ -n "$cmd" ] && context=$opts
+	[ -n "$cmd" ] && context="$opts $_boxcg_global_opts"
 	if [[ $cur == --*=* ]]; then
 		optname=${cur%%=*} value=${cur#*=} prefix="$optname="
 	elif [[ $prev == -* ]]; then
@@ -239,7 +257,14 @@ _boxcg() {
 		fi
 		;;
 	"box create" | "box exec") [ "$npos" -eq 0 ] && return 0 ;;
-	recover | schema | doctor) return 0 ;;
+	recover | schema) return 0 ;;
+	help)
+		case $npos:${positionals[0]:-} in
+		0:*) mapfile -t COMPREPLY < <(compgen -W "$_boxcg_commands" -- "$cur") ;;
+		1:box) mapfile -t COMPREPLY < <(compgen -W "$_boxcg_box_commands" -- "$cur") ;;
+		esac
+		return 0
+		;;
 	esac
 	_boxcg_set_filenames
 	mapfile -t COMPREPLY < <(compgen -d -- "$cur"; compgen -f -X '!*.y*ml' -- "$cur")

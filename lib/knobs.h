@@ -95,4 +95,10 @@ extern const size_t bx_ndevice_knobs;
 /* Look a policy key up ("cpu.max", "hugetlb.2MB", "misc.sev"); NULL if none. */
 const bx_knob *bx_knob_lookup(const char *key);
 
+/* Is `value` (canonical form; for keyed files the part after the key)
+ * a value boxcg writes to `file` (line `key`: required exactly for keyed
+ * files)? The applier refuses a plan with any other value before it
+ * writes anything (knob_syntax.c). */
+bool bx_value_syntax_ok(const char *file, const char *key, const char *value);
+
 #endif

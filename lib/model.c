@@ -42,8 +42,12 @@ void bx_policy_free(bx_policy *p)
 		free(p->boxes[i].class_name);
 	}
 	free(p->boxes);
-	for (size_t i = 0; i < p->nfiles; i++)
+	for (size_t i = 0; i < p->nfiles; i++) {
 		free(p->files[i]);
+		if (p->texts)
+			free(p->texts[i]);
+	}
+	free(p->texts);
 	free(p->files);
 	free(p->root);
 	free(p);

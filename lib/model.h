@@ -71,6 +71,8 @@ typedef struct bx_policy {
 	bx_host_facts facts;    /* the facts the values were compiled for */
 	char **files;           /* interned file names the locations point to */
 	size_t nfiles;
+	char **texts;           /* texts[i]: the text of files[i] as read
+	                           (NULL: none); saved plans record it */
 } bx_policy;
 
 const bx_class *bx_policy_class(const bx_policy *p, const char *name);

@@ -24,6 +24,7 @@ need_cmd make make
 need_pkgconfig yaml-0.1 libyaml-dev
 need_pkgconfig libcyaml libcyaml-dev
 need_pkgconfig jansson libjansson-dev
+need_pkgconfig libmicrohttpd libmicrohttpd-dev # boxcg metrics --listen (the CLI only)
 need_pkgconfig libsystemd libsystemd-dev # sd-bus: the delegated unit on systemd hosts (lib/systemd)
 
 if [ "$want" = test ]; then
@@ -40,6 +41,8 @@ if [ "$want" = test ]; then
 	need_cmd ansible-playbook ansible-core
 	need_cmd valgrind valgrind
 	need_cmd systemd-analyze systemd
+	need_cmd promtool prometheus # tests: promtool check metrics on a scrape
+	need_cmd tmux tmux           # tests: boxcg top driven through a terminal
 	need_cmd man man-db # systemd-analyze verify checks the unit's Documentation=man: pages
 	# The systemd guest (tests/systemd): a Debian rootfs built from packages.
 	need_cmd mmdebstrap mmdebstrap

@@ -31,17 +31,60 @@ typedef struct cli {
 	const char *prog;      /* argv[0] as typed */
 } cli;
 
+/* One option of a command: the table --help, the man page check, the
+ * bash completion check and the driver's option checks all read. The
+ * command still parses its options with getopt_long; the eco tests fail
+ * when the two disagree (docs/ARCHITECTURE.md, "Adding a command"). */
+typedef struct cli_opt {
+	const char *name;      /* long name without "--": "out" */
+	char short_name;       /* 'o', or 0 */
+	const char *arg;       /* its argument ("PLANFILE"), NULL when it takes none */
+	const char *help;      /* one line for --help */
+} cli_opt;
+
 typedef struct cli_command {
 	const char *name;      /* "validate", or "box create" */
 	const char *usage;     /* "[--json] POLICY..." */
 	const char *summary;   /* one line for --help */
 	int (*run)(cli *c, int argc, char **argv); /* argv[0] is the command name */
+	/* Optional, by designator after `fn` in BX_COMMAND: */
+	const cli_opt *opts;   /* its options, ended by { 0 }; -h/--help is implied */
+	const char *details;   /* more lines for `--help` (operands, exit status) */
+	bool no_options;       /* it takes no option at all (opts can then be NULL) */
 } cli_command;
 
-#define BX_COMMAND(id, name_, usage_, summary_, fn)                                  \
+/* Register a command:
+ *   static const cli_opt plan_opts[] = { { "json", 0, NULL, "one JSON document" }, { 0 } };
+ *   BX_COMMAND(plan, "plan", "[--json] POLICY...", "show what apply would change",
+ *              run_plan, .opts = plan_opts, .details = "With no POLICY, /etc/boxcg is read.");
+ * A command without .opts (and without .no_options) still runs, but gets
+ * no option checks and fails tests/eco/test_cli_table.sh. */
+#define BX_COMMAND(id, name_, usage_, summary_, fn, ...)                              \
 	static const cli_command cli_cmd_##id                                          \
 		__attribute__((used, section("boxcg_cmds"), aligned(sizeof(void *)))) = { \
-			name_, usage_, summary_, fn}
+			name_, usage_, summary_, fn, __VA_ARGS__}
+
+/* The global options, accepted before or after the command. */
+extern const cli_opt cli_global_opts[];
+
+/* Every registered command, sorted by name; returns how many (≤ max). */
+size_t cli_commands(const cli_command **out, size_t max);
+/* --help of one command, generated from its table. */
+void cli_print_command_help(FILE *f, const cli_command *cmd);
+/* --help of a group ("box"): its subcommands. */
+void cli_print_group_help(FILE *f, const char *group);
+/* The top-level --help. */
+void cli_print_help(FILE *f);
+/* The whole table, tab-separated, for tools and tests (`boxcg help --table`). */
+void cli_print_table(FILE *f);
+/* Find the command `words` name ("plan", or "box" "create"); sets *used
+ * to how many words it took. A group alone ("box") gives *out NULL and
+ * *used 1. -1 (and "unknown command … did you mean", printed) when there
+ * is none. */
+int cli_find_command(const char *const *words, size_t nwords, const cli_command **out,
+		     size_t *used);
+/* The closest of `n` names to `word`, or NULL ("did you mean"). */
+const char *cli_suggest(const char *word, const char *const *names, size_t n);
 
 /* Print an error (and any error attached to it) to stderr as
  * "boxcg: error: …"; frees it. Returns BX_EXIT_ERROR. */

@@ -4,7 +4,10 @@
  * Load → observe → plan → show the plan → apply it as one transaction,
  * all under the state directory's lock, so nobody changes the tree
  * between the plan and its application. A saved plan is applied only
- * while the live tree is still what it was computed from.
+ * while the live tree is still what it was computed from, and only when
+ * it is exactly what boxcg plans now from the policy the file records
+ * (docs/APPLY.md, "Trust model"); the base is --root or discovery, never
+ * the file's.
  *
  * A plan whose only steps are records of the settings boxcg manages
  * (user.boxcg.managed, on a tree made by hand or by an older boxcg) is
@@ -149,26 +152,84 @@ static int plan_from_policy(cli *c, apply_args *a, bx_cgfs *fs, bx_plan **plan, 
 	return r;
 }
 
-/* Load a saved plan and check it still fits the live tree, under the lock. */
-static int plan_from_file(apply_args *a, bx_cgfs *fs, bx_plan *plan, bx_state *then, bool *stale,
+/* A saved plan, under the lock: applied only when the live tree is what
+ * it was computed from and when it is exactly the plan boxcg computes now
+ * from the policy it records. On success *plan is that recomputed plan
+ * (the one shown and written) and the file's is freed. */
+static int plan_from_file(cli *c, apply_args *a, bx_cgfs *fs, bx_plan **plan, bx_state *then,
 			  bx_error **err)
 {
+	bx_plan *saved = *plan;
+	cleanup_free char *file = bx_esc(a->planfile);
+	if (!file)
+		return bx_err(err, ENOMEM, "plan file");
+	if (!saved->source.present)
+		return bx_err(err, 0,
+			      "the plan in %s records no policy (it was made by an older boxcg): "
+			      "nothing was applied; make it again with `boxcg plan -o`",
+			      file);
+	if (!bx_streq(saved->base_path, fs->base_path) || saved->dirmode != fs->dirmode) {
+		cleanup_free char *x = bx_esc(saved->base_path);
+		cleanup_free char *y = bx_esc(fs->base_path);
+		return bx_err(err, 0,
+			      "the plan in %s was made for %s, but this boxcg works on %s: nothing "
+			      "was applied (the base is never taken from a plan file: give --root)",
+			      file, x ? x : "?", y ? y : "?");
+	}
 	bx_state *now = NULL;
 	cleanup_free char *changed = NULL;
-	*stale = false;
 	if (bx_observe_again(fs, then, &now, err) < 0)
 		return -1;
-	int r = bx_plan_check_fresh(plan, then, now, &changed, err);
+	int r = bx_plan_check_fresh(saved, then, now, &changed, err);
 	bx_state_free(now);
 	if (r < 0)
 		return -1;
-	if (r == 1) {
-		*stale = true;
+	if (r == 1)
 		return bx_err(err, 0,
 			      "the plan in %s is stale: the live tree changed since it was made:\n%s"
 			      "Nothing was applied; run `boxcg plan` again.",
-			      a->planfile, changed ? changed : "");
+			      file, changed ? changed : "");
+	/* Compute it again from the policy it records. */
+	bx_diags d = {0};
+	bx_policy *p = NULL;
+	const bx_plan_source *src = &saved->source;
+	if (bx_policy_load_texts((const char *const *)src->names, (const char *const *)src->texts,
+				 src->n, &fs->facts, &p, &d, err) < 0) {
+		bx_diags_free(&d);
+		return -1;
 	}
+	cli_print_diags(c, &d);
+	size_t errors = d.errors;
+	bx_diags_free(&d);
+	if (errors || !p)
+		return bx_err(err, 0, "the policy recorded in %s has %zu %s on this host: nothing applied",
+			      file, errors, errors == 1 ? "error" : "errors");
+	bx_state *st = NULL;
+	bx_plan *fresh = NULL;
+	bx_scope scope = {0};
+	bx_plan_opts po = { .prune = src->prune };
+	r = bx_observe(fs, p, &scope, &st, err);
+	if (r == 0)
+		r = bx_plan_compute(p, st, &po, &fresh, err);
+	bx_state_free(st);
+	bx_policy_free(p);
+	cleanup_free char *what = NULL;
+	if (r == 0)
+		r = bx_plan_same(saved, fresh, &what, err);
+	if (r < 0) {
+		bx_plan_free(fresh);
+		return -1;
+	}
+	if (r == 0) {
+		bx_plan_free(fresh);
+		return bx_err(err, 0,
+			      "the plan in %s is not what boxcg plans now from the policy it records "
+			      "(%s): the file was edited, or made by another version of boxcg; "
+			      "nothing was applied",
+			      file, what ? what : "?");
+	}
+	bx_plan_free(saved);
+	*plan = fresh;
 	return 0;
 }
 
@@ -178,12 +239,11 @@ static int parse(cli *c, int argc, char **argv, apply_args *a)
 		{ "prune", no_argument, NULL, 'p' },
 		{ "plan", required_argument, NULL, 'P' },
 		{ "lock-timeout", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int o;
 	bx_error *e = NULL;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'p':
 			a->prune = true;
@@ -200,15 +260,6 @@ static int parse(cli *c, int argc, char **argv, apply_args *a)
 			if (a->o.lock_timeout == 0)
 				a->o.lock_timeout = -1; /* 0 means: do not wait */
 			break;
-		case 'h':
-			printf("Usage: boxcg apply [--prune] [--lock-timeout DUR] POLICY...\n"
-			       "       boxcg apply --plan PLANFILE [--lock-timeout DUR]\n"
-			       "Apply the policy (or a saved plan) as one transaction: completely, or\n"
-			       "not at all. --prune also removes undeclared class slices and static\n"
-			       "boxes. --lock-timeout: how long to wait for another boxcg (default 30s).\n"
-			       "Exit 0 applied, 1 failed and rolled back, 3 rollback failed too\n"
-			       "(run `boxcg recover`).\n");
-			return BX_EXIT_OK;
 		default:
 			return cli_usage(c, "apply", "unknown option");
 		}
@@ -239,24 +290,13 @@ static int run_apply(cli *c, int argc, char **argv)
 	bx_lock *lock = NULL;
 	if (a.planfile && bx_planfile_load(a.planfile, &plan, &then, &err) < 0)
 		return cli_fail(c, err);
-	const char *root = c->root ? c->root : plan ? plan->base_path : NULL;
-	if (bx_cgfs_open(root, &fs, &err) < 0)
+	/* The base is --root or discovery, never the plan file's. */
+	if (bx_cgfs_open(c->root, &fs, &err) < 0)
 		goto fail;
-	if (bx_lock_acquire(a.o.state_dir, bx_apply_lock_timeout(&a.o), &lock, &err) < 0)
+	if (bx_apply_guard(&a.o, &lock, &err) < 0)
 		goto fail;
-	bool pending = false;
-	if (bx_apply_pending(a.o.state_dir, &pending, &err) < 0)
-		goto fail;
-	if (pending) {
-		bx_err(&err, 0,
-		       "%s/" BX_JOURNAL_NAME " holds the journal of an interrupted transaction: run "
-		       "`boxcg recover` first",
-		       a.o.state_dir);
-		goto fail;
-	}
 	if (a.planfile) {
-		bool stale;
-		if (plan_from_file(&a, fs, plan, then, &stale, &err) < 0)
+		if (plan_from_file(c, &a, fs, &plan, then, &err) < 0)
 			goto fail;
 	} else if (plan_from_policy(c, &a, fs, &plan, &err) < 0) {
 		goto fail;
@@ -296,6 +336,16 @@ out:
 	return status;
 }
 
+static const cli_opt apply_opts[] = {
+	{ "prune", 0, NULL, "also remove undeclared class slices and static boxes" },
+	{ "plan", 0, "PLANFILE", "apply exactly this saved plan (`boxcg plan -o`)" },
+	{ "lock-timeout", 0, "DUR", "how long to wait for another boxcg (default 30s)" },
+	{ 0 },
+};
+
 BX_COMMAND(apply, "apply", "[--prune] [--lock-timeout DUR] POLICY... | --plan PLANFILE",
 	   "apply the policy (or a saved plan) as one transaction: all of it or nothing",
-	   run_apply);
+	   run_apply, .opts = apply_opts,
+	   .details = "Usage: boxcg apply --plan PLANFILE [--lock-timeout DUR]\n"
+		      "Exit 0 applied, 1 failed and rolled back, 3 rollback failed too (run "
+		      "`boxcg recover`).");

@@ -14,20 +14,15 @@ static int run_box_attach(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "class", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *class_name = NULL;
 	int o;
-	while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
 			class_name = optarg;
 			break;
-		case 'h':
-			printf("Usage: boxcg box attach ID PID [--class C] POLICY...\n"
-			       "Move process PID into box ID.\n");
-			return BX_EXIT_OK;
 		default:
 			return cli_usage(c, "box attach", "unknown option");
 		}
@@ -49,7 +44,10 @@ static int run_box_attach(cli *c, int argc, char **argv)
 	bx_error *err = NULL;
 	const bx_class *cls;
 	cleanup_free char *cg = NULL;
-	if (bx_box_locate(bc.fs, bc.policy, class_name, id, &cls, &err) < 0 ||
+	bx_apply_opts ao = { .state_dir = c->state_dir };
+	bx_lock *lock = NULL;
+	if (bx_apply_guard(&ao, &lock, &err) < 0 ||
+	    bx_box_locate(bc.fs, bc.policy, class_name, id, &cls, &err) < 0 ||
 	    !(cg = bx_box_path(bc.policy, cls->name, id)) ||
 	    bx_box_attach(bc.fs, cg, (pid_t)pid, &err) < 0) {
 		if (!err)
@@ -62,9 +60,16 @@ static int run_box_attach(cli *c, int argc, char **argv)
 		}
 		status = BX_EXIT_OK;
 	}
+	bx_lock_release(lock);
 	box_close(&bc);
 	return status;
 }
 
+static const cli_opt box_attach_opts[] = {
+	{ "class", 'c', "C", "the box's class (found from the live tree when not given)" },
+	{ 0 },
+};
+
 BX_COMMAND(box_attach, "box attach", "ID PID [--class C] POLICY...",
-	   "move a running process into a box", run_box_attach);
+	   "move a running process into a box", run_box_attach,
+	   .opts = box_attach_opts, .details = "Move process PID into box ID.");

@@ -14,21 +14,15 @@ static int run_box_create(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "class", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *class_name = NULL;
 	int o;
-	while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
 			class_name = optarg;
 			break;
-		case 'h':
-			printf("Usage: boxcg box create ID --class C POLICY...\n"
-			       "Create box ID of class C with the class's limits (and the class\n"
-			       "slice and ancestors when missing) as one transaction.\n");
-			return BX_EXIT_OK;
 		default:
 			return cli_usage(c, "box create", "unknown option");
 		}
@@ -59,6 +53,13 @@ static int run_box_create(cli *c, int argc, char **argv)
 	return status;
 }
 
+static const cli_opt box_create_opts[] = {
+	{ "class", 'c', "C", "the class of the new box" },
+	{ 0 },
+};
+
 BX_COMMAND(box_create, "box create", "ID --class C POLICY...",
 	   "create a box of a class (and its class slice if missing) as one transaction",
-	   run_box_create);
+	   run_box_create, .opts = box_create_opts,
+	   .details = "Create box ID of class C with the class's limits (and the class slice and "
+		      "ancestors when missing) as one transaction.");

@@ -28,13 +28,12 @@ static int run_box_delete(cli *c, int argc, char **argv)
 		{ "kill", no_argument, NULL, 'k' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "class", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *class_name = NULL;
 	bx_box_delete_opts d = { .timeout_ms = DEFAULT_TIMEOUT_MS };
 	int o, s;
-	while ((o = getopt_long(argc, argv, "kc:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "kc:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'k':
 			d.kill = true;
@@ -46,11 +45,6 @@ static int run_box_delete(cli *c, int argc, char **argv)
 		case 'c':
 			class_name = optarg;
 			break;
-		case 'h':
-			printf("Usage: boxcg box delete ID [--kill] [--timeout DUR] [--class C] POLICY...\n"
-			       "Remove box ID. A box with processes is refused unless --kill, which\n"
-			       "kills them and waits up to --timeout (default 10s) for it to empty.\n");
-			return BX_EXIT_OK;
 		default:
 			return cli_usage(c, "box delete", "unknown option");
 		}
@@ -70,7 +64,12 @@ static int run_box_delete(cli *c, int argc, char **argv)
 	const bx_class *cls;
 	cleanup_free char *cg = NULL;
 	bx_box_delete_result res;
-	if (bx_box_locate(bc.fs, bc.policy, class_name, id, &cls, &err) < 0 ||
+	/* Under the transaction lock, like apply: never between an apply's
+	 * steps, never while a journal waits for `boxcg recover`. */
+	bx_apply_opts ao = { .state_dir = c->state_dir };
+	bx_lock *lock = NULL;
+	if (bx_apply_guard(&ao, &lock, &err) < 0 ||
+	    bx_box_locate(bc.fs, bc.policy, class_name, id, &cls, &err) < 0 ||
 	    !(cg = bx_box_path(bc.policy, cls->name, id)) ||
 	    bx_box_delete(bc.fs, cg, &d, &res, &err) < 0) {
 		if (!err)
@@ -93,9 +92,20 @@ static int run_box_delete(cli *c, int argc, char **argv)
 			cli_color(c->color_err, CLI_YELLOW), cli_color(c->color_err, CLI_RESET), id);
 	status = BX_EXIT_OK;
 out:
+	bx_lock_release(lock);
 	box_close(&bc);
 	return status;
 }
 
+static const cli_opt box_delete_opts[] = {
+	{ "kill", 'k', NULL, "kill what runs in the box first" },
+	{ "timeout", 0, "DUR", "how long --kill waits for the box to empty (default 10s)" },
+	{ "class", 'c', "C", "the box's class (found from the live tree when not given)" },
+	{ 0 },
+};
+
 BX_COMMAND(box_delete, "box delete", "ID [--kill] [--timeout DUR] [--class C] POLICY...",
-	   "remove a box; --kill kills what runs in it first", run_box_delete);
+	   "remove a box; --kill kills what runs in it first", run_box_delete,
+	   .opts = box_delete_opts,
+	   .details = "A box with processes is refused unless --kill, which kills them and waits "
+		      "up to --timeout for it to empty.");

@@ -23,22 +23,15 @@ static int run_box_exec(cli *c, int argc, char **argv)
 		dash++;
 	static const struct option opts[] = {
 		{ "class", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *class_name = NULL;
 	int o;
-	while ((o = getopt_long(dash, argv, "c:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(dash, argv, "c:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
 			class_name = optarg;
 			break;
-		case 'h':
-			printf("Usage: boxcg box exec ID --class C POLICY... -- CMD [ARG...]\n"
-			       "Run CMD in box ID of class C, creating the box first if needed.\n"
-			       "Signals are forwarded to CMD; boxcg exits with its status (128+N when\n"
-			       "killed by signal N, 127 not found, 126 not executable).\n");
-			return BX_EXIT_OK;
 		default:
 			return cli_usage(c, "box exec", "unknown option");
 		}
@@ -96,5 +89,14 @@ out:
 	return status;
 }
 
+static const cli_opt box_exec_opts[] = {
+	{ "class", 'c', "C", "the class of the box (created when missing)" },
+	{ 0 },
+};
+
 BX_COMMAND(box_exec, "box exec", "ID --class C POLICY... -- CMD [ARG...]",
-	   "run a command in a box (created if needed); exits with its status", run_box_exec);
+	   "run a command in a box (created if needed); exits with its status", run_box_exec,
+	   .opts = box_exec_opts,
+	   .details = "Run CMD in box ID of class C, creating the box first if needed. Signals "
+		      "are forwarded to CMD; boxcg exits with its status (128+N when killed by "
+		      "signal N, 127 not found, 126 not executable).");

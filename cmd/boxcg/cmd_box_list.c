@@ -112,22 +112,15 @@ static int run_box_list(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	bool json = false;
 	int o;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			printf("Usage: boxcg box list [--json] POLICY...\n"
-			       "List the boxes of the policy's classes with their usage: pids.current,\n"
-			       "memory.current, CPU time (cpu.stat usage_usec), OOM kills\n"
-			       "(memory.events oom_kill); \"-\" where the cgroup has no such file.\n");
-			return BX_EXIT_OK;
 		default:
 			return cli_usage(c, "box list", "unknown option");
 		}
@@ -156,5 +149,13 @@ static int run_box_list(cli *c, int argc, char **argv)
 	return status;
 }
 
+static const cli_opt box_list_opts[] = {
+	{ "json", 0, NULL, "one JSON document (format_version 1)" },
+	{ 0 },
+};
+
 BX_COMMAND(box_list, "box list", "[--json] POLICY...",
-	   "list the boxes with their usage (pids, memory, CPU time, OOM kills)", run_box_list);
+	   "list the boxes with their usage (pids, memory, CPU time, OOM kills)", run_box_list,
+	   .opts = box_list_opts,
+	   .details = "Usage: pids.current, memory.current, CPU time (cpu.stat usage_usec), OOM "
+		      "kills (memory.events oom_kill); \"-\" where the cgroup has no such file.");

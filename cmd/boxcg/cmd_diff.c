@@ -20,22 +20,15 @@ static int run_diff(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	bool json = false;
 	int o;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			printf("Usage: boxcg diff [--json] POLICY...\n"
-			       "List every difference between the live cgroups and the policy.\n"
-			       "Exit 2 when they differ, 0 when they match. With no POLICY, %s is read.\n",
-			       BX_DEFAULT_POLICY);
-			return BX_EXIT_OK;
 		default:
 			return cli_usage(c, "diff", "unknown option");
 		}
@@ -73,5 +66,13 @@ out:
 	return status;
 }
 
+static const cli_opt diff_opts[] = {
+	{ "json", 0, NULL, "one JSON document (format_version 1)" },
+	{ 0 },
+};
+
 BX_COMMAND(diff, "diff", "[--json] POLICY...",
-	   "list differences between the live cgroups and the policy (exit 2 when any)", run_diff);
+	   "list differences between the live cgroups and the policy (exit 2 when any)", run_diff,
+	   .opts = diff_opts,
+	   .details = "Exit 2 when they differ, 0 when they match. With no POLICY, " BX_DEFAULT_POLICY
+		      " is read.");

@@ -4,6 +4,7 @@
  * available, delegated to that place, enabled there; for each one not
  * delegated, what to do. Exit 0 when boxcg has a place to work in, 1 when
  * not (the problem is printed). Changes nothing. */
+#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,22 +91,23 @@ static int print_json(const bx_doctor *d)
 
 static int run_doctor(cli *c, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ 0 },
+	};
 	bool json = false;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0) {
+	int o;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'j':
 			json = true;
-		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			printf("Usage: boxcg doctor [--json]\n"
-			       "Tell whether and where boxcg can work on this host, for this user: the\n"
-			       "cgroup mode, who owns the tree, where the policy root goes, and which\n"
-			       "controllers are available, delegated and enabled there, with what to do\n"
-			       "about each missing one. Exit 0 when boxcg has a place to work in, 1 when\n"
-			       "not. Changes nothing.\n");
-			return BX_EXIT_OK;
-		} else {
-			return cli_usage(c, "doctor", "unexpected argument '%s'", argv[i]);
+			break;
+		default:
+			return cli_usage(c, "doctor", "unknown option");
 		}
 	}
+	if (optind < argc)
+		return cli_usage(c, "doctor", "unexpected argument '%s'", argv[optind]);
 	bx_doctor d;
 	bx_error *err = NULL;
 	if (bx_doctor_run(c->root, &d, &err) < 0) {
@@ -123,6 +125,15 @@ static int run_doctor(cli *c, int argc, char **argv)
 	return rc;
 }
 
+static const cli_opt doctor_opts[] = {
+	{ "json", 0, NULL, "one JSON document" },
+	{ 0 },
+};
+
 BX_COMMAND(doctor, "doctor", "[--json]",
 	   "tell whether and where boxcg can work here: cgroup mode, owner, delegated controllers",
-	   run_doctor);
+	   run_doctor, .opts = doctor_opts,
+	   .details = "For this host and this user: the cgroup mode, who owns the tree, where the\n"
+		      "policy root goes, and which controllers are available, delegated and\n"
+		      "enabled there, with what to do about each missing one. Changes nothing.\n"
+		      "Exit 0 when boxcg has a place to work in, 1 when not.");

@@ -33,21 +33,6 @@ typedef struct plan_args {
 	int npaths;
 } plan_args;
 
-static int usage_help(void)
-{
-	printf("Usage: boxcg plan [--json] [-o PLANFILE] [--detailed-exitcode] [--prune]\n"
-	       "                  [--state SNAPSHOT] POLICY...\n"
-	       "Show what `boxcg apply` would do, in order, without changing anything.\n"
-	       "  --json               one JSON document (format_version 1)\n"
-	       "  -o, --out PLANFILE   save the plan for `boxcg apply --plan PLANFILE`\n"
-	       "  --detailed-exitcode  exit 2 when there are changes, 0 when none\n"
-	       "  --prune              also remove undeclared class slices and static boxes\n"
-	       "  --state SNAPSHOT     plan offline against `boxcg snapshot` output\n"
-	       "With no POLICY, %s is read.\n",
-	       BX_DEFAULT_POLICY);
-	return BX_EXIT_OK;
-}
-
 static int parse(cli *c, int argc, char **argv, plan_args *a)
 {
 	static const struct option opts[] = {
@@ -56,18 +41,16 @@ static int parse(cli *c, int argc, char **argv, plan_args *a)
 		{ "detailed-exitcode", no_argument, NULL, 'd' },
 		{ "prune", no_argument, NULL, 'p' },
 		{ "state", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int o;
-	while ((o = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'j': a->json = true; break;
 		case 'o': a->out = optarg; break;
 		case 'd': a->detailed = true; break;
 		case 'p': a->prune = true; break;
 		case 's': a->state = optarg; break;
-		case 'h': return usage_help();
 		default: return cli_usage(c, "plan", "unknown option");
 		}
 	}
@@ -108,7 +91,8 @@ static int run_plan(cli *c, int argc, char **argv)
 		status = cli_fail(c, err);
 		goto out;
 	}
-	if (a.out && bx_planfile_write(a.out, plan, t.observed, &err) < 0) {
+	if (a.out && (bx_plan_record_source(plan, t.policy, a.prune, &err) < 0 ||
+		      bx_planfile_write(a.out, plan, t.observed, &err) < 0)) {
 		status = cli_fail(c, err);
 		goto out;
 	}
@@ -136,5 +120,15 @@ out:
 	return status;
 }
 
+static const cli_opt plan_opts[] = {
+	{ "json", 0, NULL, "one JSON document (format_version 1)" },
+	{ "out", 'o', "PLANFILE", "save the plan for `boxcg apply --plan PLANFILE`" },
+	{ "detailed-exitcode", 0, NULL, "exit 2 when there are changes, 0 when none" },
+	{ "prune", 0, NULL, "also remove undeclared class slices and static boxes" },
+	{ "state", 0, "SNAPSHOT", "plan offline against `boxcg snapshot` output" },
+	{ 0 },
+};
+
 BX_COMMAND(plan, "plan", "[--json] [-o PLANFILE] [--detailed-exitcode] [--prune] [--state SNAPSHOT] POLICY...",
-	   "show, in order, what apply would change (nothing is changed)", run_plan);
+	   "show, in order, what apply would change (nothing is changed)", run_plan,
+	   .opts = plan_opts, .details = "With no POLICY, " BX_DEFAULT_POLICY " is read.");

@@ -18,13 +18,12 @@ static int run_recover(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "lock-timeout", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	bx_apply_opts o = { .state_dir = c->state_dir };
 	bx_error *err = NULL;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			if (bx_parse_seconds(optarg, &o.lock_timeout, &err) < 0) {
@@ -35,12 +34,6 @@ static int run_recover(cli *c, int argc, char **argv)
 			if (o.lock_timeout == 0)
 				o.lock_timeout = -1;
 			break;
-		case 'h':
-			printf("Usage: boxcg recover [--lock-timeout DUR]\n"
-			       "Roll back the transaction an interrupted `boxcg apply` left in the\n"
-			       "journal of the state directory (--state-dir, default %s).\n",
-			       BX_DEFAULT_STATE_DIR);
-			return BX_EXIT_OK;
 		default:
 			return cli_usage(c, "recover", "unknown option");
 		}
@@ -52,7 +45,14 @@ static int run_recover(cli *c, int argc, char **argv)
 		return cli_fail(c, err);
 
 	bx_recover_result r;
-	if (bx_recover_with(&o, &r, &err) < 0) {
+	int rc = bx_recover_with(&o, &r, &err);
+	for (size_t i = 0; i < r.nvanished; i++)
+		fprintf(stderr,
+			"boxcg: %swarning:%s %s no longer exists (removed after the transaction was "
+			"interrupted): nothing is left there to restore; its records were skipped\n",
+			cli_color(c->color_err, CLI_YELLOW), cli_color(c->color_err, CLI_RESET),
+			*r.vanished[i] ? r.vanished[i] : "(base)");
+	if (rc < 0) {
 		int status = r.had_journal ? BX_EXIT_ROLLBACK_FAILED : BX_EXIT_ERROR;
 		cli_fail(c, err);
 		if (r.nunrestored) {
@@ -79,13 +79,28 @@ static int run_recover(cli *c, int argc, char **argv)
 		       "would restore went with that boot; nothing replayed, journal removed.\n",
 		       o.state_dir, r.base);
 	else
-		printf("Recovered: rolled back %zu %s of the interrupted transaction on %s%s; every "
+	{
+		char skipped[96] = "";
+		if (r.skipped)
+			snprintf(skipped, sizeof skipped, " (%zu skipped: %s)", r.skipped,
+				 r.nvanished == 1 ? "its cgroup is gone" : "their cgroups are gone");
+		printf("Recovered: rolled back %zu %s of the interrupted transaction on %s%s%s; every "
 		       "restored value reads back as before; journal removed.\n",
-		       r.records, r.records == 1 ? "step" : "steps", r.base,
+		       r.records - r.skipped, r.records - r.skipped == 1 ? "step" : "steps", r.base,
+		       skipped,
 		       r.torn ? " (its last, torn record was dropped: that step had not started)" : "");
+	}
 	bx_recover_result_free(&r);
 	return BX_EXIT_OK;
 }
 
+static const cli_opt recover_opts[] = {
+	{ "lock-timeout", 0, "DUR", "how long to wait for another boxcg (default 30s)" },
+	{ 0 },
+};
+
 BX_COMMAND(recover, "recover", "[--lock-timeout DUR]",
-	   "roll back a transaction an interrupted apply left open", run_recover);
+	   "roll back a transaction an interrupted apply left open", run_recover,
+	   .opts = recover_opts,
+	   .details = "Roll back the transaction an interrupted `boxcg apply` left in the journal "
+		      "of the state directory (--state-dir, default " BX_DEFAULT_STATE_DIR ").");

@@ -10,14 +10,8 @@
 
 static int run_schema(cli *c, int argc, char **argv)
 {
-	if (argc > 1) {
-		if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-			printf("Usage: boxcg schema\n"
-			       "Print the JSON Schema (draft 2020-12) of the policy language.\n");
-			return BX_EXIT_OK;
-		}
+	if (argc > 1)
 		return cli_usage(c, "schema", "takes no arguments");
-	}
 	bx_error *err = NULL;
 	char *text = bx_policy_schema_json(&err);
 	if (!text)
@@ -29,4 +23,5 @@ static int run_schema(cli *c, int argc, char **argv)
 
 BX_COMMAND(schema, "schema", "",
 	   "print the JSON Schema of the policy language (generated from the knob registry)",
-	   run_schema);
+	   run_schema, .no_options = true,
+	   .details = "Print the JSON Schema (draft 2020-12) of the policy language.");

@@ -47,7 +47,6 @@ static int run_show(cli *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "class", required_argument, NULL, 'c' },
 		{ "state", required_argument, NULL, OPT_STATE },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	cleanup_free const char **names = calloc((size_t)argc, sizeof *names);
@@ -60,7 +59,7 @@ static int run_show(cli *c, int argc, char **argv)
 	}
 	int o;
 	opterr = 0; /* our own message below */
-	while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
 			names[nnames++] = optarg;
@@ -68,15 +67,6 @@ static int run_show(cli *c, int argc, char **argv)
 		case OPT_STATE:
 			state = optarg;
 			break;
-		case 'h':
-			printf("Usage: boxcg show [--class CLASS]... [--state SNAPSHOT] POLICY...\n"
-			       "Print the resolved policy as YAML: every class's box and slice settings\n"
-			       "after extends and defaults, in the kernel's form, each with the\n"
-			       "file:line:col and YAML path that set it; then the static boxes.\n"
-			       "--class (repeatable) shows only those classes; --state compiles for\n"
-			       "the host a snapshot was taken on. With no POLICY, %s is read.\n",
-			       BX_DEFAULT_POLICY);
-			return BX_EXIT_OK;
 		default:
 			if (optopt == 'c' || optopt == OPT_STATE)
 				return cli_usage(c, "show", "option '%s' needs an argument",
@@ -103,7 +93,17 @@ static int run_show(cli *c, int argc, char **argv)
 	return status;
 }
 
+static const cli_opt show_opts[] = {
+	{ "class", 'c', "CLASS", "show only this class (repeatable)" },
+	{ "state", 0, "SNAPSHOT", "compile for the host a snapshot was taken on" },
+	{ 0 },
+};
+
 BX_COMMAND(show, "show", "[--class CLASS]... [--state SNAPSHOT] POLICY...",
 	   "print the resolved policy: each class's settings after extends and defaults, with "
 	   "where each was set",
-	   run_show);
+	   run_show, .opts = show_opts,
+	   .details = "As YAML: every class's box and slice settings "
+		      "after extends and defaults, in the kernel's form, each with the "
+		      "file:line:col and YAML path that set it; then the static boxes. With no "
+		      "POLICY, " BX_DEFAULT_POLICY " is read.");

@@ -26,23 +26,15 @@ static int run_snapshot(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *out = NULL;
 	int o;
-	while ((o = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'o':
 			out = optarg;
 			break;
-		case 'h':
-			printf("Usage: boxcg snapshot [-o FILE] [POLICY...]\n"
-			       "Print the live state under the policy root as JSON, for\n"
-			       "`boxcg plan --state FILE POLICY...`. With no POLICY the root comes from\n"
-			       "%s if it exists, else \"%s\".\n",
-			       BX_DEFAULT_POLICY, BX_DEFAULT_ROOT);
-			return BX_EXIT_OK;
 		default:
 			return cli_usage(c, "snapshot", "unknown option");
 		}
@@ -88,5 +80,13 @@ out:
 	return status;
 }
 
+static const cli_opt snapshot_opts[] = {
+	{ "out", 'o', "FILE", "write the snapshot to FILE instead of standard output" },
+	{ 0 },
+};
+
 BX_COMMAND(snapshot, "snapshot", "[-o FILE] [POLICY...]",
-	   "print the live state under the policy root as JSON (for plan --state)", run_snapshot);
+	   "print the live state under the policy root as JSON (for plan --state)", run_snapshot,
+	   .opts = snapshot_opts,
+	   .details = "For `boxcg plan --state FILE POLICY...`. With no POLICY the root comes from "
+		      BX_DEFAULT_POLICY " if it exists, else \"" BX_DEFAULT_ROOT "\".");

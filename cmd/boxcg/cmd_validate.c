@@ -87,13 +87,12 @@ static int run_validate(cli *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	bool json = false;
 	int o;
 	opterr = 0; /* our own message below */
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'f':
 			if (strcmp(optarg, "json") == 0)
@@ -106,12 +105,6 @@ static int run_validate(cli *c, int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			printf("Usage: boxcg validate [--format text|json] POLICY...\n"
-			       "Check policy files (or directories of *.yaml and *.yml files) for this host.\n"
-			       "With no POLICY, %s is read. Exit 1 on any error.\n",
-			       BX_DEFAULT_POLICY);
-			return BX_EXIT_OK;
 		default:
 			return cli_usage(c, "validate", "unknown option '%s'", argv[optind - 1]);
 		}
@@ -145,5 +138,15 @@ static int run_validate(cli *c, int argc, char **argv)
 	return status;
 }
 
+static const cli_opt validate_opts[] = {
+	{ "format", 0, "FORMAT", "text (the default) or json" },
+	{ "json", 0, NULL, "the same as --format json" },
+	{ 0 },
+};
+
 BX_COMMAND(validate, "validate", "[--format text|json] POLICY...",
-	   "check policy files and report every problem with its file:line:col", run_validate);
+	   "check policy files and report every problem with its file:line:col", run_validate,
+	   .opts = validate_opts,
+	   .details = "POLICY is a file or a directory of *.yaml and *.yml files; they are checked for "
+		      "this host. "
+		      "With no POLICY, " BX_DEFAULT_POLICY " is read. Exit 1 on any error.");

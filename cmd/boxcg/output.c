@@ -24,7 +24,7 @@ int cli_usage(cli *c, const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'boxcg --help'.\n");
+	fprintf(stderr, "\nTry 'boxcg %s --help'.\n", cmd);
 	return BX_EXIT_ERROR;
 }
 

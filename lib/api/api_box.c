@@ -46,10 +46,15 @@ int boxcg_box_delete(boxcg_target *t, const boxcg_policy *p, const char *class_n
 	cleanup_free char *cg = NULL;
 	bx_box_delete_opts o = { .kill = flags & BOXCG_DELETE_KILL, .timeout_ms = timeout_ms };
 	bx_box_delete_result res;
-	if (bx_api_box_cgroup(t, p, class_name, id, &cg, &e) < 0 ||
-	    bx_box_delete(t->fs, cg, &o, &res, &e) < 0)
-		return bx_api_fail(err, e);
-	return 0;
+	bx_apply_opts ao = { .state_dir = t->state_dir };
+	bx_lock *lock = NULL;
+	int r = bx_apply_guard(&ao, &lock, &e);
+	if (r == 0)
+		r = bx_api_box_cgroup(t, p, class_name, id, &cg, &e);
+	if (r == 0)
+		r = bx_box_delete(t->fs, cg, &o, &res, &e);
+	bx_lock_release(lock);
+	return r < 0 ? bx_api_fail(err, e) : 0;
 }
 
 int boxcg_box_attach(boxcg_target *t, const boxcg_policy *p, const char *class_name,
@@ -59,10 +64,15 @@ int boxcg_box_attach(boxcg_target *t, const boxcg_policy *p, const char *class_n
 	if (bx_api_args(t, p, id, err) < 0)
 		return -1;
 	cleanup_free char *cg = NULL;
-	if (bx_api_box_cgroup(t, p, class_name, id, &cg, &e) < 0 ||
-	    bx_box_attach(t->fs, cg, pid, &e) < 0)
-		return bx_api_fail(err, e);
-	return 0;
+	bx_apply_opts ao = { .state_dir = t->state_dir };
+	bx_lock *lock = NULL;
+	int r = bx_apply_guard(&ao, &lock, &e);
+	if (r == 0)
+		r = bx_api_box_cgroup(t, p, class_name, id, &cg, &e);
+	if (r == 0)
+		r = bx_box_attach(t->fs, cg, pid, &e);
+	bx_lock_release(lock);
+	return r < 0 ? bx_api_fail(err, e) : 0;
 }
 
 int boxcg_box_path(const boxcg_target *t, const boxcg_policy *p, const char *class_name,

@@ -87,18 +87,9 @@ unsigned boxcg_step_location_column(const boxcg_step *s) { return s->s.loc.col; 
 const char *boxcg_step_path(const boxcg_step *s) { return s->s.ypath; }
 const char *boxcg_step_warning(const boxcg_step *s) { return s->s.warning; }
 
-/* Under the lock: refuse a pending journal or a plan whose world changed. */
-static int check_fresh(boxcg_target *t, const boxcg_plan *plan, const char *state_dir,
-		       bx_error **err)
+/* Under the lock: refuse a plan whose world changed. */
+static int check_fresh(boxcg_target *t, const boxcg_plan *plan, bx_error **err)
 {
-	bool pending = false;
-	if (bx_apply_pending(state_dir, &pending, err) < 0)
-		return -1;
-	if (pending)
-		return bx_err(err, EAGAIN,
-			      "%s holds the journal of an interrupted transaction: run `boxcg "
-			      "recover` first",
-			      state_dir);
 	bx_state *now = NULL;
 	cleanup_free char *changed = NULL;
 	if (bx_observe_again(t->fs, plan->observed, &now, err) < 0)
@@ -127,12 +118,11 @@ int boxcg_apply(boxcg_target *t, const boxcg_plan *plan, boxcg_apply_status *sta
 		return 0;
 	}
 	bx_apply_opts o = { .state_dir = t->state_dir, .locked = true };
-	const char *dir = t->state_dir ? t->state_dir : BX_APPLY_STATE_DIR;
 	bx_error *e = NULL;
 	bx_lock *lock = NULL;
-	if (bx_lock_acquire(dir, bx_apply_lock_timeout(&o), &lock, &e) < 0)
+	if (bx_apply_guard(&o, &lock, &e) < 0)
 		return bx_api_fail(err, e);
-	if (check_fresh(t, plan, dir, &e) < 0) {
+	if (check_fresh(t, plan, &e) < 0) {
 		bx_lock_release(lock);
 		return bx_api_fail(err, e);
 	}

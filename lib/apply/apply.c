@@ -17,6 +17,7 @@
 #include "apply/undo.h"
 #include "core/util.h"
 #include "plan/managed.h"
+#include "plan/normalize.h"
 
 static const char *state_dir_of(const bx_apply_opts *o)
 {
@@ -34,6 +35,13 @@ static bool one_line(const char *s)
 {
 	const char *nl = s ? strchr(s, '\n') : NULL;
 	return !nl || nl[1] == '\0';
+}
+
+/* What is shown (the step's new value) is what is written. */
+static bool writes_what_it_shows(const bx_step *s)
+{
+	cleanup_free char *bytes = bx_write_bytes(s->file, s->key, s->new);
+	return bytes && strcmp(bytes, s->write) == 0;
 }
 
 /* Refuse a plan that could do anything but what boxcg plans do, before
@@ -55,6 +63,10 @@ static int validate_plan(const bx_plan *p, bx_error **err)
 			why = "writes no value, or more than one line";
 		else if (s->op == BX_OP_WRITE && s->key && (!*s->key || strpbrk(s->key, " \t\n")))
 			why = "has a malformed key";
+		else if (s->op == BX_OP_WRITE && !bx_value_syntax_ok(s->file, s->key, s->new))
+			why = "has a value that is not valid for its file";
+		else if (s->op == BX_OP_WRITE && !writes_what_it_shows(s))
+			why = "writes other bytes than the value it shows";
 		else if ((s->op == BX_OP_ENABLE || s->op == BX_OP_DISABLE) &&
 			 bx_ctrl_tokens(s->write, &plus, &minus) < 0)
 			why = "has a malformed subtree_control value";

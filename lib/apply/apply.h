@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "apply/lock.h"
 #include "cgroupfs/cgfs.h"
 #include "core/err.h"
 #include "plan/plan.h"
@@ -66,6 +67,11 @@ typedef struct bx_recover_result {
 	char *base;              /* the base the journal names */
 	char **unrestored;
 	size_t nunrestored;
+	char **vanished;         /* cgroups removed after the crash: their
+	                            records were skipped (nothing left there to
+	                            restore), the rest was undone */
+	size_t nvanished;
+	size_t skipped;          /* records skipped so */
 } bx_recover_result;
 
 /* Roll back a transaction a crash left open, and remove its journal.
@@ -84,6 +90,15 @@ double bx_apply_lock_timeout(const bx_apply_opts *o);
 /* Is a journal waiting for `boxcg recover` in state_dir (NULL: the
  * default)? A missing state directory has none. */
 int bx_apply_pending(const char *state_dir, bool *pending, bx_error **err);
+
+/* What every command that changes the tree (apply, box create, delete,
+ * attach, update, freeze …) calls first: take the transaction lock of
+ * o->state_dir (NULL o or state_dir: the default), waiting up to
+ * o->lock_timeout, and refuse (EAGAIN, naming `boxcg recover`) while a
+ * journal is pending. Keep *out across the whole change — find, check,
+ * mutate — then bx_lock_release() it (apply/lock.h). A bx_apply() under
+ * it sets opts.locked. */
+int bx_apply_guard(const bx_apply_opts *o, bx_lock **out, bx_error **err);
 
 /* A duration for --lock-timeout: "30", "30s", "500ms", "2m", "1h". */
 int bx_parse_seconds(const char *s, double *secs, bx_error **err);

@@ -29,13 +29,15 @@ static int replay(bx_lock *lock, bx_journal_doc *doc, bx_hooks *h, bx_recover_re
 			      doc->hdr.base, doc->hdr.dirmode ? "a plain directory" : "cgroup2",
 			      now_dir ? "a plain directory" : "cgroup2");
 	}
-	bx_rollback rb = { .fs = fs, .hooks = h, .exact = fs->dirmode };
+	bx_rollback rb = { .fs = fs, .hooks = h, .exact = fs->dirmode, .skip_vanished = true };
 	bool cached = bx_cgfs_cache_begin(fs) == 0; /* under the lock */
 	int r = bx_rollback_run(&rb, doc->v, doc->n, err);
 	if (cached)
 		bx_cgfs_cache_end(fs);
 	res->undone = rb.undone;
 	res->unrestored = bx_rollback_take(&rb, &res->nunrestored);
+	res->vanished = bx_rollback_take_vanished(&rb, &res->nvanished);
+	res->skipped = rb.skipped;
 	bx_cgfs_close(fs);
 	if (r < 0)
 		return bx_err_wrap(err, "recover (the journal is kept)");
@@ -107,6 +109,7 @@ void bx_recover_result_free(bx_recover_result *r)
 	if (!r)
 		return;
 	bx_strv_free(r->unrestored, r->nunrestored);
+	bx_strv_free(r->vanished, r->nvanished);
 	free(r->base);
 	memset(r, 0, sizeof *r);
 }

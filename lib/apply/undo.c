@@ -438,6 +438,30 @@ static const char *undo_target(const bx_undo *u)
 	return NULL;
 }
 
+/* The cgroup a record needs (its own; for an RMDIR, its parent, where it
+ * is to be made again): 1 (and listed) when it no longer exists. */
+static int vanished(bx_rollback *rb, const bx_undo *u, bx_error **err)
+{
+	cleanup_free char *need = strdup(u->cg);
+	if (!need)
+		return bx_err(err, ENOMEM, "rollback");
+	if (u->op == BX_OP_RMDIR) {
+		char *slash = strrchr(need, '/');
+		*(slash ? slash : need) = '\0';
+	}
+	int ex = bx_cgfs_exists(rb->fs, need, err);
+	if (ex != 0)
+		return ex < 0 ? -1 : 0;
+	for (size_t i = 0; i < rb->nvanished; i++)
+		if (strcmp(rb->vanished[i], need) == 0)
+			return 1;
+	if (bx_grow(&rb->vanished, &rb->vcap, rb->nvanished + 1, sizeof *rb->vanished) < 0)
+		return bx_err(err, ENOMEM, "rollback");
+	rb->vanished[rb->nvanished++] = need;
+	need = NULL;
+	return 1;
+}
+
 int bx_rollback_run(bx_rollback *rb, const bx_undo *v, size_t n, bx_error **err)
 {
 	int r = 0;
@@ -451,6 +475,17 @@ int bx_rollback_run(bx_rollback *rb, const bx_undo *v, size_t n, bx_error **err)
 			bx_error_free(e);
 			if (ex == 0) {
 				rb->undone++;
+				continue;
+			}
+		}
+		if (rb->skip_vanished && u->op != BX_OP_MKDIR) {
+			int gone = vanished(rb, u, err);
+			if (gone < 0) {
+				r = -1;
+				continue;
+			}
+			if (gone) {
+				rb->skipped++;
 				continue;
 			}
 		}
@@ -491,8 +526,20 @@ char **bx_rollback_take(bx_rollback *rb, size_t *n)
 	return v;
 }
 
+char **bx_rollback_take_vanished(bx_rollback *rb, size_t *n)
+{
+	char **v = rb->vanished;
+	*n = rb->nvanished;
+	rb->vanished = NULL;
+	rb->nvanished = rb->vcap = 0;
+	return v;
+}
+
 void bx_rollback_free(bx_rollback *rb)
 {
+	bx_strv_free(rb->vanished, rb->nvanished);
+	rb->vanished = NULL;
+	rb->nvanished = rb->vcap = 0;
 	bx_strv_free(rb->unrestored, rb->nunrestored);
 	rb->unrestored = NULL;
 	rb->nunrestored = rb->cap = 0;

@@ -5,6 +5,7 @@
 #include "apply/lock.h"
 #include "box/box.h"
 #include "box/box_int.h"
+#include "policy/policy.h"
 #include "core/util.h"
 #include "plan/plan.h"
 #include "plan/state.h"
@@ -55,24 +56,14 @@ int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 				      "starting with a letter or digit, at most 64", id ? id : "");
 	const bx_class *c = class_name ? bx_policy_class(p, class_name) : NULL;
 	if (!c)
-		return bx_box_err(err, ENOENT, "the policy has no class \"%s\"", class_name ? class_name : "");
+		return bx_policy_no_class(p, class_name, ENOENT, err);
 
 	/* Under the lock from the existence check to the commit: two
 	 * creators of one id cannot both succeed. */
-	const char *state_dir = o->apply.state_dir ? o->apply.state_dir : BX_APPLY_STATE_DIR;
 	bx_lock *lock = NULL;
-	if (bx_lock_acquire(state_dir, bx_apply_lock_timeout(&o->apply), &lock, err) < 0)
+	if (bx_apply_guard(&o->apply, &lock, err) < 0)
 		return -1;
 	int r = -1;
-	bool pending = false;
-	if (bx_apply_pending(state_dir, &pending, err) < 0)
-		goto out;
-	if (pending) {
-		bx_err(err, EAGAIN,
-		       "%s holds the journal of an interrupted transaction: run `boxcg recover` first",
-		       state_dir);
-		goto out;
-	}
 	const bx_class *in;
 	if (where_is(fs, p, id, &in, err) < 0)
 		goto out;

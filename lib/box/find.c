@@ -9,6 +9,7 @@
 #include "box/box.h"
 #include "box/box_int.h"
 #include "box/procs.h"
+#include "policy/policy.h"
 #include "core/util.h"
 
 char *bx_box_path(const bx_policy *p, const char *class_name, const char *id)
@@ -60,7 +61,7 @@ int bx_box_locate(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		return bx_box_err(err, EINVAL, "invalid box id \"%s\"", id ? id : "");
 	const bx_class *c = bx_policy_class(p, class_name);
 	if (!c)
-		return bx_box_err(err, ENOENT, "the policy has no class \"%s\"", class_name);
+		return bx_policy_no_class(p, class_name, ENOENT, err);
 	cleanup_free char *cg = bx_box_path(p, c->name, id);
 	if (!cg)
 		return bx_err(err, ENOMEM, "find box %s", id);

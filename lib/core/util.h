@@ -49,4 +49,12 @@ void bx_buf_free(bx_buf *b);
 
 bool bx_streq(const char *a, const char *b); /* NULL-safe */
 
+/* Outside text (ids, names, file names, values) made safe for a terminal,
+ * as the policy diagnostics show it: \n \t \r \\, other control bytes,
+ * C1 controls and bytes that are not UTF-8 as \xNN. Caller frees; NULL
+ * for NULL or out of memory. */
+char *bx_esc(const char *s);
+/* Would bx_esc change s? */
+bool bx_esc_needed(const char *s);
+
 #endif

@@ -287,6 +287,39 @@ int boxcg_join_child(const boxcg_join *j);
 int boxcg_join_fd(const boxcg_join *j);
 void boxcg_join_free(boxcg_join *j);
 
+/* ---- statistics ---------------------------------------------------------- */
+
+/* A figure the cgroup does not have (controller not enabled, older kernel). */
+#define BOXCG_STAT_ABSENT ((int64_t)-1)
+/* A limit that is "max" (none). */
+#define BOXCG_STAT_MAX ((int64_t)-2)
+
+/* One PSI line: averages in hundredths of a percent (1234 = 12.34%),
+ * total stall time in microseconds. */
+typedef struct boxcg_psi {
+	int64_t avg10, avg60, avg300, total_usec;
+} boxcg_psi;
+
+/* A box's usage next to its limits, exactly as the kernel reports it. */
+typedef struct boxcg_stats {
+	int64_t cpu_usage_usec, cpu_user_usec, cpu_system_usec;       /* cpu.stat */
+	int64_t cpu_nr_periods, cpu_nr_throttled, cpu_throttled_usec;
+	int64_t memory_current, memory_peak, memory_high, memory_max; /* bytes */
+	int64_t memory_events_low, memory_events_high, memory_events_max;
+	int64_t memory_events_oom, memory_events_oom_kill, memory_events_oom_group_kill;
+	int64_t swap_current, swap_peak, swap_max;
+	int64_t pids_current, pids_peak, pids_max, pids_events_max;
+	/* io.stat summed over devices (ABSENT without io.stat) */
+	int64_t io_rbytes, io_wbytes, io_rios, io_wios;
+	boxcg_psi cpu_some, cpu_full, memory_some, memory_full, io_some, io_full;
+} boxcg_stats;
+
+/* Read box `id`'s statistics (class_name NULL: find the class holding it).
+ * class_name with id NULL reads the class slice (its boxes summed by the
+ * kernel). */
+int boxcg_box_stats(boxcg_target *t, const boxcg_policy *p, const char *class_name,
+		    const char *id, boxcg_stats *out, boxcg_error **err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy/policy.h"
 #include "core/util.h"
 #include "plan/managed.h"
 #include "plan/normalize.h"
@@ -821,7 +822,7 @@ static int compute(const bx_policy *p, const bx_state *st, const bx_plan_opts *o
 		for (size_t i = 0; i < p->nclasses && !found; i++)
 			found = strcmp(p->classes[i].name, scope->class_name) == 0;
 		if (!found) {
-			bx_err(err, 0, "the policy has no class \"%s\"", scope->class_name);
+			bx_policy_no_class(p, scope->class_name, 0, err);
 			goto out;
 		}
 	}

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy/policy.h"
 #include "core/util.h"
 #include "plan/managed.h"
 #include "plan/normalize.h"
@@ -446,7 +447,7 @@ int bx_observe_with(const bx_obs_src *src, const bx_policy *p, const bx_scope *s
 		for (size_t i = 0; i < p->nclasses && !found; i++)
 			found = strcmp(p->classes[i].name, scope->class_name) == 0;
 		if (!found)
-			return bx_err(err, 0, "the policy has no class \"%s\"", scope->class_name);
+			return bx_policy_no_class(p, scope->class_name, 0, err);
 		if (one_box && !name_valid(scope->box_id))
 			return bx_err(err, 0,
 				      "invalid box id \"%s\": ids match [A-Za-z0-9][A-Za-z0-9_-]{0,63}",

@@ -257,5 +257,7 @@ void bx_plan_free(bx_plan *p)
 	free(p->files);
 	free(p->base_path);
 	free(p->fingerprint);
+	bx_strv_free(p->source.names, p->source.n);
+	bx_strv_free(p->source.texts, p->source.n);
 	free(p);
 }

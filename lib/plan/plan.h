@@ -37,6 +37,17 @@ typedef struct bx_step {
 	                    --prune can tell it from boxes a runtime created */
 } bx_step;
 
+/* The policy a saved plan was computed from (plan files record it, so
+ * that `apply --plan` can compute the plan again and require the same
+ * steps: planfile.h). */
+typedef struct bx_plan_source {
+	bool present;
+	bool prune;        /* computed with --prune */
+	char **names;      /* the policy's files, in load order */
+	char **texts;      /* their texts */
+	size_t n;
+} bx_plan_source;
+
 typedef struct bx_plan {
 	bx_step *v;
 	size_t n, cap;
@@ -50,6 +61,7 @@ typedef struct bx_plan {
 	char **files;      /* interned policy file names the steps' locations
 	                      point to: a plan outlives its policy */
 	size_t nfiles, files_cap;
+	bx_plan_source source; /* plan files only (bx_plan_record_source) */
 	void *strings;     /* plans made by the planner or read from JSON keep
 	                      their steps' strings in this pool (shared, freed
 	                      with the plan); NULL: each step owns its strings

@@ -18,11 +18,92 @@
 /* A plan file larger than this is not one boxcg wrote for a sane policy. */
 #define PLANFILE_MAX (256u << 20)
 
+int bx_plan_record_source(bx_plan *plan, const bx_policy *p, bool prune, bx_error **err)
+{
+	bx_plan_source *s = &plan->source;
+	bx_strv_free(s->names, s->n);
+	bx_strv_free(s->texts, s->n);
+	*s = (bx_plan_source){ .prune = prune };
+	s->names = calloc(p->nfiles ? p->nfiles : 1, sizeof *s->names);
+	s->texts = calloc(p->nfiles ? p->nfiles : 1, sizeof *s->texts);
+	if (!s->names || !s->texts)
+		goto oom;
+	for (size_t i = 0; i < p->nfiles; i++) {
+		if (!p->texts || !p->texts[i])
+			return bx_err(err, EINVAL, "plan: the text of policy file %s was not kept",
+				      p->files[i]);
+		s->names[i] = strdup(p->files[i]);
+		s->texts[i] = strdup(p->texts[i]);
+		s->n = i + 1;
+		if (!s->names[i] || !s->texts[i])
+			goto oom;
+	}
+	s->present = true;
+	return 0;
+oom:
+	return bx_err(err, ENOMEM, "plan: record the policy");
+}
+
+static void write_source(bx_jw *w, const bx_plan_source *s)
+{
+	bx_jw_key(w, "policy");
+	bx_jw_begin_object(w);
+	bx_jw_key(w, "prune");
+	bx_jw_bool(w, s->prune);
+	bx_jw_key(w, "files");
+	bx_jw_begin_array(w);
+	for (size_t i = 0; i < s->n; i++) {
+		bx_jw_begin_object(w);
+		bx_jw_key(w, "name");
+		bx_jw_string(w, s->names[i]);
+		bx_jw_key(w, "text");
+		bx_jw_string(w, s->texts[i]);
+		bx_jw_end_object(w);
+	}
+	bx_jw_end_array(w);
+	bx_jw_end_object(w);
+}
+
+/* "policy": what write_source wrote. */
+static int read_source(json_t *o, bx_plan_source *s, bx_error **err)
+{
+	json_t *prune = json_object_get(o, "prune"), *files = json_object_get(o, "files");
+	if (!json_is_object(o) || !json_is_boolean(prune) || !json_is_array(files) ||
+	    json_array_size(files) == 0 || json_array_size(files) > 4096)
+		return bx_err(err, 0, "\"policy\" must be {\"prune\": bool, \"files\": [1 to 4096 "
+				      "{\"name\", \"text\"}]}");
+	size_t n = json_array_size(files);
+	s->prune = json_is_true(prune);
+	s->names = calloc(n, sizeof *s->names);
+	s->texts = calloc(n, sizeof *s->texts);
+	if (!s->names || !s->texts)
+		return bx_err(err, ENOMEM, "\"policy\"");
+	for (size_t i = 0; i < n; i++) {
+		json_t *f = json_array_get(files, i);
+		json_t *name = json_object_get(f, "name"), *text = json_object_get(f, "text");
+		if (!json_is_string(name) || !json_is_string(text) || !*json_string_value(name) ||
+		    strlen(json_string_value(text)) != json_string_length(text) ||
+		    strlen(json_string_value(name)) != json_string_length(name))
+			return bx_err(err, 0, "\"policy\".files[%zu]: needs a \"name\" and a \"text\" "
+					      "(strings without NUL)",
+				      i);
+		s->names[i] = strdup(json_string_value(name));
+		s->texts[i] = strdup(json_string_value(text));
+		s->n = i + 1;
+		if (!s->names[i] || !s->texts[i])
+			return bx_err(err, ENOMEM, "\"policy\"");
+	}
+	s->present = true;
+	return 0;
+}
+
 char *bx_planfile_to_json(const bx_plan *plan, const bx_state *observed, bx_error **err)
 {
 	bx_jw w = {0};
 	bx_jw_begin_object(&w);
 	bx_plan_write_members(&w, plan);
+	if (plan->source.present)
+		write_source(&w, &plan->source);
 	bx_jw_key(&w, "observed");
 	bx_state_write_json(&w, observed);
 	bx_jw_end_object(&w);
@@ -97,6 +178,11 @@ int bx_planfile_from_json(const char *text, bx_plan **plan, bx_state **observed_
 		bx_err_wrap(err, "plan file");
 		goto out;
 	}
+	json_t *src = json_object_get(o, "policy");
+	if (src && read_source(src, &pl->source, err) < 0) {
+		bx_err_wrap(err, "plan file");
+		goto out;
+	}
 	if (!(fp = bx_state_fingerprint(st))) {
 		bx_err(err, ENOMEM, "plan file");
 		goto out;
@@ -126,7 +212,8 @@ int bx_planfile_load(const char *path, bx_plan **plan, bx_state **observed_then,
 {
 	*plan = NULL;
 	*observed_then = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO cannot hang us before the type check */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return bx_err(err, errno, "open plan file %s", path);
 	struct stat sb;
@@ -166,6 +253,63 @@ int bx_planfile_load(const char *path, bx_plan **plan, bx_state **observed_then,
 	if (bx_planfile_from_json(text, plan, observed_then, err) < 0)
 		return bx_err_wrap(err, "%s", path);
 	return 0;
+}
+
+/* --- the same plan? ----------------------------------------------------------- */
+
+static bool same_step(const bx_step *x, const bx_step *y)
+{
+	return x->op == y->op && bx_streq(x->cgroup, y->cgroup) && bx_streq(x->file, y->file) &&
+	       bx_streq(x->key, y->key) && bx_streq(x->write, y->write) &&
+	       bx_streq(x->old, y->old) && bx_streq(x->new, y->new) &&
+	       bx_streq(x->ypath, y->ypath) && bx_streq(x->warning, y->warning) &&
+	       x->static_box == y->static_box && bx_streq(x->loc.file, y->loc.file) &&
+	       x->loc.line == y->loc.line && x->loc.col == y->loc.col;
+}
+
+/* One step in a line, outside text escaped. */
+static char *describe(const bx_step *s)
+{
+	static const char *const ops[] = { [BX_OP_MKDIR] = "mkdir", [BX_OP_RMDIR] = "rmdir",
+					   [BX_OP_ENABLE] = "enable", [BX_OP_DISABLE] = "disable",
+					   [BX_OP_WRITE] = "write", [BX_OP_RECORD] = "record" };
+	const char *op = (unsigned)s->op < BX_ARRAY_LEN(ops) && ops[s->op] ? ops[s->op] : "?";
+	cleanup_free char *cg = bx_esc(s->cgroup ? s->cgroup : "");
+	cleanup_free char *file = bx_esc(s->file ? s->file : "");
+	cleanup_free char *w = bx_esc(s->write ? s->write : "");
+	cleanup_free char *nv = bx_esc(s->new ? s->new : "");
+	if (!cg || !file || !w || !nv)
+		return NULL;
+	if (s->op == BX_OP_MKDIR || s->op == BX_OP_RMDIR)
+		return bx_sprintf("%s %s", op, *cg ? cg : "(base)");
+	return bx_sprintf("%s \"%s\" to %s%s%s (new value \"%s\")", op, w, cg, *cg ? "/" : "", file,
+			  nv);
+}
+
+int bx_plan_same(const bx_plan *a, const bx_plan *b, char **what, bx_error **err)
+{
+	*what = NULL;
+	if (!bx_streq(a->base_path, b->base_path) || a->dirmode != b->dirmode) {
+		cleanup_free char *x = bx_esc(a->base_path);
+		cleanup_free char *y = bx_esc(b->base_path);
+		*what = bx_sprintf("it was made for %s, this is %s", x ? x : "?", y ? y : "?");
+		return *what ? 0 : bx_err(err, ENOMEM, "compare plans");
+	}
+	size_t n = a->n < b->n ? a->n : b->n;
+	for (size_t i = 0; i < n; i++) {
+		if (same_step(&a->v[i], &b->v[i]))
+			continue;
+		cleanup_free char *x = describe(&a->v[i]);
+		cleanup_free char *y = describe(&b->v[i]);
+		*what = bx_sprintf("step %zu: the file says %s; boxcg plans %s", i + 1, x ? x : "?",
+				   y ? y : "?");
+		return *what ? 0 : bx_err(err, ENOMEM, "compare plans");
+	}
+	if (a->n != b->n) {
+		*what = bx_sprintf("the file has %zu steps; boxcg plans %zu", a->n, b->n);
+		return *what ? 0 : bx_err(err, ENOMEM, "compare plans");
+	}
+	return 1;
 }
 
 /* --- freshness --------------------------------------------------------------- */

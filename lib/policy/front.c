@@ -27,6 +27,23 @@ int bx_front_add_file(bx_front *f, const char *name)
 	return (int)f->nfiles++;
 }
 
+int bx_front_set_text(bx_front *f, int idx, char *text)
+{
+	if (!text)
+		text = strdup("");
+	if (!text || bx_grow(&f->texts, &f->texts_cap, f->nfiles, sizeof *f->texts) < 0) {
+		free(text);
+		return -1;
+	}
+	for (size_t i = f->ntexts; i < f->nfiles; i++)
+		f->texts[i] = NULL;
+	if ((size_t)idx >= f->ntexts)
+		f->ntexts = f->nfiles;
+	free(f->texts[idx]);
+	f->texts[idx] = text;
+	return 0;
+}
+
 bx_loc bx_floc(const bx_front *f, const bx_ynode *n)
 {
 	return (bx_loc){ n->file < f->nfiles ? f->files[n->file] : NULL, n->line, n->col };

@@ -104,6 +104,9 @@ typedef struct bx_front {
 	char **files;             /* interned file names; handed to the policy */
 	size_t nfiles, files_cap;
 	bool files_moved;         /* the compiled policy owns them now */
+	char **texts;             /* each file's text, by file index (NULL:
+	                             not read); handed to the policy */
+	size_t ntexts, texts_cap;
 	bool broken;              /* a file could not be read or parsed: skip cross-file checks */
 	bool empty;               /* nothing to load at all (every input was refused) */
 	/* document.c */
@@ -136,6 +139,10 @@ void bx_fdiag_at(bx_front *f, bx_severity sev, uint16_t file, unsigned line, uns
 		 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* A YAML merge key ("<<: *base"): diagnosed (use `extends`); true if it is one. */
 bool bx_merge_key(bx_front *f, const bx_ynode *k);
+/* Keep `text` (taken; NULL: empty) as the text of file `idx`. -1 on
+ * ENOMEM (text freed). */
+int bx_front_set_text(bx_front *f, int idx, char *text);
+
 /* The location of a node, pointing into f->files. */
 bx_loc bx_floc(const bx_front *f, const bx_ynode *n);
 

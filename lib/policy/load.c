@@ -23,6 +23,16 @@ static bx_policy *assemble(bx_front *f)
 	p->files = f->files;
 	p->nfiles = f->nfiles;
 	f->files_moved = true;
+	p->texts = calloc(f->nfiles ? f->nfiles : 1, sizeof *p->texts);
+	if (!p->texts) {
+		free(p);
+		f->files_moved = false;
+		return NULL;
+	}
+	for (size_t i = 0; i < f->ntexts && i < f->nfiles; i++) {
+		p->texts[i] = f->texts[i];
+		f->texts[i] = NULL;
+	}
 	p->facts = *f->facts;
 	p->root = strdup(f->root ? f->root : "boxlite");
 	p->root_loc = loc_of(f, f->root_node);
@@ -64,6 +74,9 @@ static void front_free(bx_front *f)
 			free(f->files[i]);
 		free(f->files);
 	}
+	for (size_t i = 0; i < f->ntexts; i++)
+		free(f->texts[i]);
+	free(f->texts);
 	free(f->classes);
 	free(f->boxes);
 	bx_strmap_free(&f->class_index);
@@ -120,6 +133,23 @@ int bx_policy_load(const char *const *paths, size_t npaths, const bx_host_facts 
 	}
 	for (size_t i = 0; i < npaths && !f.oom; i++)
 		bx_source_load_path(&f, paths[i]);
+	return finish(&f, out, before, err);
+}
+
+int bx_policy_load_texts(const char *const *names, const char *const *texts, size_t n,
+			 const bx_host_facts *facts, bx_policy **out, bx_diags *diags,
+			 bx_error **err)
+{
+	bx_front f;
+	bx_host_facts own;
+	size_t before = diags->errors;
+	init(&f, &own, facts, diags);
+	if (n == 0) {
+		bx_diag_error(diags, NULL, NULL, "no policy file or directory given");
+		f.broken = true;
+	}
+	for (size_t i = 0; i < n && !f.oom; i++)
+		bx_source_load_buffer(&f, names[i], texts[i], strlen(texts[i]));
 	return finish(&f, out, before, err);
 }
 

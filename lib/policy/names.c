@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "policy/policy.h"
+
 static bool name_char(char c, bool first)
 {
 	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
@@ -97,4 +99,21 @@ static const char *list_cand(const void *ctx, size_t i) { return ((const char *c
 const char *bx_suggest_list(const char *word, const char *const *cands, size_t n)
 {
 	return bx_suggest(word, list_cand, cands, n);
+}
+
+static const char *class_name_at(const void *ctx, size_t i)
+{
+	return ((const bx_policy *)ctx)->classes[i].name;
+}
+
+int bx_policy_no_class(const bx_policy *p, const char *name, int code, bx_error **err)
+{
+	if (!err || *err)
+		return -1;
+	const char *hint = name && p ? bx_suggest(name, class_name_at, p, p->nclasses) : NULL;
+	bx_err(err, 0, "the policy has no class \"%s\"%s%s%s", name ? name : "",
+	       hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+	if (*err)
+		(*err)->errnum = code; /* the message says it; no strerror appended */
+	return -1;
 }

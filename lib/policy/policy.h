@@ -27,4 +27,15 @@ int bx_policy_load_buffer(const char *name, const char *data, size_t len,
 			  const bx_host_facts *facts, bx_policy **out, bx_diags *diags,
 			  bx_error **err);
 
+/* The same from `n` in-memory files (names[i], texts[i], NUL-terminated),
+ * loaded in that order as one policy: a saved plan's policy. */
+int bx_policy_load_texts(const char *const *names, const char *const *texts, size_t n,
+			 const bx_host_facts *facts, bx_policy **out, bx_diags *diags,
+			 bx_error **err);
+
+/* Set *err to "the policy has no class "NAME"" with a "did you mean"
+ * when a declared class is close to it; errnum `code` (no strerror in the
+ * message). Returns -1. */
+int bx_policy_no_class(const bx_policy *p, const char *name, int code, bx_error **err);
+
 #endif

@@ -59,6 +59,8 @@ typedef struct reader {
 	char what[128];
 	bool too_big;
 	int errnum;
+	bx_buf keep;                  /* the text read, for the policy (saved
+	                                 plans record it) */
 } reader;
 
 static bool refuse(reader *r, size_t off, const char *what)
@@ -143,6 +145,8 @@ static int reader_read(void *ctx, unsigned char *buf, size_t size, size_t *got)
 	}
 	if (!check(r, buf, n))
 		return 0;
+	if (n)
+		bx_buf_add(&r->keep, (const char *)buf, n);
 	if (n == 0 && r->need) {
 		char what[128];
 		snprintf(what, sizeof what, "invalid UTF-8 (byte 0x%02x): policy files are UTF-8 text", r->lead);
@@ -220,7 +224,12 @@ static void load(bx_front *f, const char *name, reader *r, size_t size_hint)
 		bx_fdiag_at(f, BX_SEV_ERROR, (uint16_t)idx, p.line, p.col, "%s", r->what);
 	}
 	if (failed || r->refused) {
+		bx_buf_free(&r->keep);
 		f->broken = true;
+		return;
+	}
+	if (r->keep.oom || bx_front_set_text(f, idx, bx_buf_take(&r->keep)) < 0) {
+		f->oom = true;
 		return;
 	}
 	bx_doc_add(f, (uint16_t)idx, root);

@@ -88,15 +88,15 @@ YAML
 printf 'not yaml\n' >pol/notes.txt
 
 # Commands, box subcommands, global options.
-e "apply box diff doctor plan recover schema show snapshot validate" boxcg ""
+e "apply box diff doctor help metrics plan recover schema show snapshot validate" boxcg ""
 e "box" boxcg b
 e "--help --no-color --quiet --root --state-dir --verbose --version" boxcg --
-e "attach create delete exec list" boxcg box ""
+e "attach create delete exec list stats" boxcg box ""
 e "delete" boxcg --root /x box d
 # Global options with arguments, then the command.
 e "dir with space other pol" boxcg --root ""
 e "other" boxcg --state-dir o
-e "apply box diff doctor plan recover schema show snapshot validate" boxcg --root /r --state-dir /s ""
+e "apply box diff doctor help metrics plan recover schema show snapshot validate" boxcg --root /r --state-dir /s ""
 e "plan" boxcg -q --root=/r pl
 
 # Options per command.
@@ -125,6 +125,17 @@ e "json text" boxcg validate pol --format ""
 e "--class --help --kill --timeout" boxcg box delete id1 pol --
 e "quoted-1 second single_q small wide-indent" boxcg box create id1 pol -c ""
 e "-h" boxcg snapshot -h
+# Global options after the command: their argument is skipped (not a
+# policy path, not the box id) and completed as theirs.
+e "pol/a.yaml pol/b.yml pol/sub" boxcg plan --root /r pol/
+e "dir with space other pol" boxcg plan pol --root ""
+e "--state-dir=other" boxcg plan pol --state-dir=o
+e "quoted-1 single_q small" boxcg box create id1 --root /r pol/a.yaml --class ""
+expect "quoted-1 single_q small" 5 boxcg box create id1 --class "" --state-dir /s pol/a.yaml
+# help: command names, then box subcommands.
+e "plan" boxcg help pl
+e "create" boxcg help box cr
+e "--help --table" boxcg help --
 # An option's argument is not completed as a policy path.
 e "" boxcg box delete id1 --timeout ""
 
@@ -184,7 +195,8 @@ got=$(complete_at 4 boxcg box attach web-1 "$$")
 [ "$got" = "$$" ] || [[ " $got " == *" $$ "* ]] || { echo "FAIL: pid $$ not offered: $got"; fail=1; }
 n=$((n + 1))
 
-# The option lists agree with the sources (tests/eco/cli_surface.sh):
+# The option lists agree with the command table (tests/eco/cli_table.sh;
+# test_cli_table.sh checks the table against the sources):
 # every option of every command, "=" on exactly those taking an argument,
 # and no command whose getopt stops at the first operand (the completion
 # offers options anywhere).
@@ -204,23 +216,24 @@ while IFS=$'\t' read -r cmd opt kind; do
 	*) echo "FAIL: '$cmd' $opt ($kind) missing from _boxcg_cmd_opts: $(_boxcg_cmd_opts "$cmd")"; fail=1 ;;
 	esac
 	surface_opts="$surface_opts $cmd:$want"
-done < <(bash tests/eco/cli_surface.sh)
-# ...and no option the sources do not have (schema parses -h/--help by hand).
-for cmd in validate show plan diff apply recover snapshot "box create" "box exec" "box attach" "box delete" "box list"; do
+done < <(bash tests/eco/cli_table.sh "$boxcg")
+# ...and no option the table does not have.
+for cmd in $(bash tests/eco/cli_table.sh "$boxcg" | awk -F'\t' '$2 == "=" { gsub(/ /, "_", $1); print $1 }'); do
+	cmd=${cmd//_/ }
 	for o in $(_boxcg_cmd_opts "$cmd"); do
-		case "$surface_opts " in *" $cmd:$o "*) ;; *) echo "FAIL: completion offers $o for '$cmd', the source has no such option"; fail=1 ;; esac
+		case "$surface_opts " in *" $cmd:$o "*) ;; *) echo "FAIL: completion offers $o for '$cmd', the command table has no such option"; fail=1 ;; esac
 	done
 done
-# Global options against main.c's table.
-for o in $(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", \([a-z_]*\)_argument,.*/--\1:\2/p' cmd/boxcg/main.c); do
+# Global options against the table.
+for o in $(bash tests/eco/cli_table.sh "$boxcg" --global | tr '\t' ':'); do
 	name=${o%%:*} kind=${o#*:}
-	[ "$kind" = required ] && name="$name="
+	[ "$kind" = arg ] && name="$name="
 	case " $_boxcg_global_opts " in *" $name "*) ;; *) echo "FAIL: global option $name not in the completion"; fail=1 ;; esac
 done
-all_cmds=$(bash tests/eco/cli_surface.sh | awk -F'\t' '$2 == "=" { split($1, w, " "); print w[1] }' | sort -u | tr '\n' ' ')
+all_cmds=$(bash tests/eco/cli_table.sh "$boxcg" | awk -F'\t' '$2 == "=" { split($1, w, " "); print w[1] }' | sort -u | tr '\n' ' ')
 want_cmds=$(printf '%s\n' $_boxcg_commands | sort | tr '\n' ' ')
 [ "$all_cmds" = "$want_cmds" ] || { echo "FAIL: commands: sources [$all_cmds], completion [$want_cmds]"; fail=1; }
-box_cmds=$(bash tests/eco/cli_surface.sh | awk -F'\t' '$2 == "=" && $1 ~ /^box / { print substr($1, 5) }' | sort | tr '\n' ' ')
+box_cmds=$(bash tests/eco/cli_table.sh "$boxcg" | awk -F'\t' '$2 == "=" && $1 ~ /^box / { print substr($1, 5) }' | sort | tr '\n' ' ')
 want_box=$(printf '%s\n' $_boxcg_box_commands | sort | tr '\n' ' ')
 [ "$box_cmds" = "$want_box" ] || { echo "FAIL: box commands: sources [$box_cmds], completion [$want_box]"; fail=1; }
 

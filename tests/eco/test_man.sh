@@ -5,8 +5,8 @@
 #   - boxcg-policy(5)'s LIMITS table has one row per policy key of the knob
 #     registry (lib/knob_keys.c), and no other; its example policies are
 #     valid;
-#   - boxcg(1) documents every command and every option the CLI sources
-#     declare (tests/eco/cli_surface.sh), every global option, and every
+#   - boxcg(1) documents every command and every option of the command
+#     table (tests/eco/cli_table.sh), every global option, and every
 #     environment variable the CLI reads.
 set -euo pipefail
 boxcg=${1:?usage: test_man.sh BOXCG}
@@ -70,8 +70,9 @@ done
 [ "$nex" -ge 2 ] || { echo "boxcg-policy(5): expected at least 2 example policies, found $nex"; bad=1; }
 echo "boxcg-policy(5): $nex example policies validate"
 
-# Commands and their options, from the sources.
-bash "$here/cli_surface.sh" >"$SCRATCH/surface"
+# Commands and their options, from the command table (test_cli_table.sh
+# checks it against the sources).
+bash "$here/cli_table.sh" "$boxcg" >"$SCRATCH/surface"
 ncmd=0 nopt=0
 while IFS=$'\t' read -r cmd opt _; do
 	if [ "$opt" = "=" ]; then
@@ -97,12 +98,12 @@ done <"$SCRATCH/surface"
 [ "$ncmd" -gt 0 ] || { echo "no commands found in cmd/boxcg"; bad=1; }
 echo "boxcg(1): checked $ncmd commands, $nopt command options"
 
-# Global options, from main.c's option table.
-for opt in $(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", [a-z_]*_argument,.*/\1/p' cmd/boxcg/main.c); do
+# Global options, from the command table.
+for opt in $(bash "$here/cli_table.sh" "$boxcg" --global | sed -n 's/^--\([a-z-]*\)\t.*/\1/p'); do
 	sed -n '/^\.Ss Global options/,/^\.Sh /p' man/boxcg.1 | grep -q "Fl -$opt\b" ||
 		{ echo "boxcg(1): global option --$opt is not documented"; bad=1; }
 done
-echo "boxcg(1): global options checked against cmd/boxcg/main.c"
+echo "boxcg(1): global options checked against the command table"
 
 # Every environment variable the CLI reads is in ENVIRONMENT.
 for var in $(grep -ho 'getenv("[A-Z_0-9]*")' cmd/boxcg/*.c lib/box/exec.c | sed 's/getenv("\(.*\)")/\1/' | sort -u); do
