@@ -15,7 +15,7 @@
 # compares these lists with it. Global options are accepted after the
 # command too; their arguments are skipped and completed there as well.
 _boxcg_global_opts="--root= --state-dir= --no-color -q --quiet -v --verbose --version -h --help"
-_boxcg_commands="validate schema doctor show plan diff apply recover snapshot box metrics help"
+_boxcg_commands="validate schema doctor show plan diff apply recover snapshot box metrics events help"
 _boxcg_box_commands="create exec attach delete list stats"
 
 _boxcg_cmd_opts() {
@@ -35,6 +35,7 @@ _boxcg_cmd_opts() {
 	"box stats") echo "-h --help --json" ;;
 	metrics) echo "-h --help --listen=" ;;
 	help) echo "-h --help --table" ;;
+	events) echo "-h --help --json --count=" ;;
 	esac
 }
 

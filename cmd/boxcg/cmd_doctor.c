@@ -98,13 +98,9 @@ static int run_doctor(cli *c, int argc, char **argv)
 	bool json = false;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'j':
-			json = true;
-			break;
-		default:
+		if (o != 'j')
 			return cli_usage(c, "doctor", "unknown option");
-		}
+		json = true;
 	}
 	if (optind < argc)
 		return cli_usage(c, "doctor", "unexpected argument '%s'", argv[optind]);
@@ -133,7 +129,7 @@ static const cli_opt doctor_opts[] = {
 BX_COMMAND(doctor, "doctor", "[--json]",
 	   "tell whether and where boxcg can work here: cgroup mode, owner, delegated controllers",
 	   run_doctor, .opts = doctor_opts,
-	   .details = "For this host and this user: the cgroup mode, who owns the tree, where the\n"
-		      "policy root goes, and which controllers are available, delegated and\n"
-		      "enabled there, with what to do about each missing one. Changes nothing.\n"
-		      "Exit 0 when boxcg has a place to work in, 1 when not.");
+	   .details = "Tells, for this host and this user: the cgroup mode, who owns the tree,\n"
+		      "where the policy root goes, and which controllers are available, delegated\n"
+		      "and enabled there, with what to do about each missing one. Exit 0 when\n"
+		      "boxcg has a place to work in, 1 when not. Changes nothing.");
