@@ -15,8 +15,8 @@
 # compares these lists with it. Global options are accepted after the
 # command too; their arguments are skipped and completed there as well.
 _boxcg_global_opts="--root= --state-dir= --no-color -q --quiet -v --verbose --version -h --help"
-_boxcg_commands="validate schema doctor show plan diff apply recover snapshot box metrics events top help"
-_boxcg_box_commands="create exec attach delete list stats"
+_boxcg_commands="validate schema doctor show plan diff apply destroy recover snapshot box metrics events top help"
+_boxcg_box_commands="create exec attach delete list stats update freeze thaw"
 
 _boxcg_cmd_opts() {
 	case $1 in
@@ -28,8 +28,13 @@ _boxcg_cmd_opts() {
 	diff) echo "-h --help --json" ;;
 	apply) echo "-h --help --prune --plan= --lock-timeout=" ;;
 	recover) echo "-h --help --lock-timeout=" ;;
+	destroy) echo "-h --help -n --dry-run -k --kill --timeout= --lock-timeout=" ;;
 	snapshot) echo "-h --help -o= --out=" ;;
-	"box create" | "box exec" | "box attach") echo "-h --help -c= --class=" ;;
+	"box create") echo "-h --help -c= --class= -s= --set=" ;;
+	"box exec") echo "-h --help -c= --class= -s= --set= --rm" ;;
+	"box attach") echo "-h --help -c= --class=" ;;
+	"box update") echo "-h --help -s= --set= -c= --class= -n --dry-run -f --force" ;;
+	"box freeze" | "box thaw") echo "-h --help --timeout= -c= --class=" ;;
 	"box delete") echo "-h --help -k --kill --timeout= -c= --class= --json" ;;
 	"box list") echo "-h --help --json" ;;
 	"box stats") echo "-h --help --json" ;;
@@ -243,7 +248,7 @@ _boxcg() {
 	# nothing for a new box id, else policy paths (directories and
 	# *.yaml/*.yml files).
 	case $cmd in
-	"box attach" | "box delete")
+	"box attach" | "box delete" | "box update" | "box freeze" | "box thaw")
 		if [ "$npos" -eq 0 ]; then
 			# The id is under the cursor: the operands are the pid
 			# (attach) and the policy paths.

@@ -99,6 +99,12 @@ int bx_cgfs_read(bx_cgfs *fs, const char *cg, const char *file, char **out, bx_e
  * reader that holds the cgroup's directory already. */
 char *bx_dirmode_default(const char *file);
 
+/* Directory mode: recompute the emulated cgroup.events (populated from
+ * cgroup.procs here and below, frozen from cgroup.freeze) of `cg` and its
+ * ancestors, after a process line was added or removed behind the
+ * emulation's back (a join's own write). Nothing to do on cgroup2. */
+int bx_dirmode_events_sync(bx_cgfs *fs, const char *cg, bx_error **err);
+
 /* Write one value with one write(). */
 int bx_cgfs_write(bx_cgfs *fs, const char *cg, const char *file, const char *value,
 		  bx_error **err);

@@ -12,7 +12,7 @@
 #include "policy/names.h"
 
 const char *const bx_top_keys[] = { "version", "root", "defaults", "classes", "boxes" };
-const char *const bx_class_keys[] = { "description", "extends", "box", "slice" };
+const char *const bx_class_keys[] = { "description", "extends", "box", "slice", "sizes" };
 const char *const bx_box_keys[] = { "id", "class" };
 const size_t bx_ntop_keys = BX_ARRAY_LEN(bx_top_keys);
 const size_t bx_nclass_keys = BX_ARRAY_LEN(bx_class_keys);
@@ -194,6 +194,9 @@ static void class_decl(bx_front *f, const bx_ynode *k, const bx_ynode *body)
 			bx_limits *lim = key[0] == 'b' ? &c->box : &c->slice;
 			if (map_or_null(f, cv, key))
 				bx_limits_parse(f, cv, lim);
+		} else if (strcmp(key, "sizes") == 0) {
+			if (map_or_null(f, cv, "sizes") && cv->kind == BX_Y_MAP)
+				c->sizes = cv;
 		} else {
 			unknown_key(f, ck, " in a class", bx_class_keys, bx_nclass_keys);
 		}

@@ -174,9 +174,9 @@ START_TEST(list_and_delete_text)
 	cli_run r = cli(&f, list);
 	ck_assert_int_eq(r.status, 0);
 	char *want = bx_sprintf("Directory mode: %s is a plain directory, not a cgroup2 filesystem.\n"
-				"BOX    CLASS    PIDS      MEMORY         CPU  OOM_KILLS\n"
-				"web-1  small       3      1.5MiB      2.500s          2\n"
-				"b      big         -        512B           -          -\n",
+				"BOX    CLASS    PIDS      MEMORY         CPU  OOM_KILLS  STATE\n"
+				"web-1  small       3      1.5MiB      2.500s          2  running\n"
+				"b      big         -        512B           -          -  running\n",
 				f.root);
 	ck_assert_str_eq(r.out, want);
 	free(want);
