@@ -51,6 +51,13 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(O)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(O)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(O)/obj/%.o)
 
+# The CLI of the test suites: the same objects, but test_hooks.c compiled
+# with -DBOXCG_TEST_HOOKS, so it reads the BOXCG_TEST_* variables. The
+# boxcg that `make install` ships reads none (tests/install proves it).
+CLI_HOOKS_OBJ := $(O)/obj/cmd/boxcg/test_hooks.o
+CLI_TEST_OBJ := $(filter-out $(CLI_HOOKS_OBJ),$(CLI_OBJ)) $(O)/obj/cmd/boxcg/test_hooks_on.o
+BOXCG_TEST := $(O)/boxcg-test
+
 LIB_A    := $(O)/libboxcg.a
 LIB_SO   := $(O)/libboxcg.so.$(VERSION)
 BOXCG    := $(O)/boxcg
@@ -101,6 +108,13 @@ $(LIB_SO): $(LIB_OBJ) $(LIB_MAP)
 $(BOXCG): $(CLI_OBJ) $(LIB_A)
 	$(CC) -o $@ $(CLI_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(DEPS_LIBS) $(CLI_LIBS)
 
+$(O)/obj/cmd/boxcg/test_hooks_on.o: cmd/boxcg/test_hooks.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DBOXCG_TEST_HOOKS -MMD -MP -c $< -o $@
+
+$(BOXCG_TEST): $(CLI_TEST_OBJ) $(LIB_A)
+	$(CC) -o $@ $(CLI_TEST_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(DEPS_LIBS) $(CLI_LIBS)
+
 # A fully static boxcg for the real-kernel VM (its initramfs has no libc).
 # Debian ships libyaml.a, libcyaml.a and libjansson.a.
 # Debian's static libmicrohttpd needs a static p11-kit it does not ship:
@@ -108,7 +122,7 @@ $(BOXCG): $(CLI_OBJ) $(LIB_A)
 # Debian ships no libsystemd.a either: it is built without sd-bus
 # (lib/systemd/bus.c with BOXCG_NO_LIBSYSTEMD), and says so on a systemd host.
 STATIC_PKGS  := yaml-0.1 libcyaml jansson
-CLI_STATIC_OBJ := $(filter-out $(O)/obj/cmd/boxcg/metrics_http.o,$(CLI_OBJ)) \
+CLI_STATIC_OBJ := $(filter-out $(O)/obj/cmd/boxcg/metrics_http.o,$(CLI_TEST_OBJ)) \
                   $(O)/obj/cmd/boxcg/metrics_http_nohttp.o
 $(O)/obj/cmd/boxcg/metrics_http_nohttp.o: cmd/boxcg/metrics_http.c
 	@mkdir -p $(dir $@)
@@ -154,42 +168,43 @@ check: test-deps
 	@$(MAKE) --no-print-directory check-systemd
 	@echo "make check: all suites passed"
 
-check-unit: $(UNIT) $(BOXCG)
-	BOXCG=$(abspath $(BOXCG)) BOXCG_SRC=$(CURDIR) $(UNIT)
+check-unit: $(UNIT) $(BOXCG_TEST)
+	BOXCG=$(abspath $(BOXCG_TEST)) BOXCG_SRC=$(CURDIR) $(UNIT)
 
 check-asan:
 	@$(MAKE) --no-print-directory O=$(O)/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" check-unit
 
-check-golden: $(BOXCG)
-	tests/golden/run.sh $(abspath $(BOXCG))
+check-golden: $(BOXCG_TEST)
+	tests/golden/run.sh $(abspath $(BOXCG_TEST))
 
 # Every shell transcript of README.md, docs/*.md and the man pages runs and
 # must match (docs/TESTING.md); those marked doc-test: kernel run in
 # check-kernel (tests/kernel/t_docs.sh). The runner's own test first.
-check-docs: $(BOXCG)
-	tests/docs/selftest.sh $(abspath $(BOXCG))
-	tests/docs/run.py $(abspath $(BOXCG))
+# The transcripts that show a rollback use the test hooks: the test build.
+check-docs: $(BOXCG_TEST)
+	tests/docs/selftest.sh $(abspath $(BOXCG_TEST))
+	tests/docs/run.py $(abspath $(BOXCG_TEST))
 
 # Apply/recover under injected failures and SIGKILL at every mutation,
 # concurrent applies, stale plans, lock timeouts (directory roots).
-check-fault: $(BOXCG)
-	tests/fault/run.sh $(abspath $(BOXCG))
+check-fault: $(BOXCG_TEST)
+	tests/fault/run.sh $(abspath $(BOXCG_TEST))
 
 # Man pages, bash completion, systemd unit, Ansible module and role.
-check-eco: $(BOXCG)
-	tests/eco/run.sh $(abspath $(BOXCG))
+check-eco: $(BOXCG_TEST)
+	tests/eco/run.sh $(abspath $(BOXCG_TEST))
 
 # Every golden case again with boxcg under valgrind memcheck.
-check-valgrind: $(BOXCG)
-	tests/valgrind/run.sh $(abspath $(BOXCG))
+check-valgrind: $(BOXCG_TEST)
+	tests/valgrind/run.sh $(abspath $(BOXCG_TEST))
 
-check-host: $(BOXCG)
-	tests/host/run.sh $(abspath $(BOXCG))
+check-host: $(BOXCG_TEST)
+	tests/host/run.sh $(abspath $(BOXCG_TEST))
 
 # make install into a temporary DESTDIR, then build examples/ against it
 # with pkg-config and run it on a directory root.
-check-install: build-all
+check-install: build-all $(BOXCG_TEST)
 	tests/install/run.sh $(O)
 
 # One qemu boot runs every tests/kernel/t_*.sh (BOXCG_KERNEL_TESTS=glob
@@ -223,7 +238,7 @@ install: all install-dist
 # ---- benchmarks (not part of check; docs/PERFORMANCE.md) ------------------
 # boxcg at normal optimization (never sanitizers) against floor programs.
 
-BENCH_BIN := $(addprefix $(O)/bench/,gen_policy floor_scan floor_apply floor_read timeit api_create)
+BENCH_BIN := $(addprefix $(O)/bench/,gen_policy floor_scan floor_apply floor_read timeit api_create floor_stats)
 
 $(O)/bench/gen_policy: bench/gen_policy.c bench/gen_model.c bench/gen_model.h
 $(O)/bench/floor_scan: bench/floor_scan.c
@@ -232,6 +247,7 @@ $(O)/bench/floor_apply: bench/floor_apply.c bench/floor_io.c bench/gen_model.c \
 $(O)/bench/floor_read: bench/floor_read.c bench/floor_io.c bench/gen_model.c \
 	bench/floor_io.h bench/gen_model.h
 $(O)/bench/timeit: bench/timeit.c
+$(O)/bench/floor_stats: bench/floor_stats.c
 $(O)/bench/api_create: bench/api_create.c bench/floor_io.c bench/gen_model.c \
 	bench/floor_io.h bench/gen_model.h $(LIB_A)
 $(BENCH_BIN):
@@ -242,14 +258,21 @@ bench: deps
 	@$(MAKE) --no-print-directory SANITIZE= OPT="-O2 -g" build-all $(BENCH_BIN)
 	bench/run.sh $(abspath $(BOXCG)) $(abspath $(O)/bench)
 
-# ---- fuzzing: the policy loader under libFuzzer + ASan + UBSan -------------
-# `make fuzz FUZZ_TIME=600` runs as long as asked; `make check` runs 20 s.
-# Only the front end's sources are built (the loader needs nothing else).
+# ---- fuzzing: every format boxcg reads back, under libFuzzer + ASan + UBSan
+# Targets (tests/fuzz/fuzz_<name>.c): policy (the loader), planfile (saved
+# plans), journal, snapshot, managed (the user.boxcg.managed record).
+# `make fuzz FUZZ_TIME=600` runs each as long as asked; `make check` runs
+# each for FUZZ_CHECK_TIME (4 s).
 
 FUZZ_TIME ?= 300
+FUZZ_CHECK_TIME ?= 4
 FUZZ_O    := $(O)/fuzz
+FUZZ_TARGETS := policy planfile journal snapshot managed
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_O)/fuzz_%)
 FUZZ_BIN  := $(FUZZ_O)/fuzz_policy
-FUZZ_SRC  := $(filter lib/policy/% lib/core/% lib/knob_%.c lib/model.c lib/host.c,$(LIB_SRC))
+FUZZ_SRC  := $(LIB_SRC)
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Wno-format-nonliteral -Ilib -O1 -g \
+	-fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 # clang's -Wformat-nonliteral also flags vasprintf wrappers taking a
 # va_list, which gcc accepts; the rest of WARN applies unchanged.
@@ -257,15 +280,21 @@ fuzz-build:
 	@$(MAKE) --no-print-directory O=$(FUZZ_O) CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 		SANITIZE="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
 		WARN="$(WARN) -Wno-format-nonliteral" $(FUZZ_SRC:%.c=$(FUZZ_O)/obj/%.o)
-	clang -std=c11 -D_GNU_SOURCE $(WARN) -Ilib -O1 -g -fno-omit-frame-pointer \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $(FUZZ_BIN) tests/fuzz/fuzz_policy.c $(FUZZ_SRC:%.c=$(FUZZ_O)/obj/%.o) $(DEPS_LIBS)
+	@for t in $(FUZZ_TARGETS); do \
+		echo "clang ... -o $(FUZZ_O)/fuzz_$$t tests/fuzz/fuzz_$$t.c"; \
+		clang $(FUZZ_FLAGS) -o $(FUZZ_O)/fuzz_$$t tests/fuzz/fuzz_$$t.c \
+			$(FUZZ_SRC:%.c=$(FUZZ_O)/obj/%.o) $(DEPS_LIBS) || exit 1; \
+	done
 
 fuzz: test-deps fuzz-build
-	tests/fuzz/run.sh $(abspath $(FUZZ_BIN)) $(FUZZ_TIME) $(abspath $(FUZZ_O))
+	@for t in $(FUZZ_TARGETS); do \
+		tests/fuzz/run.sh $(abspath $(FUZZ_O))/fuzz_$$t $(FUZZ_TIME) $(abspath $(FUZZ_O))/$$t || exit 1; \
+	done
 
 check-fuzz: fuzz-build
-	tests/fuzz/run.sh $(abspath $(FUZZ_BIN)) 20 $(abspath $(FUZZ_O))
+	@for t in $(FUZZ_TARGETS); do \
+		tests/fuzz/run.sh $(abspath $(FUZZ_O))/fuzz_$$t $(FUZZ_CHECK_TIME) $(abspath $(FUZZ_O))/$$t || exit 1; \
+	done
 
 # What makes boxcg native on a host: man pages, bash completion, the
 # boot-time unit (ExecStart at the installed binary) and the state dir.

@@ -15,13 +15,14 @@
 # compares these lists with it. Global options are accepted after the
 # command too; their arguments are skipped and completed there as well.
 _boxcg_global_opts="--root= --state-dir= --no-color -q --quiet -v --verbose --version -h --help"
-_boxcg_commands="validate schema show plan diff apply destroy recover snapshot box metrics help"
-_boxcg_box_commands="create exec attach delete list stats"
+_boxcg_commands="validate schema doctor show plan diff apply destroy recover snapshot box metrics events top help"
+_boxcg_box_commands="create exec attach delete list stats update freeze thaw"
 
 _boxcg_cmd_opts() {
 	case $1 in
 	validate) echo "-h --help --format= --json" ;;
 	schema) echo "-h --help" ;;
+	doctor) echo "-h --help --json" ;;
 	show) echo "-h --help -c= --class= --state=" ;;
 	plan) echo "-h --help --json -o= --out= --detailed-exitcode --prune --state=" ;;
 	diff) echo "-h --help --json" ;;
@@ -29,12 +30,18 @@ _boxcg_cmd_opts() {
 	recover) echo "-h --help --lock-timeout=" ;;
 	destroy) echo "-h --help -n --dry-run -k --kill --timeout= --lock-timeout=" ;;
 	snapshot) echo "-h --help -o= --out=" ;;
-	"box create" | "box exec" | "box attach") echo "-h --help -c= --class=" ;;
-	"box delete") echo "-h --help -k --kill --timeout= -c= --class=" ;;
+	"box create") echo "-h --help -c= --class= -s= --set=" ;;
+	"box exec") echo "-h --help -c= --class= -s= --set= --rm" ;;
+	"box attach") echo "-h --help -c= --class=" ;;
+	"box update") echo "-h --help -s= --set= -c= --class= -n --dry-run -f --force" ;;
+	"box freeze" | "box thaw") echo "-h --help --timeout= -c= --class=" ;;
+	"box delete") echo "-h --help -k --kill --timeout= -c= --class= --json" ;;
 	"box list") echo "-h --help --json" ;;
 	"box stats") echo "-h --help --json" ;;
 	metrics) echo "-h --help --listen=" ;;
 	help) echo "-h --help --table" ;;
+	events) echo "-h --help --json --count=" ;;
+	top) echo "-h --help -d= --delay= -n= --iterations= --batch" ;;
 	esac
 }
 
@@ -241,7 +248,7 @@ _boxcg() {
 	# nothing for a new box id, else policy paths (directories and
 	# *.yaml/*.yml files).
 	case $cmd in
-	"box attach" | "box delete")
+	"box attach" | "box delete" | "box update" | "box freeze" | "box thaw")
 		if [ "$npos" -eq 0 ]; then
 			# The id is under the cursor: the operands are the pid
 			# (attach) and the policy paths.

@@ -35,6 +35,9 @@ void bx_policy_free(bx_policy *p)
 		free(p->classes[i].description);
 		bx_settings_free(&p->classes[i].box);
 		bx_settings_free(&p->classes[i].slice);
+		for (size_t k = 0; k < p->classes[i].nopen; k++)
+			free(p->classes[i].open[k].ypath);
+		free(p->classes[i].open);
 	}
 	free(p->classes);
 	for (size_t i = 0; i < p->nboxes; i++) {

@@ -37,6 +37,11 @@ typedef struct bx_setting {
 	                   the line after the key ("rbps=1048576 wbps=max …") */
 	bx_loc loc;     /* the policy node that asked for it */
 	char *ypath;    /* its YAML path: "classes.small.box.memory.max" */
+	/* memory.min/low/high written as a percent of memory.max: the percent
+	 * (pct_mant / 10^pct_scale), so a box's own memory.max moves it too */
+	bool pct;
+	unsigned pct_scale;
+	uint64_t pct_mant;
 } bx_setting;
 
 typedef struct bx_settings {
@@ -45,12 +50,32 @@ typedef struct bx_settings {
 	unsigned ctrls; /* controllers these settings need (bx_ctrl bits) */
 } bx_settings;
 
+/* One value a box sets for itself: "max", or a number in the knob's base
+ * unit (bytes for sizes, micro-CPUs for cpu.max, the integer itself). */
+typedef struct bx_own_val {
+	bool max;
+	int64_t n;
+} bx_own_val;
+
+/* A limit a class opens to its boxes (`sizes:`): the range a box may ask
+ * for, and for sizes a fixed overhead added to what it asks for. The
+ * class's `box` value is the default. */
+typedef struct bx_open_key {
+	const bx_knob *knob;
+	bx_loc loc;        /* the key under `sizes:` */
+	char *ypath;       /* "classes.vm.sizes.memory.max" */
+	bx_own_val lo, hi; /* inclusive */
+	int64_t overhead;  /* bytes; sizes only */
+} bx_open_key;
+
 typedef struct bx_class {
 	char *name;
 	bx_loc loc;
 	char *description;      /* may be NULL */
 	bx_settings box;        /* resolved limits of each box of the class */
 	bx_settings slice;      /* resolved limits of the class cgroup */
+	bx_open_key *open;      /* limits its boxes may set (`sizes:`), by key */
+	size_t nopen;
 } bx_class;
 
 typedef struct bx_static_box {

@@ -31,6 +31,6 @@ int box_parse_timeout(cli *c, const char *cmd, const char *arg, int *ms);
  * way `apply` does. -1 on success, else the exit status (1, or 3 when
  * the rollback failed too). */
 int box_create(cli *c, box_ctx *bc, const char *class_name, const char *id, bool exist_ok,
-	       bx_box_create_result *res);
+	       const char *const *sets, size_t nsets, bx_box_create_result *res);
 
 #endif

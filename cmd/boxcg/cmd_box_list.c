@@ -4,9 +4,12 @@
  * usage: pids.current, memory.current, CPU time (cpu.stat usage_usec) and
  * OOM kills (memory.events oom_kill). A file the cgroup does not have
  * (controller not enabled, directory mode) shows as "-" (JSON: null).
+ * STATE: frozen or running (cgroup.events frozen), "-" without it.
  *
  * JSON: {"format_version":1,"base":…,"dirmode":bool,"boxes":[{"id","class",
- * "cgroup","pids_current","memory_current","cpu_usage_usec","oom_kills"}]} */
+ * "cgroup","pids_current","memory_current","cpu_usage_usec","oom_kills",
+ * "frozen" (cgroup.events; null without one),"own" (the box's own values:
+ * {"memory.max":"2147483648",…})}]} */
 #include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -15,6 +18,7 @@
 
 #include "cmd_box.h"
 #include "core/util.h"
+#include "policy/units.h"
 
 static json_t *num_or_null(int64_t v) { return v < 0 ? json_null() : json_integer(v); }
 
@@ -23,11 +27,19 @@ static int print_json(const box_ctx *bc, const bx_box_list *l)
 	json_t *boxes = json_array();
 	for (size_t i = 0; boxes && i < l->n; i++) {
 		const bx_box_info *b = &l->v[i];
-		json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id", b->id, "class",
+		json_t *own = json_object();
+		for (size_t k = 0; own && k < b->own.n; k++) {
+			char v[32];
+			bx_own_format(b->own.v[k].open->knob, &b->own.v[k].v, false, v, sizeof v);
+			json_object_set_new(own, b->own.v[k].open->knob->key, json_string(v));
+		}
+		json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id", b->id, "class",
 				      b->class_name, "cgroup", b->cgroup, "pids_current",
 				      num_or_null(b->pids_current), "memory_current",
 				      num_or_null(b->memory_current), "cpu_usage_usec",
-				      num_or_null(b->cpu_usage_usec), "oom_kills", num_or_null(b->oom_kills));
+				      num_or_null(b->cpu_usage_usec), "oom_kills", num_or_null(b->oom_kills),
+				      "frozen", b->frozen < 0 ? json_null() : json_boolean(b->frozen),
+				      "own", own);
 		if (!o || json_array_append_new(boxes, o) < 0) {
 			json_decref(boxes);
 			boxes = NULL;
@@ -94,8 +106,8 @@ static void print_text(cli *c, const box_ctx *bc, const bx_box_list *l)
 		wcl = b > wcl ? b : wcl;
 	}
 	const char *bold = cli_color(c->color, CLI_BOLD), *off = cli_color(c->color, CLI_RESET);
-	printf("%s%-*s  %-*s  %6s  %10s  %10s  %9s%s\n", bold, wid, "BOX", wcl, "CLASS", "PIDS",
-	       "MEMORY", "CPU", "OOM_KILLS", off);
+	printf("%s%-*s  %-*s  %6s  %10s  %10s  %9s  %s%s\n", bold, wid, "BOX", wcl, "CLASS", "PIDS",
+	       "MEMORY", "CPU", "OOM_KILLS", "STATE", off);
 	for (size_t i = 0; i < l->n; i++) {
 		const bx_box_info *b = &l->v[i];
 		char pids[24], mem[24], cpu[32], oom[24];
@@ -103,8 +115,8 @@ static void print_text(cli *c, const box_ctx *bc, const bx_box_list *l)
 		fmt_bytes(mem, sizeof mem, b->memory_current);
 		fmt_usec(cpu, sizeof cpu, b->cpu_usage_usec);
 		fmt_int(oom, sizeof oom, b->oom_kills);
-		printf("%-*s  %-*s  %6s  %10s  %10s  %9s\n", wid, b->id, wcl, b->class_name, pids, mem,
-		       cpu, oom);
+		printf("%-*s  %-*s  %6s  %10s  %10s  %9s  %s\n", wid, b->id, wcl, b->class_name, pids, mem,
+		       cpu, oom, b->frozen < 0 ? "-" : b->frozen ? "frozen" : "running");
 	}
 }
 

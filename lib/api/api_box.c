@@ -25,6 +25,8 @@ int boxcg_box_create(boxcg_target *t, const boxcg_policy *p, const char *class_n
 	bx_error *e = NULL;
 	if (bx_api_args(t, p, id, err) < 0)
 		return -1;
+	if (!class_name)
+		return bx_api_fail(err, (bx_err(&e, EINVAL, "create box %s: the class name is NULL", id), e));
 	if (flags & ~BOXCG_CREATE_EXIST_OK)
 		return bx_api_fail(err, (bx_err(&e, EINVAL, "create box: unknown flags %#x", flags), e));
 	bx_box_create_opts o = { .exist_ok = flags & BOXCG_CREATE_EXIST_OK };
@@ -81,9 +83,10 @@ int boxcg_box_path(const boxcg_target *t, const boxcg_policy *p, const char *cla
 	bx_error *e = NULL;
 	if (bx_api_args(t, p, id, err) < 0)
 		return -1;
-	if (!class_name || !bx_policy_class(p->p, class_name))
-		return bx_api_fail(err, (bx_err(&e, ENOENT, "the policy has no class \"%s\"",
-						class_name ? class_name : "(null)"), e));
+	if (!class_name)
+		return bx_api_fail(err, (bx_err(&e, EINVAL, "box path: the class name is NULL"), e));
+	if (!bx_policy_class(p->p, class_name))
+		return bx_api_fail(err, (bx_err(&e, ENOENT, "the policy has no class \"%s\"", class_name), e));
 	if (!bx_box_id_valid(id))
 		return bx_api_fail(err, (bx_err(&e, EINVAL, "invalid box id \"%s\"", id), e));
 	int n = snprintf(buf, size, "%s/%s/%s/%s", t->fs->base_path, p->p->root, class_name, id);
@@ -135,3 +138,5 @@ int64_t boxcg_box_pids_current(const boxcg_box *b) { return b->b.pids_current; }
 int64_t boxcg_box_memory_current(const boxcg_box *b) { return b->b.memory_current; }
 int64_t boxcg_box_cpu_usage_usec(const boxcg_box *b) { return b->b.cpu_usage_usec; }
 int64_t boxcg_box_oom_kills(const boxcg_box *b) { return b->b.oom_kills; }
+const char *boxcg_box_own(const boxcg_box *b) { return b->b.own_text ? b->b.own_text : ""; }
+int boxcg_box_frozen(const boxcg_box *b) { return b->b.frozen; }

@@ -72,4 +72,9 @@ int bx_api_args(const void *t, const void *p, const char *id, boxcg_error **err)
 int bx_api_box_cgroup(boxcg_target *t, const boxcg_policy *p, const char *class_name,
 		      const char *id, char **cg, bx_error **err);
 
+/* api_sizes.c: "key=value" strings of boxcg_set pairs (NULL with *e when a
+ * pair is NULL or its key holds '='), and their free. */
+char **bx_api_sets(const boxcg_set *sets, size_t n, bx_error **e);
+void bx_api_sets_free(char **v, size_t n);
+
 #endif

@@ -90,6 +90,8 @@ const char *boxcg_step_warning(const boxcg_step *s) { return s->s.warning; }
 /* Under the lock: refuse a plan whose world changed. */
 static int check_fresh(boxcg_target *t, const boxcg_plan *plan, bx_error **err)
 {
+	if (!plan->observed)
+		return bx_err(err, EINVAL, "this plan is the record of a box update, not a plan to apply");
 	bx_state *now = NULL;
 	cleanup_free char *changed = NULL;
 	if (bx_observe_again(t->fs, plan->observed, &now, err) < 0)

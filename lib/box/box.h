@@ -21,6 +21,8 @@
 #include "cgroupfs/cgfs.h"
 #include "core/err.h"
 #include "model.h"
+#include "plan/plan.h"
+#include "sizes/sizes.h"
 
 /* "<root>/<class>/<id>"; NULL on ENOMEM. */
 char *bx_box_path(const bx_policy *p, const char *class_name, const char *id);
@@ -46,6 +48,9 @@ int bx_box_nprocs(bx_cgfs *fs, const char *cg, size_t *n, bx_error **err);
 typedef struct bx_box_create_opts {
 	bx_apply_opts apply;   /* state_dir, lock_timeout, test hooks */
 	bool exist_ok;         /* an existing box of this class is fine (box exec) */
+	const char *const *sets; /* the box's own values: "KEY=VALUE" for limits
+	                            its class opens (sizes/sizes.h) */
+	size_t nsets;
 } bx_box_create_opts;
 
 typedef struct bx_box_create_result {
@@ -63,6 +68,42 @@ typedef struct bx_box_create_result {
 int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
 		  const bx_box_create_opts *o, bx_box_create_result *res, bx_error **err);
 
+typedef struct bx_box_update_opts {
+	bx_apply_opts apply;     /* state_dir, lock_timeout, test hooks */
+	const char *const *sets; /* "KEY=VALUE": new own values (sizes/sizes.h) */
+	size_t nsets;
+	bool dry_run;            /* plan only */
+	bool force;              /* lower memory.max below memory.current anyway */
+} bx_box_update_opts;
+
+typedef struct bx_box_update_result {
+	bx_plan *plan;           /* what it did (or, dry_run, would do) */
+	bx_apply_result apply;   /* the transaction's result */
+	char *own;               /* the box's own values afterwards */
+} bx_box_update_result;
+
+/* Change the own values of live box `id` (class_name NULL: found): the
+ * recorded values with the new ones over them, checked against the
+ * class's `sizes` as at creation, then one transaction (observe, plan,
+ * apply: the planner's kernel-safe order, a journal, rollback on failure)
+ * under the state directory's lock; the new values become the recorded
+ * ones in the same transaction. A memory.max below the box's
+ * memory.current is EBUSY unless o->force. */
+int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
+		  const bx_box_update_opts *o, bx_box_update_result *res, bx_error **err);
+void bx_box_update_result_free(bx_box_update_result *r);
+
+/* Freeze (or thaw) the box at `cg`: write cgroup.freeze, then wait up to
+ * timeout_ms (< 0: forever) for cgroup.events to read `frozen 1` (0),
+ * woken by poll(POLLPRI). A freeze that times out writes 0 back and fails
+ * with ETIMEDOUT, so the box is never left half-frozen. */
+int bx_box_set_frozen(bx_cgfs *fs, const char *cg, bool freeze, int timeout_ms, bx_error **err);
+/* The same for box `id` (class_name NULL: found), under the state
+ * directory's lock (ao: state_dir, lock_timeout; may be NULL); refused
+ * while a journal is pending. */
+int bx_box_freeze(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
+		  bool freeze, int timeout_ms, const bx_apply_opts *ao, bx_error **err);
+
 /* Move process `pid` into the box (one write to its cgroup.procs). */
 int bx_box_attach(bx_cgfs *fs, const char *cg, pid_t pid, bx_error **err);
 
@@ -73,10 +114,23 @@ typedef struct bx_box_delete_opts {
 	                        where cgroup.kill exists */
 } bx_box_delete_opts;
 
+/* What a deleted box leaves behind: cpu.stat usage_usec, memory.peak
+ * (memory.current where the kernel has no peak) and memory.events
+ * oom_kill. */
+typedef struct bx_box_final {
+	int64_t cpu_usage_usec, memory_peak, oom_kill;
+} bx_box_final;
+
+/* Read them now (-1 for a missing file). */
+void bx_box_final_read(bx_cgfs *fs, const char *cg, bx_box_final *f);
+
 typedef struct bx_box_delete_result {
 	size_t nprocs;   /* processes it held (killed with kill) */
 	bool used_signals; /* no cgroup.kill: SIGKILL to every listed pid */
 	size_t removed;  /* cgroups removed (the box and any below it) */
+	/* Its last counters, read after the kill and before the rmdir (they
+	 * vanish with the cgroup); -1 where it has no such file. */
+	bx_box_final final;
 } bx_box_delete_result;
 
 /* Delete the box at `cg`: refused (EBUSY, saying how many processes)
@@ -102,6 +156,11 @@ typedef struct bx_box_info {
 	int64_t cpu_usage_usec;  /* cpu.stat usage_usec */
 	int64_t oom_kills;       /* memory.events oom_kill */
 	int64_t nprocs;          /* lines of cgroup.procs */
+	bx_owns own;             /* its own values (sizes/sizes.h), as they apply now */
+	char *own_text;          /* the same as record entries: "cpu.max=2 pids.max=8" */
+	int frozen;              /* cgroup.events frozen: 1, 0, or -1 unknown */
+	bx_settings *limits;     /* bx_box_info_read: its class's box settings with
+	                            its own values (what it is held to); NULL in lists */
 } bx_box_info;
 
 typedef struct bx_box_list {
@@ -113,6 +172,16 @@ typedef struct bx_box_list {
  * id. A missing class slice has no boxes. */
 int bx_box_list_read(bx_cgfs *fs, const bx_policy *p, bx_box_list *out, bx_error **err);
 void bx_box_list_free(bx_box_list *l);
+
+/* One box of class `c`: usage, state, own values and limits. ENOENT when
+ * it does not exist. Free with bx_box_info_free. */
+int bx_box_info_read(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const char *id,
+		     bx_box_info *out, bx_error **err);
+void bx_box_info_free(bx_box_info *b);
+
+/* The own values of the box at `cg` (its record's key=value entries), as
+ * they apply under class `c`; none when it has no record. */
+int bx_box_own_read(bx_cgfs *fs, const bx_class *c, const char *cg, bx_owns *out, bx_error **err);
 
 /* Open what a join needs: the box's cgroup.procs for writing (O_CLOEXEC;
  * appending in directory mode), and the "0\n" bytes. */

@@ -9,6 +9,7 @@
 #include "core/util.h"
 #include "plan/plan.h"
 #include "plan/state.h"
+#include "sizes/sizes.h"
 
 /* Is the box already somewhere? Sets *in to the class holding it. */
 static int where_is(bx_cgfs *fs, const bx_policy *p, const char *id, const bx_class **in,
@@ -26,10 +27,11 @@ static int where_is(bx_cgfs *fs, const bx_policy *p, const char *id, const bx_cl
 }
 
 static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
-			  const bx_box_create_opts *o, bx_box_create_result *res, bx_error **err)
+			  const char *own, const bx_box_create_opts *o, bx_box_create_result *res,
+			  bx_error **err)
 {
 	bx_scope scope = { .class_name = class_name, .box_id = id };
-	bx_plan_opts po = { .scope = scope };
+	bx_plan_opts po = { .scope = scope, .box_own = own };
 	bx_state *st = NULL;
 	bx_plan *plan = NULL;
 	int r = bx_observe(fs, p, &scope, &st, err);
@@ -57,6 +59,21 @@ int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 	const bx_class *c = class_name ? bx_policy_class(p, class_name) : NULL;
 	if (!c)
 		return bx_policy_no_class(p, class_name, ENOENT, err);
+	/* the box's own values: refused before anything is locked or read */
+	cleanup_free char *own = NULL;
+	if (o->nsets) {
+		bx_owns ow = {0};
+		bx_settings check = {0};
+		int r = bx_sizes_request(c, o->sets, o->nsets, &ow, err);
+		if (r == 0)
+			r = bx_sizes_settings(c, &ow, &p->facts, &check, err);
+		if (r == 0 && !(own = bx_sizes_text(&ow)))
+			r = bx_err(err, ENOMEM, "box %s", id);
+		bx_settings_free(&check);
+		bx_owns_free(&ow);
+		if (r < 0)
+			return bx_err_wrap(err, "create box %s of class %s", id, c->name);
+	}
 
 	/* Under the lock from the existence check to the commit: two
 	 * creators of one id cannot both succeed. */
@@ -76,12 +93,17 @@ int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 			       id, in->name);
 		goto out;
 	}
+	if (in && own) {
+		bx_box_err(err, EEXIST, "box %s already exists: --set sizes a box only when it is "
+					"created (`boxcg box update` changes them)", id);
+		goto out;
+	}
 	if (in) {
 		res->existed = true;
 		r = 0;
 		goto out;
 	}
-	r = plan_and_apply(fs, p, c->name, id, o, res, err);
+	r = plan_and_apply(fs, p, c->name, id, own, o, res, err);
 	if (r < 0)
 		bx_err_wrap(err, "create box %s of class %s", id, c->name);
 out:

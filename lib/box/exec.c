@@ -61,7 +61,7 @@ static int drop_join_line(bx_cgfs *fs, const char *cg, bx_error **err)
 		return bx_err(err, errno, "update %s/cgroup.procs", cg);
 	if ((size_t)w != len)
 		return bx_err(err, EIO, "update %s/cgroup.procs: short write", cg);
-	return 0;
+	return bx_dirmode_events_sync(fs, cg, err);
 }
 
 /* PATH as the command's environment has it. */
@@ -104,6 +104,13 @@ int bx_box_spawn(bx_cgfs *fs, const char *cg, const bx_box_spawn_opts *o, bx_spa
 	};
 	int r = bx_spawn(&req, res, err);
 	bx_join_close(&j);
+	/* the join wrote its line itself: the emulated events follow it (the
+	 * command runs either way: bookkeeping of the emulation only) */
+	if (r == 0 && fs->dirmode) {
+		bx_error *e = NULL;
+		bx_dirmode_events_sync(fs, cg, &e);
+		bx_error_free(e);
+	}
 	if (r < 0 && res->stage != BX_SPAWN_FAILED_EXEC)
 		bx_err_wrap(err, "run in box %s", cg);
 	/* A child that joined and then failed to exec has been reaped:

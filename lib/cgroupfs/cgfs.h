@@ -99,6 +99,12 @@ int bx_cgfs_read(bx_cgfs *fs, const char *cg, const char *file, char **out, bx_e
  * reader that holds the cgroup's directory already. */
 char *bx_dirmode_default(const char *file);
 
+/* Directory mode: recompute the emulated cgroup.events (populated from
+ * cgroup.procs here and below, frozen from cgroup.freeze) of `cg` and its
+ * ancestors, after a process line was added or removed behind the
+ * emulation's back (a join's own write). Nothing to do on cgroup2. */
+int bx_dirmode_events_sync(bx_cgfs *fs, const char *cg, bx_error **err);
+
 /* Write one value with one write(). */
 int bx_cgfs_write(bx_cgfs *fs, const char *cg, const char *file, const char *value,
 		  bx_error **err);
@@ -134,6 +140,10 @@ int bx_cgfs_open_file(bx_cgfs *fs, const char *cg, const char *file, int flags, 
  * `regular`: a short read is its end (plain files, and kernfs interface
  * files read in one go); else it reads until 0. */
 int bx_pread_all(int fd, bool regular, char **out);
+
+/* The most read from one interface file in directory mode (regular
+ * files; the kernel's are a few KiB): more is EFBIG, never read whole. */
+#define BX_DIRMODE_READ_MAX (1u << 20)
 
 /* A session of many accesses (a transaction): until the matching _end,
  * the directory fds of the cgroups whose files are opened are kept (a few

@@ -167,6 +167,63 @@ static int has_procs(bx_cgfs *fs, const char *cg, bool *yes, bx_error **err)
 	return 0;
 }
 
+/* cgroup.events of one cgroup, as the kernel would have it: populated
+ * when it or a child cgroup holds a process (the children's events are
+ * current), frozen as its own cgroup.freeze says. */
+static int events_one(bx_cgfs *fs, const char *cg, bx_error **err)
+{
+	bool populated;
+	if (has_procs(fs, cg, &populated, err) < 0)
+		return -1;
+	char **kids = NULL;
+	size_t n = 0;
+	if (!populated && bx_cgfs_children(fs, cg, &kids, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n && !populated; i++) {
+		bx_cgpath_buf child;
+		cleanup_free char *ev = NULL;
+		bx_error *e = NULL;
+		if (bx_cgfs_join(child, cg, kids[i]) < 0 || !bx_cgpath_valid(child))
+			continue;
+		if (bx_cgfs_read(fs, child, "cgroup.events", &ev, &e) < 0) {
+			bx_error_free(e);
+			continue;
+		}
+		populated = strstr(ev, "populated 1") != NULL;
+	}
+	bx_strv_free(kids, n);
+	cleanup_free char *fr = NULL;
+	bx_error *e = NULL;
+	bool frozen = false;
+	if (bx_cgfs_read(fs, cg, "cgroup.freeze", &fr, &e) == 0)
+		frozen = fr[0] == '1';
+	bx_error_free(e);
+	return store(fs, cg, "cgroup.events", populated ? (frozen ? "populated 1\nfrozen 1" : "populated 1\nfrozen 0")
+							 : (frozen ? "populated 0\nfrozen 1" : "populated 0\nfrozen 0"),
+		     NULL, err);
+}
+
+int bx_dirmode_events_sync(bx_cgfs *fs, const char *cg, bx_error **err)
+{
+	if (!fs->dirmode)
+		return 0;
+	bx_cgpath_buf at;
+	if (strlen(cg) >= sizeof at)
+		return bx_err(err, ENAMETOOLONG, "cgroup.events of %s", cg);
+	strcpy(at, cg);
+	for (;;) {
+		if (events_one(fs, at, err) < 0)
+			return -1;
+		if (!*at)
+			return 0;
+		char *slash = strrchr(at, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			at[0] = '\0';
+	}
+}
+
 static int subtree_write(bx_cgfs *fs, const char *cg, const char *value, char **back,
 			 bx_error **err)
 {
@@ -257,7 +314,7 @@ static int kill_subtree(bx_cgfs *fs, const char *cg, bx_error **err)
 			r = kill_subtree(fs, child, err);
 	}
 	bx_strv_free(kids, n);
-	return r;
+	return r < 0 ? -1 : events_one(fs, cg, err);
 }
 
 int bx_dirmode_write(bx_cgfs *fs, const char *cg, const char *file, const char *value,
@@ -270,11 +327,17 @@ int bx_dirmode_write(bx_cgfs *fs, const char *cg, const char *file, const char *
 	if (strcmp(file, "cgroup.subtree_control") == 0)
 		return subtree_write(fs, cg, value, back, err);
 	if (strcmp(file, "cgroup.procs") == 0 || strcmp(file, "cgroup.threads") == 0)
-		return procs_write(fs, cg, file, value, back, err);
+		return procs_write(fs, cg, file, value, back, err) < 0 ? -1
+			: bx_dirmode_events_sync(fs, cg, err);
 	if (strcmp(file, "cgroup.kill") == 0) {
 		if (strcmp(value, "1") && strcmp(value, "1\n"))
 			return bx_err(err, EINVAL, "write %s%s%s", BX_CGSHOW(cg), file);
-		return kill_subtree(fs, cg, err);
+		return kill_subtree(fs, cg, err) < 0 ? -1 : bx_dirmode_events_sync(fs, cg, err);
+	}
+	if (strcmp(file, "cgroup.freeze") == 0) {
+		if (strcmp(value, "0") && strcmp(value, "0\n") && strcmp(value, "1") && strcmp(value, "1\n"))
+			return bx_err(err, EINVAL, "write %s%s%s", BX_CGSHOW(cg), file);
+		return store(fs, cg, file, value, back, err) < 0 ? -1 : bx_dirmode_events_sync(fs, cg, err);
 	}
 	if (strcmp(file, "cgroup.controllers") == 0 || strcmp(file, "cgroup.events") == 0)
 		return bx_err(err, EACCES, "write %s%s%s", BX_CGSHOW(cg), file); /* read-only */
@@ -304,9 +367,20 @@ int bx_dirmode_rmdir(bx_cgfs *fs, const char *cg, bx_error **err)
 	int r = 0;
 	bool busy = false;
 	struct dirent *e;
-	while (!busy && (e = readdir(d)))
-		busy = strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && bx_dirent_is_dir(d, e);
-	if (!busy && has_procs(fs, cg, &busy, err) < 0)
+	const char *foreign = NULL;
+	while (!busy && !foreign && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		busy = bx_dirent_is_dir(d, e);
+		if (!busy && !bx_interface_file_name(e->d_name))
+			foreign = e->d_name;
+	}
+	/* A cgroup holds interface files only: anything else is someone's
+	 * data, and rmdir (as the kernel's on a plain directory) refuses. */
+	if (foreign)
+		r = bx_err(err, ENOTEMPTY, "rmdir %s: it holds %s, which is not a cgroup interface file",
+			   cg, foreign);
+	else if (!busy && has_procs(fs, cg, &busy, err) < 0)
 		r = -1;
 	else if (busy)
 		r = bx_err(err, EBUSY, "rmdir %s", cg);

@@ -195,6 +195,71 @@ int boxcg_apply(boxcg_target *t, const boxcg_plan *plan, boxcg_apply_status *sta
 int boxcg_box_create(boxcg_target *t, const boxcg_policy *p, const char *class_name,
 		     const char *id, unsigned flags, boxcg_error **err);
 
+typedef struct boxcg_box boxcg_box;
+
+/* A box's own value of a limit its class opens to its boxes (`sizes:` in
+ * the policy): key "memory.max", value "2GiB" in the policy's units. */
+typedef struct boxcg_set {
+	const char *key;
+	const char *value;
+} boxcg_set;
+
+/* boxcg_box_create with the box's own values (`boxcg box create --set`):
+ * each within the range its class allows, the class's value for the
+ * others. Refused before anything is created, naming the class's
+ * file:line:col: a key the class does not open (EPERM), a value out of
+ * range (ERANGE) or that does not parse (EINVAL). The values are recorded
+ * with the box, so plans and applies keep them. With
+ * BOXCG_CREATE_EXIST_OK and nsets > 0 an existing box is EEXIST (use
+ * boxcg_box_update). */
+int boxcg_box_create_sized(boxcg_target *t, const boxcg_policy *p, const char *class_name,
+			   const char *id, const boxcg_set *sets, size_t nsets, unsigned flags,
+			   boxcg_error **err);
+
+/* Only compute what boxcg_box_update would do (nothing is changed). */
+#define BOXCG_UPDATE_DRY_RUN 0x1u
+/* Write a memory.max below the box's memory.current anyway. */
+#define BOXCG_UPDATE_FORCE 0x2u
+
+/* Change the own values of live box `id` (class_name NULL: the class
+ * holding it): its recorded values with these over them, checked as at
+ * creation, then one transaction in the kernel-safe order, journaled and
+ * rolled back on failure; the new values become its recorded ones. A
+ * memory.max below the box's memory.current is EBUSY unless
+ * BOXCG_UPDATE_FORCE (the kernel would reclaim and OOM-kill in the box
+ * rather than fail the write). *plan (may be NULL) receives what was (or,
+ * with BOXCG_UPDATE_DRY_RUN, would be) done; free it with boxcg_plan_free. */
+int boxcg_box_update(boxcg_target *t, const boxcg_policy *p, const char *class_name,
+		     const char *id, const boxcg_set *sets, size_t nsets, unsigned flags,
+		     boxcg_plan **plan, boxcg_error **err);
+
+/* Freeze every process of the box (cgroup.freeze 1) and wait up to
+ * timeout_ms (< 0: forever) for cgroup.events to read `frozen 1`. On a
+ * timeout it writes 0 back, so the box is never left half-frozen, and
+ * fails with ETIMEDOUT. */
+int boxcg_box_freeze(boxcg_target *t, const boxcg_policy *p, const char *class_name,
+		     const char *id, int timeout_ms, boxcg_error **err);
+/* Thaw it (cgroup.freeze 0) and wait for `frozen 0`. */
+int boxcg_box_thaw(boxcg_target *t, const boxcg_policy *p, const char *class_name,
+		   const char *id, int timeout_ms, boxcg_error **err);
+
+/* A descriptor of the box's directory (O_RDONLY | O_DIRECTORY |
+ * O_CLOEXEC) into *fd, for runtimes that start processes themselves with
+ * clone3(CLONE_INTO_CGROUP) (clone_args.cgroup = *fd). The caller closes
+ * it. On a directory root there is no cgroup to clone into: the fd is
+ * still a directory (boxcg_target_is_directory says so). */
+int boxcg_box_dirfd(boxcg_target *t, const boxcg_policy *p, const char *class_name,
+		    const char *id, int *fd, boxcg_error **err);
+
+/* One box: its class, own values, limits and state (boxcg_box_free). */
+int boxcg_box_query(boxcg_target *t, const boxcg_policy *p, const char *class_name,
+		    const char *id, boxcg_box **out, boxcg_error **err);
+/* The limits the box is held to, as the kernel reads them back:
+ * "cpu.max" -> "200000 100000"; NULL when the box has no such limit from
+ * its class or own values. Only for boxes from boxcg_box_query. */
+const char *boxcg_box_limit(const boxcg_box *b, const char *file);
+void boxcg_box_free(boxcg_box *b);
+
 /* Kill the processes of a populated box instead of refusing it. */
 #define BOXCG_DELETE_KILL 0x1u
 
@@ -216,7 +281,6 @@ int boxcg_box_path(const boxcg_target *t, const boxcg_policy *p, const char *cla
 		   const char *id, char *buf, size_t size, boxcg_error **err);
 
 typedef struct boxcg_box_list boxcg_box_list;
-typedef struct boxcg_box boxcg_box;
 
 /* Every box under every class of the policy, in class order, then by id. */
 int boxcg_box_list_read(boxcg_target *t, const boxcg_policy *p, boxcg_box_list **out,
@@ -233,6 +297,11 @@ int64_t boxcg_box_pids_current(const boxcg_box *b);  /* pids.current */
 int64_t boxcg_box_memory_current(const boxcg_box *b);/* memory.current, bytes */
 int64_t boxcg_box_cpu_usage_usec(const boxcg_box *b);/* cpu.stat usage_usec */
 int64_t boxcg_box_oom_kills(const boxcg_box *b);     /* memory.events oom_kill */
+/* Its own values as "cpu.max=2 memory.max=2147483648" (sorted; "" when it
+ * has none; sizes in bytes, CPUs as a number). */
+const char *boxcg_box_own(const boxcg_box *b);
+/* cgroup.events frozen: 1 frozen, 0 not, -1 unknown. */
+int boxcg_box_frozen(const boxcg_box *b);
 
 /* ---- running processes in a box ------------------------------------------ */
 
@@ -319,6 +388,38 @@ typedef struct boxcg_stats {
  * kernel). */
 int boxcg_box_stats(boxcg_target *t, const boxcg_policy *p, const char *class_name,
 		    const char *id, boxcg_stats *out, boxcg_error **err);
+
+/* ---- events -------------------------------------------------------------- */
+
+typedef struct boxcg_events boxcg_events;
+
+/* One box event. `kind` is "created", "deleted", "populated", "empty",
+ * "frozen", "thawed", "memory_high", "memory_max", "oom", "oom_kill",
+ * "oom_group_kill", "pids_max" or "memory_pressure". The counters are the
+ * box's after the event (for "deleted": the last read while it existed);
+ * BOXCG_STAT_ABSENT where it has no such file. */
+typedef struct boxcg_event {
+	const char *kind;
+	const char *class_name;
+	const char *box;
+	int64_t time_ns;       /* CLOCK_REALTIME when it was seen */
+	int64_t count, delta;  /* counter events: its value and rise; else -1, 0 */
+	int64_t cpu_usage_usec, memory_current, memory_peak, oom_kill, pids_current;
+} boxcg_event;
+
+/* Watch every box of the policy's classes (the target and the policy
+ * must outlive the handle): poll() notifications of cgroup.events,
+ * memory.events and pids.events, a PSI trigger on memory.pressure, and
+ * inotify for boxes created and deleted. Never polls on a timer. */
+int boxcg_events_open(boxcg_target *t, const boxcg_policy *p, boxcg_events **out,
+		      boxcg_error **err);
+/* An epoll descriptor to add to the runtime's own loop (EPOLLIN): it is
+ * readable when boxcg_events_read has something to handle. */
+int boxcg_events_fd(const boxcg_events *ev);
+/* Handle what is ready, never blocking: *v (valid until the next call or
+ * the close) holds *n events, 0 when nothing happened. */
+int boxcg_events_read(boxcg_events *ev, const boxcg_event **v, size_t *n, boxcg_error **err);
+void boxcg_events_close(boxcg_events *ev);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,7 @@
 #include "systemd/sd.h"
 #include "plan/observe_src.h"
 #include "plan/plan_int.h"
+#include "sizes/sizes.h"
 
 void bx_planner_fail(bx_planner *pr, int errnum, const char *fmt, ...)
 {
@@ -69,14 +70,60 @@ static int add_node(bx_planner *pr, const char *parent_path, const char *name, b
 
 /* --- the desired tree ---------------------------------------------------- */
 
-static bx_wants *wants_of(bx_planner *pr, const bx_settings *set, bx_error **err);
+static bx_wants *wants_of(bx_planner *pr, const bx_settings *set, const char *own, bx_error **err);
+
+/* A box's settings: its class's, or with values of its own (a request,
+ * else its record) its own copy. */
+static int box_settings(bx_planner *pr, bx_dnode *d, const bx_class *c, bx_wants *wbox,
+			const char *request, bx_error **err)
+{
+	d->set = &c->box;
+	d->wants = wbox;
+	if (!c->nopen)
+		return 0;
+	const char *rec = request;
+	if (!rec && !(d->live && d->live->exists && d->live->managed && strchr(d->live->managed, '=')))
+		return 0;
+	if (!rec)
+		rec = d->live->managed;
+	bx_owns o;
+	if (bx_sizes_from_record(c, rec, &o) < 0)
+		return bx_err(err, ENOMEM, "plan");
+	if (!o.n)
+		return 0;
+	bx_settings *s = calloc(1, sizeof *s);
+	cleanup_free char *own = bx_sizes_text(&o);
+	if (!s || !own || bx_grow(&pr->own, &pr->own_cap, pr->nown + 1, sizeof *pr->own) < 0) {
+		free(s);
+		bx_owns_free(&o);
+		return bx_err(err, ENOMEM, "plan");
+	}
+	bx_error *e = NULL;
+	int r = bx_sizes_settings(c, &o, &pr->st->facts, s, &e);
+	bx_owns_free(&o);
+	if (r < 0) {
+		free(s);
+		if (e && e->errnum == ENOMEM) {
+			bx_error_free(e);
+			return bx_err(err, ENOMEM, "plan");
+		}
+		bx_planner_fail(pr, 0, "box %s: %s", d->path, e ? e->msg : "?");
+		bx_error_free(e);
+		return 0;
+	}
+	pr->own[pr->nown++] = s;
+	d->set = s;
+	if (s->n && !(d->wants = wants_of(pr, s, own, err)))
+		return -1;
+	return 0;
+}
 
 static int build_class(bx_planner *pr, const bx_class *c, size_t root, const bx_scope *scope,
 		       const bx_static_box *const *sb, size_t nsb, bx_error **err)
 {
 	bool one_box = scope && scope->box_id;
 	bx_dnode *d;
-	bx_wants *wslice = wants_of(pr, &c->slice, err), *wbox = wants_of(pr, &c->box, err);
+	bx_wants *wslice = wants_of(pr, &c->slice, NULL, err), *wbox = wants_of(pr, &c->box, NULL, err);
 	if ((c->slice.n && !wslice) || (c->box.n && !wbox))
 		return -1;
 	if (add_node(pr, pr->n[root].path, c->name, BX_DN_SLICE, root, &d, err) < 0)
@@ -104,8 +151,8 @@ static int build_class(bx_planner *pr, const bx_class *c, size_t root, const bx_
 			     si, &d, err) < 0)
 			return -1;
 		d->cls = c;
-		d->set = &c->box;
-		d->wants = wbox;
+		if (box_settings(pr, d, c, wbox, pr->box_own, err) < 0)
+			return -1;
 		d->loc = declared ? sb[i]->loc : c->loc;
 		d->ypath = declared ? bx_plan_join(pr->plan, "boxes", '.', sb[i]->id)
 				    : box_ypath;
@@ -121,8 +168,8 @@ static int build_class(bx_planner *pr, const bx_class *c, size_t root, const bx_
 			if (add_node(pr, pr->n[si].path, sb[j]->id, BX_DN_STATIC, si, &d, err) < 0)
 				return -1;
 			d->cls = c;
-			d->set = &c->box;
-			d->wants = wbox;
+			if (box_settings(pr, d, c, wbox, NULL, err) < 0)
+				return -1;
 			d->loc = sb[j]->loc;
 			if (!(d->ypath = bx_plan_join(pr->plan, "boxes", '.', sb[j]->id)))
 				return bx_err(err, ENOMEM, "plan");
@@ -140,8 +187,8 @@ static int build_class(bx_planner *pr, const bx_class *c, size_t root, const bx_
 		if (add_node(pr, pr->n[si].path, name, BX_DN_RUNTIME, si, &d, err) < 0)
 			return -1;
 		d->cls = c;
-		d->set = &c->box;
-		d->wants = wbox;
+		if (box_settings(pr, d, c, wbox, NULL, err) < 0)
+			return -1;
 		d->loc = c->loc;
 		/* a static box no longer declared: --prune removes it, so
 		 * there is nothing to reconcile first */
@@ -299,7 +346,7 @@ static char *canon_default(const bx_setting *s)
 }
 
 /* A settings list's values, once per class: canonical, written, default. */
-static bx_wants *wants_of(bx_planner *pr, const bx_settings *set, bx_error **err)
+static bx_wants *wants_of(bx_planner *pr, const bx_settings *set, const char *own, bx_error **err)
 {
 	if (!set || !set->n)
 		return NULL;
@@ -317,6 +364,12 @@ static bx_wants *wants_of(bx_planner *pr, const bx_settings *set, bx_error **err
 	pr->wants[pr->nwants++] = ws;
 	bx_plan *pl = pr->plan;
 	cleanup_free char *managed = bx_managed_of_settings(set);
+	if (managed && own && *own) {
+		/* the files, then the box's own values: the record's canonical form */
+		char *both = bx_sprintf("%s%s%s", managed, *managed ? " " : "", own);
+		free(managed);
+		managed = both;
+	}
 	if (!managed || !(ws->managed = bx_plan_intern(pl, managed)))
 		return bx_err(err, ENOMEM, "plan"), NULL;
 	for (size_t i = 0; i < set->n; i++) {
@@ -797,6 +850,11 @@ static void planner_free(bx_planner *pr)
 		free(pr->wants[i]);
 	}
 	free(pr->wants);
+	for (size_t i = 0; i < pr->nown; i++) {
+		bx_settings_free(pr->own[i]);
+		free(pr->own[i]);
+	}
+	free(pr->own);
 	free(pr->scratch);
 	free(pr->extra);
 	free(pr->recs);
@@ -813,7 +871,9 @@ static int compute(const bx_policy *p, const bx_state *st, const bx_plan_opts *o
 		return bx_err(err, EINVAL, "--prune needs the whole policy, not one class or box");
 	if (scope && !bx_state_find(st, "")) /* checked below too; clearer here */
 		return bx_err(err, EINVAL, "the observed state has no entry for the base");
-	bx_planner pr = { .p = p, .st = st, .drift = drift, .prune = prune };
+	bx_planner pr = { .p = p, .st = st, .drift = drift, .prune = prune,
+			  .box_own = scope && scope->box_id && o->box_own && *o->box_own ? o->box_own
+											     : NULL };
 	if (!(pr.plan = bx_plan_new(st->base_path, st->dirmode)))
 		return bx_err(err, ENOMEM, "plan");
 	int r = -1;
@@ -841,6 +901,11 @@ static int compute(const bx_policy *p, const bx_state *st, const bx_plan_opts *o
 	const bx_cg_state *base = bx_state_find(st, "");
 	pr.records = base && (base->observed & BX_OBS_MANAGED) && !base->managed_unsupported;
 	pr.plan->no_records = base && (base->observed & BX_OBS_MANAGED) && base->managed_unsupported;
+	if (pr.box_own && !pr.records) {
+		bx_err(err, ENOTSUP, "box %s: its own values cannot be recorded: %s keeps no user "
+				     "xattrs (user.boxcg.managed)", scope->box_id, st->base_path);
+		goto out;
+	}
 	if (walk(&pr, err) < 0)
 		goto out;
 	if (prune && !pr.errs && bx_plan_prune(&pr, err) < 0)

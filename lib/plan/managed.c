@@ -9,6 +9,7 @@
 #include "core/util.h"
 #include "knobs.h"
 #include "plan/observe_src.h"
+#include "policy/units.h"
 
 static bool key_ok(const char *k, size_t n)
 {
@@ -35,6 +36,23 @@ static bool host_has_hugetlb(const char *file, const bx_host_facts *f)
 			return true;
 	}
 	return false;
+}
+
+/* One own value "key=value": the key a limit a class may open, the value
+ * short and made of what values are written with. */
+static bool own_ok(const char *t, size_t n)
+{
+	const char *eq = memchr(t, '=', n);
+	if (!eq || eq == t || (size_t)(eq - t) >= 64 || n - (size_t)(eq - t) - 1 == 0 ||
+	    n - (size_t)(eq - t) - 1 > 40)
+		return false;
+	for (const char *v = eq + 1; v < t + n; v++)
+		if (!((*v >= '0' && *v <= '9') || (*v >= 'a' && *v <= 'z') || *v == '.'))
+			return false;
+	char key[64];
+	memcpy(key, t, (size_t)(eq - t));
+	key[eq - t] = '\0';
+	return bx_own_openable(bx_knob_lookup(key));
 }
 
 /* One token "file" or "file[key]": 1 and the entry when valid, 0 when
@@ -102,7 +120,22 @@ void bx_managed_free(bx_managed *m)
 		free(m->v[i].key);
 	}
 	free(m->v);
+	for (size_t i = 0; i < m->nown; i++)
+		free(m->own[i]);
+	free(m->own);
 	*m = (bx_managed){0};
+}
+
+static int cmp_own(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Same key ("memory.max=…")? */
+static bool same_key(const char *a, const char *b)
+{
+	size_t n = strcspn(a, "=");
+	return strncmp(a, b, n + 1) == 0;
 }
 
 /* Sort and drop duplicates. */
@@ -120,17 +153,41 @@ static void settle(bx_managed *m)
 		m->v[k++] = m->v[i];
 	}
 	m->n = k;
+	if (m->nown > 1)
+		qsort(m->own, m->nown, sizeof *m->own, cmp_own);
+	k = 0;
+	for (size_t i = 0; i < m->nown; i++) {
+		if (k && same_key(m->own[k - 1], m->own[i])) {
+			free(m->own[i]);
+			continue;
+		}
+		m->own[k++] = m->own[i];
+	}
+	m->nown = k;
 }
 
 int bx_managed_parse(const char *text, const bx_host_facts *facts, bx_managed *out)
 {
 	*out = (bx_managed){0};
-	size_t cap = 0;
+	size_t cap = 0, owncap = 0;
 	for (const char *t = text ? text : ""; *t;) {
 		t += strspn(t, " \t\n");
 		size_t n = strcspn(t, " \t\n");
 		if (!n)
 			break;
+		if (memchr(t, '=', n)) {
+			char *o = own_ok(t, n) ? strndup(t, n) : NULL;
+			t += n;
+			if (!o)
+				continue;
+			if (bx_grow(&out->own, &owncap, out->nown + 1, sizeof *out->own) < 0) {
+				free(o);
+				bx_managed_free(out);
+				return -1;
+			}
+			out->own[out->nown++] = o;
+			continue;
+		}
 		bx_managed_ent e;
 		int r = token(t, n, facts, &e);
 		t += n;
@@ -158,6 +215,8 @@ static char *format(const bx_managed *m)
 		if (m->v[i].key)
 			bx_buf_printf(&b, "[%s]", m->v[i].key);
 	}
+	for (size_t i = 0; i < m->nown; i++)
+		bx_buf_printf(&b, "%s%s", m->n || i ? " " : "", m->own[i]);
 	return bx_buf_take(&b);
 }
 

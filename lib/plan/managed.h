@@ -12,6 +12,12 @@
  *
  *     cpu.max io.max[8:0] memory.max misc.max[sev] pids.max
  *
+ * A box with values of its own (limits its class opens, set by `box
+ * create|update --set`) keeps them in the same record, after the files,
+ * as `key=value` entries sorted bytewise, one per key (sizes/sizes.h):
+ *
+ *     cpu.max memory.high memory.max pids.max cpu.max=2 memory.max=2147483648
+ *
  * The empty string is a record of nothing. Entries that are not files
  * boxcg manages (or not well formed) are ignored when read: a record is
  * trusted like the tree it sits in, never like a policy. */
@@ -35,6 +41,9 @@ typedef struct bx_managed_ent {
 typedef struct bx_managed {
 	bx_managed_ent *v; /* sorted as their text, no duplicates */
 	size_t n;
+	char **own;        /* a box's own values (sizes/sizes.h): "memory.max=2147483648",
+	                      sorted, one per key */
+	size_t nown;
 } bx_managed;
 
 /* Parse a record. Entries that do not name a file boxcg manages, or whose

@@ -90,6 +90,10 @@ typedef struct bx_plan_opts {
 	bool no_fingerprint; /* leave plan->fingerprint NULL: nothing will show
 	                        or save it (a fifth of a no-op plan of 1,000
 	                        boxes is hashing the observed state) */
+	const char *box_own; /* with a one-box scope: the box's own values
+	                        ("memory.max=2147483648 …", sizes/sizes.h, already
+	                        checked against its class) in place of those in
+	                        its record; NULL keeps the record's */
 } bx_plan_opts;
 
 /* Compute the ordered steps from `st` to `p`. Warnings about irreversible

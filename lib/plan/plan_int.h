@@ -97,6 +97,9 @@ typedef struct bx_planner {
 	bx_step *recs;              /* RECORD steps, appended to the plan last */
 	size_t nrecs, recs_cap;
 	size_t creates, changes, removes; /* the plan's counts, kept as steps are made */
+	const char *box_own;        /* bx_plan_opts.box_own */
+	bx_settings **own;          /* boxes' settings with their own values */
+	size_t nown, own_cap;
 } bx_planner;
 
 /* order.c: the registry's write order of two settings (rank, file, key). */

@@ -112,9 +112,25 @@ static void pad(out *o, size_t n)
 }
 
 /* Values as they read: quoted only when empty. */
+/* Outside text (values read from the tree, cgroup and file names):
+ * escaped when it holds anything a terminal would act on (bx_esc). */
+static void put_safe(out *o, const char *s)
+{
+	if (!bx_esc_needed(s)) {
+		put(o, s);
+		return;
+	}
+	char *e = bx_esc(s);
+	put(o, e ? e : "?");
+	free(e);
+}
+
 static void value(out *o, const char *v)
 {
-	put(o, !v ? "(none)" : !*v ? "\"\"" : v);
+	if (!v || !*v)
+		put(o, !v ? "(none)" : "\"\"");
+	else
+		put_safe(o, v);
 }
 
 /* Visible width of what the buffer holds since `from` (UTF-8 aware). */
@@ -129,7 +145,7 @@ static size_t width_since(const out *o, size_t from)
 static void loc_text(out *o, const bx_loc *loc, const char *ypath, const char *none)
 {
 	if (loc->file) {
-		put(o, loc->file);
+		put_safe(o, loc->file);
 		put(o, ":");
 		put_uint(o, loc->line);
 		put(o, ":");
@@ -346,7 +362,7 @@ static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t t
 	put(o, c_(o, RESET));
 	size_t vis = o->b.len;
 	put(o, " ");
-	put(o, show_cg(r[from].cg));
+	put_safe(o, show_cg(r[from].cg));
 	if (head)
 		location(o, 1 + width_since(o, vis), &head->loc, head->ypath,
 			 mark == '-' ? "not declared by the policy" : NULL, false);
@@ -529,7 +545,7 @@ static void drift_line(out *o, const bx_step *s)
 	const char *none = NULL;
 	put(o, c_(o, s->op == BX_OP_MKDIR ? GREEN : s->op == BX_OP_RMDIR ? RED : YELLOW));
 	size_t at = o->b.len;
-	put(o, show_cg(s->cgroup));
+	put_safe(o, show_cg(s->cgroup));
 	put(o, ": ");
 	switch (s->op) {
 	case BX_OP_MKDIR:

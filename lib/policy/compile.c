@@ -74,15 +74,6 @@ static char *dec_u64(uint64_t v)
 	return strdup(buf);
 }
 
-/* memory.*: whole pages; at or above the page counter's maximum the kernel
- * stores (and reads back) "max" (mm/page_counter.c). */
-static char *mem_canon(uint64_t bytes, uint64_t page)
-{
-	uint64_t pages = bytes / page, pcmax = (uint64_t)INT64_MAX / page;
-	if (pages >= pcmax)
-		return strdup("max");
-	return dec_u64(pages * page);
-}
 
 /* hugetlb.<size>.max: pages rounded down to whole huge pages; "max" when
  * that equals the rounded-down page counter maximum (mm/hugetlb_cgroup.c). */
@@ -192,7 +183,15 @@ static void entry(sink *k, const bx_view *v, const bx_entry *e)
 			snprintf(name, sizeof name, "hugetlb.%s.max", e->member);
 			add(k, name, NULL, r ? hugetlb_canon(bytes, page, e->member_size) : strdup("max"), e->node);
 		} else {
-			add(k, file, NULL, r ? mem_canon(bytes, page) : strdup("max"), e->node);
+			add(k, file, NULL, r ? bx_mem_canon(bytes, page) : strdup("max"), e->node);
+			/* a percent of memory.max follows a box's own memory.max */
+			if (e->v.q.kind == BX_Q_PERCENT && strcmp(key, "memory.max") != 0 &&
+			    k->out->n && strcmp(k->out->v[k->out->n - 1].file, file) == 0) {
+				bx_setting *st = &k->out->v[k->out->n - 1];
+				st->pct = true;
+				st->pct_mant = e->v.q.mant;
+				st->pct_scale = e->v.q.scale;
+			}
 		}
 		return;
 	}

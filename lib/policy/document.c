@@ -2,6 +2,7 @@
  * boxes) and the merge of several files into one policy: classes and
  * boxes are merged, the same class or box id twice is an error naming both
  * places, and version/root/defaults must agree where given twice. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 #include "policy/names.h"
 
 const char *const bx_top_keys[] = { "version", "root", "defaults", "classes", "boxes" };
-const char *const bx_class_keys[] = { "description", "extends", "box", "slice" };
+const char *const bx_class_keys[] = { "description", "extends", "box", "slice", "sizes" };
 const char *const bx_box_keys[] = { "id", "class" };
 const size_t bx_ntop_keys = BX_ARRAY_LEN(bx_top_keys);
 const size_t bx_nclass_keys = BX_ARRAY_LEN(bx_class_keys);
@@ -106,6 +107,23 @@ static void root_key(bx_front *f, const bx_ynode *v)
 			bx_yshow(v, s), BX_NAME_RULE);
 		return;
 	}
+	size_t depth = 1;
+	for (const char *c = r; *c; c++)
+		depth += *c == '/';
+	if (depth > BX_ROOT_MAX_DEPTH) {
+		bx_ferr(f, v,
+			"root '%s' is too deep: %zu names, at most %d (every cgroup path must fit the "
+			"kernel's PATH_MAX of %d bytes)",
+			bx_yshow(v, s), depth, BX_ROOT_MAX_DEPTH, PATH_MAX);
+		return;
+	}
+	if (strlen(r) > BX_ROOT_MAX_LEN) {
+		bx_ferr(f, v,
+			"root '%s' is too long: %zu bytes, at most %d (every cgroup path must fit the "
+			"kernel's PATH_MAX of %d bytes)",
+			bx_yshow(v, s), strlen(r), BX_ROOT_MAX_LEN, PATH_MAX);
+		return;
+	}
 	if (!f->root_node) {
 		f->root_node = v;
 		f->root = r;
@@ -156,6 +174,9 @@ static void class_body(bx_front *f, bx_cdecl *c, const bx_ynode *body)
 			bx_limits *lim = key[0] == 'b' ? &c->box : &c->slice;
 			if (map_or_null(f, cv, key))
 				bx_limits_parse(f, cv, lim);
+		} else if (strcmp(key, "sizes") == 0) {
+			if (map_or_null(f, cv, "sizes") && cv->kind == BX_Y_MAP)
+				c->sizes = cv;
 		} else {
 			unknown_key(f, ck, " in a class", bx_class_keys, bx_nclass_keys);
 		}

@@ -83,6 +83,9 @@ typedef struct bx_cdecl {
 	const char *description;
 	const bx_ynode *extends;  /* scalar naming the parent, NULL when none */
 	bx_limits box, slice;
+	const bx_ynode *sizes;    /* the `sizes:` mapping, NULL when absent */
+	struct bx_odecl *open;    /* sizes.c: its parsed entries (arena) */
+	size_t nopen;
 	/* resolve.c */
 	int state;                /* 0 unvisited, 1 on the DFS stack, 2 done */
 	bool unresolved;          /* unknown parent, in or under a cycle: not compiled */
@@ -172,6 +175,20 @@ const char *bx_class_suggest(bx_front *f, bx_strmap *cache, const char *name);
 void bx_limits_parse(bx_front *f, const bx_ynode *block, bx_limits *out);
 /* Are two blocks' contents the same (for `defaults` given twice)? */
 bool bx_limits_equal(const bx_limits *a, const bx_limits *b);
+
+/* sizes.c: one key a class opens to its boxes. */
+typedef struct bx_odecl {
+	const bx_knob *knob;
+	const bx_ynode *key;      /* the key under `sizes:` */
+	bx_own_val lo, hi;
+	int64_t overhead;
+} bx_odecl;
+/* Check a class's `sizes:` against its resolved box view (every open key
+ * needs a default there) and parse it into c->open. */
+void bx_sizes_check(bx_front *f, bx_cdecl *c);
+/* The class whose `sizes:` applies to c: its own, else the nearest
+ * ancestor's through `extends`; NULL when none. */
+const bx_cdecl *bx_sizes_of(const bx_front *f, const bx_cdecl *c);
 
 /* devices.c: parse io.devices (a sequence). Returns false when it did not parse. */
 bool bx_devices_parse(bx_front *f, const bx_ynode *seq, bx_val *out);

@@ -13,6 +13,29 @@ static bx_loc loc_of(const bx_front *f, const bx_ynode *n)
 	return n ? bx_floc(f, n) : (bx_loc){ f->nfiles ? f->files[0] : NULL, 0, 0 };
 }
 
+/* The limits the class opens to its boxes (its own `sizes:` or the
+ * nearest ancestor's), in registry order. */
+static int open_keys(const bx_front *f, const bx_cdecl *c, bx_class *out)
+{
+	const bx_cdecl *s = bx_sizes_of(f, c);
+	if (!s || !s->nopen)
+		return 0;
+	if (!(out->open = calloc(s->nopen, sizeof *out->open)))
+		return -1;
+	for (size_t i = 0; i < bx_nknobs; i++)
+		for (size_t j = 0; j < s->nopen; j++) {
+			const bx_odecl *d = &s->open[j];
+			if (d->knob != &bx_knobs[i])
+				continue;
+			bx_open_key *o = &out->open[out->nopen++];
+			*o = (bx_open_key){ .knob = d->knob, .loc = bx_floc(f, d->key), .lo = d->lo,
+					    .hi = d->hi, .overhead = d->overhead };
+			if (!(o->ypath = bx_ypath(d->key)))
+				return -1;
+		}
+	return 0;
+}
+
 /* The compiled policy; the front end's file table moves into it. */
 static bx_policy *assemble(bx_front *f)
 {
@@ -49,7 +72,7 @@ static bx_policy *assemble(bx_front *f)
 		if (!out->name || (c->description && !out->description))
 			goto oom;
 		if (bx_compile_view(f, &c->bview, &out->box) < 0 ||
-		    bx_compile_view(f, &c->sview, &out->slice) < 0)
+		    bx_compile_view(f, &c->sview, &out->slice) < 0 || open_keys(f, c, out) < 0)
 			goto oom;
 	}
 	for (size_t i = 0; i < f->nboxes; i++) {
@@ -94,7 +117,7 @@ static int finish(bx_front *f, bx_policy **out, size_t errors_before, bx_error *
 		bx_resolve(f);
 		for (size_t i = 0; i < f->nclasses && !f->oom; i++)
 			if (!f->classes[i].unresolved)
-				bx_check_class(f, &f->classes[i]);
+				bx_check_class(f, &f->classes[i]), bx_sizes_check(f, &f->classes[i]);
 	}
 	if (!f->oom && f->diags->errors == errors_before && !f->broken) {
 		*out = assemble(f);

@@ -3,6 +3,7 @@
  * coarser than `boxcg validate` (no cross-field rules, no host facts) and
  * never stricter: a policy boxcg accepts passes it. */
 #include "policy/schema.h"
+#include "policy/units.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -161,6 +162,21 @@ static json_t *structural(const char *key)
 	if (!strcmp(key, "slice"))
 		return json_pack("{s:s+, s:s}", "$ref", "#/$defs/", "limits", "description",
 				 "limits of the class cgroup (all its boxes together)");
+	if (!strcmp(key, "sizes")) {
+		json_t *keys = json_array();
+		for (size_t i = 0; i < bx_nknobs; i++)
+			if (bx_own_openable(&bx_knobs[i]))
+				json_array_append_new(keys, json_string(bx_knobs[i].key));
+		json_t *bound = json_pack("{s:[s,s,s]}", "type", "integer", "number", "string");
+		return json_pack(
+			"{s:o, s:{s:o}, s:{s:s, s:b, s:[s,s], s:{s:o, s:o, s:{s:s+}}}, s:s}", "type",
+			nullable("object"), "propertyNames", "enum", keys, "additionalProperties", "type",
+			"object", "additionalProperties", 0, "required", "min", "max", "properties", "min",
+			json_incref(bound), "max", bound, "overhead", "$ref", "#/$defs/", "size",
+			"description",
+			"limits each box may set for itself (box create --set KEY=VALUE), with the range "
+			"allowed; the class's box value is the default; overhead is added to a requested size");
+	}
 	if (!strcmp(key, "id"))
 		return ref("name");
 	if (!strcmp(key, "class"))

@@ -496,3 +496,13 @@ void bx_fmt_us(int64_t us, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%" PRId64 "us", us);
 }
+
+char *bx_mem_canon(uint64_t bytes, uint64_t page)
+{
+	uint64_t pages = bytes / page, pcmax = (uint64_t)INT64_MAX / page;
+	if (pages >= pcmax)
+		return strdup("max");
+	char buf[24];
+	snprintf(buf, sizeof buf, "%" PRIu64, pages * page);
+	return strdup(buf);
+}

@@ -76,7 +76,30 @@ void bx_fmt_bytes(uint64_t n, char *buf, size_t len);
 /* Format µs the short way: "1s", "100ms", "1500us". */
 void bx_fmt_us(int64_t us, char *buf, size_t len);
 
+/* memory.* as the kernel reads it back: whole pages of `page` bytes, "max"
+ * at or above the page counter's maximum (mm/page_counter.c). Caller
+ * frees; NULL out of memory. */
+char *bx_mem_canon(uint64_t bytes, uint64_t page);
+
 /* percent × base / 100, rounded down; false on overflow. */
 bool bx_percent_of(const bx_qty *q, uint64_t base, uint64_t *out);
+
+/* ---- values a box sets for itself (own.c) ---------------------------- */
+
+struct bx_knob;
+struct bx_own_val;
+/* May a class open this knob to its boxes? Scalar files whose value is a
+ * size, CPUs or an integer. */
+bool bx_own_openable(const struct bx_knob *k);
+bool bx_own_is_size(const struct bx_knob *k);
+/* Parse `s` with the knob's unit (no percents): 0, or -1 with `why`. */
+int bx_own_parse(const struct bx_knob *k, const char *s, bool plain, struct bx_own_val *out,
+		 char *why);
+/* -1, 0, 1; max is above every number. */
+int bx_own_cmp(const struct bx_own_val *a, const struct bx_own_val *b);
+/* The value as text: exact and parseable again ("2147483648", "0.25",
+ * "max"), or for messages (human: "2GiB"). */
+void bx_own_format(const struct bx_knob *k, const struct bx_own_val *v, bool human, char *buf,
+		   size_t len);
 
 #endif

@@ -76,7 +76,7 @@ assert_eq 42 "$st" "boxcg's exit status after SIGTERM was forwarded"
 # list: the class and "-" for files this host's box does not have
 # (pids/memory/cpu are not enabled in the policy).
 expect_ok bx box list "$P"
-assert_has_line "BOX  CLASS    PIDS      MEMORY         CPU  OOM_KILLS" "$OUT"
+assert_has_line "BOX  CLASS    PIDS      MEMORY         CPU  OOM_KILLS  STATE" "$OUT"
 assert_match "*b1*small*-*" "$(printf '%s\n' "$OUT" | grep '^b1 ')"
 assert_match "*e1*big*" "$(printf '%s\n' "$OUT" | grep '^e1 ')"
 expect_ok bx box list --json "$P"

@@ -1,0 +1,122 @@
+/* box update: change a live box's own values as one transaction of the
+ * applier (observe the box, plan with the new values, apply), under the
+ * state directory's lock. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply/lock.h"
+#include "box/box.h"
+#include "box/box_int.h"
+#include "core/util.h"
+#include "plan/plan.h"
+#include "plan/state.h"
+#include "policy/units.h"
+
+/* A memory.max below what the box uses now: the kernel would reclaim and
+ * then OOM-kill inside the box rather than fail the write (runc refuses
+ * the same). EBUSY unless forced. */
+static int check_memory(bx_cgfs *fs, const char *cg, const char *id, const bx_settings *s,
+			bool force, bx_error **err)
+{
+	const char *want = NULL;
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].file, "memory.max") == 0)
+			want = s->v[i].value;
+	if (force || !want || strcmp(want, "max") == 0)
+		return 0;
+	cleanup_free char *cur = NULL;
+	bx_error *e = NULL;
+	if (bx_cgfs_read(fs, cg, "memory.current", &cur, &e) < 0) {
+		bx_error_free(e); /* no memory controller (directory mode): nothing to compare */
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long used = strtoull(cur, &end, 10), limit = strtoull(want, NULL, 10);
+	if (errno || end == cur)
+		return 0;
+	if (limit >= used)
+		return 0;
+	char a[32], b[32];
+	bx_fmt_bytes(limit, a, sizeof a);
+	bx_fmt_bytes(used, b, sizeof b);
+	return bx_box_err(err, EBUSY,
+			  "box %s uses %s (memory.current), more than the memory.max of %s it would "
+			  "get: the kernel would reclaim and OOM-kill in it rather than refuse; nothing "
+			  "changed (--force writes it anyway)",
+			  id, b, a);
+}
+
+static int plan_update(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const char *id,
+		       const char *own, bx_plan **plan, bx_error **err)
+{
+	bx_scope scope = { .class_name = c->name, .box_id = id };
+	bx_plan_opts po = { .scope = scope, .box_own = own, .no_fingerprint = true };
+	bx_state *st = NULL;
+	int r = bx_observe(fs, p, &scope, &st, err);
+	if (r == 0)
+		r = bx_plan_compute(p, st, &po, plan, err);
+	bx_state_free(st);
+	return r;
+}
+
+int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
+		  const bx_box_update_opts *o, bx_box_update_result *res, bx_error **err)
+{
+	*res = (bx_box_update_result){0};
+	if (!bx_box_id_valid(id))
+		return bx_box_err(err, EINVAL, "invalid box id \"%s\"", id ? id : "");
+	if (!o->nsets)
+		return bx_box_err(err, EINVAL, "update box %s: nothing to change (give KEY=VALUE)", id);
+	bx_lock *lock = NULL;
+	if (bx_apply_guard(&o->apply, &lock, err) < 0)
+		return -1;
+	int r = -1;
+	const bx_class *c = NULL;
+	cleanup_free char *cg = NULL;
+	bx_owns ow = {0};
+	bx_settings s = {0};
+	if (bx_box_locate(fs, p, class_name, id, &c, err) < 0)
+		goto out;
+	if (!(cg = bx_box_path(p, c->name, id))) {
+		bx_err(err, ENOMEM, "update box %s", id);
+		goto out;
+	}
+	/* its values now, then the new ones over them */
+	if (bx_box_own_read(fs, c, cg, &ow, err) < 0 ||
+	    bx_sizes_request(c, o->sets, o->nsets, &ow, err) < 0 ||
+	    bx_sizes_settings(c, &ow, &p->facts, &s, err) < 0 || !(res->own = bx_sizes_text(&ow)))
+		goto wrap;
+	if (check_memory(fs, cg, id, &s, o->force, err) < 0)
+		goto wrap;
+	if (plan_update(fs, p, c, id, res->own, &res->plan, err) < 0)
+		goto wrap;
+	if (o->dry_run || !res->plan->n) {
+		r = 0;
+		goto out;
+	}
+	bx_apply_opts ao = o->apply;
+	ao.locked = true;
+	r = bx_apply(fs, res->plan, &ao, &res->apply, err);
+	if (r == 0)
+		goto out;
+wrap:
+	if (err && !*err)
+		bx_err(err, ENOMEM, "update box %s", id);
+	bx_err_wrap(err, "update box %s of class %s", id, c ? c->name : "?");
+out:
+	bx_settings_free(&s);
+	bx_owns_free(&ow);
+	bx_lock_release(lock);
+	return r;
+}
+
+void bx_box_update_result_free(bx_box_update_result *r)
+{
+	bx_plan_free(r->plan);
+	bx_apply_result_free(&r->apply);
+	free(r->own);
+	*r = (bx_box_update_result){0};
+}

@@ -1,0 +1,221 @@
+/* The public API for runtimes (boxcg.h) on directory roots: boxes with
+ * values of their own, NULL arguments. */
+#include "test_box_fixture.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "boxcg.h"
+
+Suite *suite_api_sizes(void);
+
+#define SIZED_POLICY                                                                  \
+	"version: 1\n"                                                                \
+	"classes:\n"                                                                  \
+	"  vm:\n"                                                                     \
+	"    box:\n"                                                                  \
+	"      memory: { max: 512MiB, high: 90% }\n"                                  \
+	"      cpu: { max: 1 }\n"                                                     \
+	"      pids: { max: 32 }\n"                                                   \
+	"    sizes:\n"                                                                \
+	"      memory.max: { min: 256MiB, max: 16GiB, overhead: 64MiB }\n"            \
+	"      cpu.max: { min: 0.25, max: 8 }\n"                                      \
+	"      pids.max: { min: 1, max: 64 }\n"
+
+typedef struct api {
+	bxf f;
+	boxcg_target *t;
+	boxcg_policy *p;
+} api;
+
+static void api_open(api *a)
+{
+	bxf_open(&a->f, NULL);
+	boxcg_error *err = NULL;
+	ck_assert_int_eq(boxcg_target_open(a->f.root, a->f.state, &a->t, &err), 0);
+	int rc = boxcg_policy_load_buffer(a->t, "p.yaml", SIZED_POLICY, strlen(SIZED_POLICY), &a->p,
+					  NULL, &err);
+	ck_assert_msg(rc == 0, "load: %s", err ? boxcg_error_message(err) : "?");
+}
+
+static void api_close(api *a)
+{
+	boxcg_policy_free(a->p);
+	boxcg_target_close(a->t);
+	bxf_close(&a->f);
+}
+
+static void expect_errno(int rc, boxcg_error **err, int want, const char *says)
+{
+	ck_assert_int_eq(rc, -1);
+	ck_assert_ptr_nonnull(*err);
+	ck_assert_msg(boxcg_error_errno(*err) == want, "errno %d, want %d: %s", boxcg_error_errno(*err),
+		      want, boxcg_error_message(*err));
+	if (says)
+		ck_assert_msg(strstr(boxcg_error_message(*err), says), "\"%s\" does not say \"%s\"",
+			      boxcg_error_message(*err), says);
+	boxcg_error_free(*err);
+	*err = NULL;
+}
+
+START_TEST(create_with_own_values)
+{
+	api a;
+	api_open(&a);
+	boxcg_error *err = NULL;
+	boxcg_set sets[] = { { "memory.max", "2GiB" }, { "cpu.max", "2" }, { "pids.max", "8" } };
+	ck_assert_int_eq(boxcg_box_create_sized(a.t, a.p, "vm", "v1", sets, 3, 0, &err), 0);
+	char *v = bxf_get(&a.f, "boxlite/vm/v1/memory.max");
+	ck_assert_str_eq(v, "2214592512\n");
+	free(v);
+	v = bxf_get(&a.f, "boxlite/vm/v1/pids.max");
+	ck_assert_str_eq(v, "8\n");
+	free(v);
+	v = bxf_get(&a.f, "boxlite/vm/v1/cpu.max");
+	ck_assert_str_eq(v, "200000 100000\n");
+	free(v);
+
+	boxcg_box_list *l = NULL;
+	ck_assert_int_eq(boxcg_box_list_read(a.t, a.p, &l, &err), 0);
+	ck_assert_str_eq(boxcg_box_own(boxcg_box_list_at(l, 0)), "cpu.max=2 memory.max=2147483648 pids.max=8");
+	ck_assert_int_eq(boxcg_box_frozen(boxcg_box_list_at(l, 0)), 0);
+	boxcg_box_list_free(l);
+
+	/* refusals create nothing */
+	boxcg_set far[] = { { "memory.max", "64GiB" } };
+	expect_errno(boxcg_box_create_sized(a.t, a.p, "vm", "v2", far, 1, 0, &err), &err, ERANGE,
+		     "p.yaml:9:7");
+	boxcg_set shut[] = { { "memory.swap_max", "1G" } };
+	expect_errno(boxcg_box_create_sized(a.t, a.p, "vm", "v2", shut, 1, 0, &err), &err, EPERM,
+		     "p.yaml:3:3");
+	boxcg_set nul[] = { { "pids.max", NULL } };
+	expect_errno(boxcg_box_create_sized(a.t, a.p, "vm", "v2", nul, 1, 0, &err), &err, EINVAL, NULL);
+	boxcg_set eq[] = { { "pids.max=3", "4" } };
+	expect_errno(boxcg_box_create_sized(a.t, a.p, "vm", "v2", eq, 1, 0, &err), &err, EINVAL, NULL);
+	expect_errno(boxcg_box_create_sized(a.t, a.p, "vm", "v2", NULL, 1, 0, &err), &err, EINVAL, NULL);
+	ck_assert(!bxf_exists(&a.f, "boxlite/vm/v2"));
+	/* an existing box is not resized by a create */
+	expect_errno(boxcg_box_create_sized(a.t, a.p, "vm", "v1", sets, 1, BOXCG_CREATE_EXIST_OK, &err),
+		     &err, EEXIST, "box update");
+	/* no sets: as boxcg_box_create */
+	ck_assert_int_eq(boxcg_box_create_sized(a.t, a.p, "vm", "v3", NULL, 0, 0, &err), 0);
+	v = bxf_get(&a.f, "boxlite/vm/v3/pids.max");
+	ck_assert_str_eq(v, "32\n");
+	free(v);
+	api_close(&a);
+}
+END_TEST
+
+START_TEST(null_class_names_are_einval)
+{
+	api a;
+	api_open(&a);
+	boxcg_error *err = NULL;
+	expect_errno(boxcg_box_create(a.t, a.p, NULL, "b1", 0, &err), &err, EINVAL, "class name");
+	expect_errno(boxcg_box_create_sized(a.t, a.p, NULL, "b1", NULL, 0, 0, &err), &err, EINVAL,
+		     "class name");
+	char buf[256];
+	expect_errno(boxcg_box_path(a.t, a.p, NULL, "b1", buf, sizeof buf, &err), &err, EINVAL,
+		     "class name");
+	api_close(&a);
+}
+END_TEST
+
+START_TEST(update_freeze_query_and_dirfd)
+{
+	api a;
+	api_open(&a);
+	boxcg_error *err = NULL;
+	boxcg_set sets[] = { { "pids.max", "8" } };
+	ck_assert_int_eq(boxcg_box_create_sized(a.t, a.p, "vm", "v1", sets, 1, 0, &err), 0);
+
+	/* dry run: a plan, nothing changed */
+	boxcg_set up[] = { { "pids.max", "12" }, { "memory.max", "1GiB" } };
+	boxcg_plan *plan = NULL;
+	ck_assert_int_eq(boxcg_box_update(a.t, a.p, NULL, "v1", up, 2, BOXCG_UPDATE_DRY_RUN, &plan, &err), 0);
+	ck_assert_uint_eq(boxcg_plan_to_change(plan), 3); /* memory.max, memory.high, pids.max */
+	ck_assert_ptr_nonnull(strstr(boxcg_plan_text(plan), "pids.max: 8 → 12"));
+	/* the record of an update cannot be applied as a plan */
+	boxcg_apply_status st;
+	expect_errno(boxcg_apply(a.t, plan, &st, &err), &err, EINVAL, "box update");
+	boxcg_plan_free(plan);
+	char *v = bxf_get(&a.f, "boxlite/vm/v1/pids.max");
+	ck_assert_str_eq(v, "8\n");
+	free(v);
+	ck_assert_int_eq(boxcg_box_update(a.t, a.p, "vm", "v1", up, 2, 0, NULL, &err), 0);
+	v = bxf_get(&a.f, "boxlite/vm/v1/pids.max");
+	ck_assert_str_eq(v, "12\n");
+	free(v);
+
+	/* query: class, own values, limits, state */
+	boxcg_box *b = NULL;
+	ck_assert_int_eq(boxcg_box_query(a.t, a.p, NULL, "v1", &b, &err), 0);
+	ck_assert_str_eq(boxcg_box_class(b), "vm");
+	ck_assert_str_eq(boxcg_box_own(b), "memory.max=1073741824 pids.max=12");
+	ck_assert_str_eq(boxcg_box_limit(b, "memory.max"), "1140850688");
+	ck_assert_str_eq(boxcg_box_limit(b, "memory.high"), "1026764800");
+	ck_assert_str_eq(boxcg_box_limit(b, "cpu.max"), "100000 100000");
+	ck_assert_ptr_null(boxcg_box_limit(b, "io.max"));
+	ck_assert_int_eq(boxcg_box_frozen(b), 0);
+	boxcg_box_free(b);
+
+	ck_assert_int_eq(boxcg_box_freeze(a.t, a.p, NULL, "v1", 1000, &err), 0);
+	ck_assert_int_eq(boxcg_box_query(a.t, a.p, "vm", "v1", &b, &err), 0);
+	ck_assert_int_eq(boxcg_box_frozen(b), 1);
+	boxcg_box_free(b);
+	ck_assert_int_eq(boxcg_box_thaw(a.t, a.p, NULL, "v1", 1000, &err), 0);
+	v = bxf_get(&a.f, "boxlite/vm/v1/cgroup.freeze");
+	ck_assert_str_eq(v, "0\n");
+	free(v);
+
+	int fd = -1;
+	ck_assert_int_eq(boxcg_box_dirfd(a.t, a.p, NULL, "v1", &fd, &err), 0);
+	struct stat sa, sb;
+	char *path = bx_sprintf("%s/boxlite/vm/v1", a.f.root);
+	ck_assert_int_eq(fstat(fd, &sa), 0);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert(sa.st_ino == sb.st_ino && S_ISDIR(sa.st_mode));
+	ck_assert(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	close(fd);
+	free(path);
+
+	/* refusals */
+	expect_errno(boxcg_box_update(a.t, a.p, NULL, "v1", up, 0, 0, NULL, &err), &err, EINVAL, NULL);
+	boxcg_set far[] = { { "pids.max", "65" } };
+	expect_errno(boxcg_box_update(a.t, a.p, NULL, "v1", far, 1, 0, NULL, &err), &err, ERANGE, "1 to 64");
+	expect_errno(boxcg_box_update(a.t, a.p, NULL, "v1", far, 1, 0x8, NULL, &err), &err, EINVAL, NULL);
+	expect_errno(boxcg_box_update(a.t, a.p, NULL, "nobox", up, 1, 0, NULL, &err), &err, ENOENT, NULL);
+	expect_errno(boxcg_box_query(a.t, a.p, NULL, "nobox", &b, &err), &err, ENOENT, NULL);
+	expect_errno(boxcg_box_query(a.t, a.p, NULL, "v1", NULL, &err), &err, EINVAL, NULL);
+	expect_errno(boxcg_box_dirfd(a.t, a.p, NULL, "v1", NULL, &err), &err, EINVAL, NULL);
+	expect_errno(boxcg_box_dirfd(a.t, a.p, NULL, "nobox", &fd, &err), &err, ENOENT, NULL);
+	expect_errno(boxcg_box_freeze(a.t, a.p, NULL, "nobox", 100, &err), &err, ENOENT, NULL);
+	expect_errno(boxcg_box_freeze(NULL, a.p, NULL, "v1", 100, &err), &err, EINVAL, NULL);
+	/* lowering memory.max below memory.current: refused, unless forced */
+	bxf_put(&a.f, "boxlite/vm/v1/memory.current", "900000000\n");
+	boxcg_set low[] = { { "memory.max", "512MiB" } };
+	expect_errno(boxcg_box_update(a.t, a.p, NULL, "v1", low, 1, 0, NULL, &err), &err, EBUSY, "--force");
+	v = bxf_get(&a.f, "boxlite/vm/v1/memory.max");
+	ck_assert_str_eq(v, "1140850688\n");
+	free(v);
+	ck_assert_int_eq(boxcg_box_update(a.t, a.p, NULL, "v1", low, 1, BOXCG_UPDATE_FORCE, NULL, &err), 0);
+	v = bxf_get(&a.f, "boxlite/vm/v1/memory.max");
+	ck_assert_str_eq(v, "603979776\n");
+	free(v);
+	api_close(&a);
+}
+END_TEST
+
+Suite *suite_api_sizes(void)
+{
+	Suite *s = suite_create("api_sizes");
+	TCase *tc = tcase_create("api");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, create_with_own_values);
+	tcase_add_test(tc, null_class_names_are_einval);
+	tcase_add_test(tc, update_freeze_query_and_dirfd);
+	suite_add_tcase(s, tc);
+	return s;
+}
