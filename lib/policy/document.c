@@ -149,29 +149,9 @@ static void defaults_key(bx_front *f, const bx_ynode *v)
 	}
 }
 
-static void class_decl(bx_front *f, const bx_ynode *k, const bx_ynode *body)
+/* A class's body: its keys checked, its limits parsed into `c`. */
+static void class_body(bx_front *f, bx_cdecl *c, const bx_ynode *body)
 {
-	char s[BX_SHOW_MAX], w[256];
-	const char *name = name_value(f, k, "classes", "class name");
-	if (!name)
-		return;
-	uintptr_t first;
-	int r = bx_strmap_put(&f->class_index, name, k->n, f->nclasses, &first);
-	if (r < 0) {
-		f->oom = true;
-		return;
-	}
-	if (r == 0) {
-		where(f, f->classes[first].key, w, sizeof w);
-		bx_ferr(f, k, "class '%s' is already defined at %s", bx_yshow(k, s), w);
-		return;
-	}
-	if (bx_grow(&f->classes, &f->classes_cap, f->nclasses + 1, sizeof *f->classes) < 0) {
-		f->oom = true;
-		return;
-	}
-	bx_cdecl *c = &f->classes[f->nclasses++];
-	*c = (bx_cdecl){ .name = name, .key = k, .body = body };
 	if (!map_or_null(f, body, "class")) {
 		c->unresolved = true;
 		return;
@@ -201,6 +181,37 @@ static void class_decl(bx_front *f, const bx_ynode *k, const bx_ynode *body)
 			unknown_key(f, ck, " in a class", bx_class_keys, bx_nclass_keys);
 		}
 	}
+}
+
+static void class_decl(bx_front *f, const bx_ynode *k, const bx_ynode *body)
+{
+	char s[BX_SHOW_MAX], w[256];
+	const char *name = name_value(f, k, "classes", "class name");
+	if (!name)
+		return;
+	uintptr_t first;
+	int r = bx_strmap_put(&f->class_index, name, k->n, f->nclasses, &first);
+	if (r < 0) {
+		f->oom = true;
+		return;
+	}
+	if (r == 0) {
+		where(f, f->classes[first].key, w, sizeof w);
+		bx_ferr(f, k, "class '%s' is already defined at %s", bx_yshow(k, s), w);
+		/* Its body is still checked, so one run reports every problem
+		 * of both definitions (its limits are parsed into the arena
+		 * and dropped: only the first definition is compiled). */
+		bx_cdecl dup = { .name = name, .key = k, .body = body };
+		class_body(f, &dup, body);
+		return;
+	}
+	if (bx_grow(&f->classes, &f->classes_cap, f->nclasses + 1, sizeof *f->classes) < 0) {
+		f->oom = true;
+		return;
+	}
+	bx_cdecl *c = &f->classes[f->nclasses++];
+	*c = (bx_cdecl){ .name = name, .key = k, .body = body };
+	class_body(f, c, body);
 }
 
 static void classes_key(bx_front *f, const bx_ynode *v)
