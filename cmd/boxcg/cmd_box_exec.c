@@ -23,7 +23,14 @@ static void remove_box(cli *c, box_ctx *bc, const char *cg, const char *id)
 	bx_box_delete_opts d = { .kill = true, .timeout_ms = 10000 };
 	bx_box_delete_result r;
 	bx_error *err = NULL;
-	if (bx_box_delete(bc->fs, cg, &d, &r, &err) < 0) {
+	/* Under the transaction lock, like box delete (docs/APPLY.md). */
+	bx_apply_opts ao = { .state_dir = c->state_dir };
+	bx_lock *lock = NULL;
+	int rc = bx_apply_guard(&ao, &lock, &err);
+	if (rc == 0)
+		rc = bx_box_delete(bc->fs, cg, &d, &r, &err);
+	bx_lock_release(lock);
+	if (rc < 0) {
 		bx_err_wrap(&err, "remove box %s", id);
 		cli_fail(c, err);
 	} else if (c->verbose) {

@@ -38,6 +38,11 @@ expect_status 1 bx box create n1 --class small "$P/base.yaml"
 assert_contains "run \`boxcg recover\` first" "$ERR" "box create"
 expect_status 1 bx box exec n2 --class small "$P/base.yaml" -- true
 assert_contains "run \`boxcg recover\` first" "$ERR" "box exec"
+# exec --rm of an existing box: the command may run, the removal waits
+# for recover like box delete.
+run bx box exec b1 --class small --rm "$P/base.yaml" -- true
+assert_contains "run \`boxcg recover\` first" "$ERR" "box exec --rm"
+[ -d "$ROOT/boxlite/small/b1" ] || fail "box exec --rm removed b1 under a pending journal"
 sleep 600 &
 victim=$!
 expect_status 1 bx box attach b1 "$victim" "$P/base.yaml"
