@@ -51,13 +51,20 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(O)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(O)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(O)/obj/%.o)
 
+# The CLI of the test suites: the same objects, but test_hooks.c compiled
+# with -DBOXCG_TEST_HOOKS, so it reads the BOXCG_TEST_* variables. The
+# boxcg that `make install` ships reads none (tests/install proves it).
+CLI_HOOKS_OBJ := $(O)/obj/cmd/boxcg/test_hooks.o
+CLI_TEST_OBJ := $(filter-out $(CLI_HOOKS_OBJ),$(CLI_OBJ)) $(O)/obj/cmd/boxcg/test_hooks_on.o
+BOXCG_TEST := $(O)/boxcg-test
+
 LIB_A    := $(O)/libboxcg.a
 LIB_SO   := $(O)/libboxcg.so.$(VERSION)
 BOXCG    := $(O)/boxcg
 BOXCG_STATIC := $(O)/boxcg-static
 UNIT     := $(O)/unit-tests
 
-.PHONY: all deps test-deps check check-unit check-asan check-golden check-valgrind \
+.PHONY: all deps test-deps check check-unit check-asan check-golden check-docs check-valgrind \
         check-host check-kernel check-systemd check-eco check-fault check-install demo install install-dist uninstall clean bench fuzz \
         check-fuzz fuzz-build
 .DEFAULT_GOAL := all
@@ -101,6 +108,13 @@ $(LIB_SO): $(LIB_OBJ) $(LIB_MAP)
 $(BOXCG): $(CLI_OBJ) $(LIB_A)
 	$(CC) -o $@ $(CLI_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(DEPS_LIBS) $(CLI_LIBS)
 
+$(O)/obj/cmd/boxcg/test_hooks_on.o: cmd/boxcg/test_hooks.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DBOXCG_TEST_HOOKS -MMD -MP -c $< -o $@
+
+$(BOXCG_TEST): $(CLI_TEST_OBJ) $(LIB_A)
+	$(CC) -o $@ $(CLI_TEST_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(DEPS_LIBS) $(CLI_LIBS)
+
 # A fully static boxcg for the real-kernel VM (its initramfs has no libc).
 # Debian ships libyaml.a, libcyaml.a and libjansson.a.
 # Debian's static libmicrohttpd needs a static p11-kit it does not ship:
@@ -108,7 +122,7 @@ $(BOXCG): $(CLI_OBJ) $(LIB_A)
 # Debian ships no libsystemd.a either: it is built without sd-bus
 # (lib/systemd/bus.c with BOXCG_NO_LIBSYSTEMD), and says so on a systemd host.
 STATIC_PKGS  := yaml-0.1 libcyaml jansson
-CLI_STATIC_OBJ := $(filter-out $(O)/obj/cmd/boxcg/metrics_http.o,$(CLI_OBJ)) \
+CLI_STATIC_OBJ := $(filter-out $(O)/obj/cmd/boxcg/metrics_http.o,$(CLI_TEST_OBJ)) \
                   $(O)/obj/cmd/boxcg/metrics_http_nohttp.o
 $(O)/obj/cmd/boxcg/metrics_http_nohttp.o: cmd/boxcg/metrics_http.c
 	@mkdir -p $(dir $@)
@@ -143,6 +157,7 @@ check: test-deps
 	@$(MAKE) --no-print-directory check-unit
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-golden
+	@$(MAKE) --no-print-directory check-docs
 	@$(MAKE) --no-print-directory check-valgrind
 	@$(MAKE) --no-print-directory check-fuzz
 	@$(MAKE) --no-print-directory check-fault
@@ -153,35 +168,43 @@ check: test-deps
 	@$(MAKE) --no-print-directory check-systemd
 	@echo "make check: all suites passed"
 
-check-unit: $(UNIT) $(BOXCG)
-	BOXCG=$(abspath $(BOXCG)) BOXCG_SRC=$(CURDIR) $(UNIT)
+check-unit: $(UNIT) $(BOXCG_TEST)
+	BOXCG=$(abspath $(BOXCG_TEST)) BOXCG_SRC=$(CURDIR) $(UNIT)
 
 check-asan:
 	@$(MAKE) --no-print-directory O=$(O)/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" check-unit
 
-check-golden: $(BOXCG)
-	tests/golden/run.sh $(abspath $(BOXCG))
+check-golden: $(BOXCG_TEST)
+	tests/golden/run.sh $(abspath $(BOXCG_TEST))
+
+# Every shell transcript of README.md, docs/*.md and the man pages runs and
+# must match (docs/TESTING.md); those marked doc-test: kernel run in
+# check-kernel (tests/kernel/t_docs.sh). The runner's own test first.
+# The transcripts that show a rollback use the test hooks: the test build.
+check-docs: $(BOXCG_TEST)
+	tests/docs/selftest.sh $(abspath $(BOXCG_TEST))
+	tests/docs/run.py $(abspath $(BOXCG_TEST))
 
 # Apply/recover under injected failures and SIGKILL at every mutation,
 # concurrent applies, stale plans, lock timeouts (directory roots).
-check-fault: $(BOXCG)
-	tests/fault/run.sh $(abspath $(BOXCG))
+check-fault: $(BOXCG_TEST)
+	tests/fault/run.sh $(abspath $(BOXCG_TEST))
 
 # Man pages, bash completion, systemd unit, Ansible module and role.
-check-eco: $(BOXCG)
-	tests/eco/run.sh $(abspath $(BOXCG))
+check-eco: $(BOXCG_TEST)
+	tests/eco/run.sh $(abspath $(BOXCG_TEST))
 
 # Every golden case again with boxcg under valgrind memcheck.
-check-valgrind: $(BOXCG)
-	tests/valgrind/run.sh $(abspath $(BOXCG))
+check-valgrind: $(BOXCG_TEST)
+	tests/valgrind/run.sh $(abspath $(BOXCG_TEST))
 
-check-host: $(BOXCG)
-	tests/host/run.sh $(abspath $(BOXCG))
+check-host: $(BOXCG_TEST)
+	tests/host/run.sh $(abspath $(BOXCG_TEST))
 
 # make install into a temporary DESTDIR, then build examples/ against it
 # with pkg-config and run it on a directory root.
-check-install: build-all
+check-install: build-all $(BOXCG_TEST)
 	tests/install/run.sh $(O)
 
 # One qemu boot runs every tests/kernel/t_*.sh (BOXCG_KERNEL_TESTS=glob

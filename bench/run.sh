@@ -301,6 +301,23 @@ if [ -n "$t0" ] && [ -n "$t1" ] && [ -n "$tm" ]; then
 		printf "%.2f %.2f %.2f %.2f %.2f %s\n", p1, pm, pm / p1, d1, dm, (d1 > 0 ? sprintf("%.2f", dm / d1) : "") }')
 fi
 
+# Case 6d: recover is linear in the journal's records (issue 15): the
+# same 1,000-cgroup directory root, a journal of 10,000 and of 100,000
+# write records (bench/gen_journal.py); 100k may take at most 12× the time
+# of 10k (CPU time, medians of 3 runs: each 100k run takes seconds).
+rj=$work/recover
+mkdir -p "$rj/root" "$rj/st"
+chmod 700 "$rj/st"
+src_dir=$(cd "$(dirname "$0")" && pwd)
+python3 "$src_dir/gen_journal.py" "$rj/root" 10000 "$rj/j10k" &&
+	python3 "$src_dir/gen_journal.py" "$rj/root" 100000 "$rj/j100k" || failed=1
+MEASURE_RUNS=3 MEASURE_WARMUP=0 measure recover \
+	--label r10k --setup "cp -p '$rj/j10k' '$rj/st/journal'" "$boxcg" -q --state-dir "$rj/st" recover ::: \
+	--label r100k --setup "cp -p '$rj/j100k' '$rj/st/journal'" "$boxcg" -q --state-dir "$rj/st" recover
+r10=$(field recover r10k cpu_median_ms) r100=$(field recover r100k cpu_median_ms) rlin=""
+[ -n "$r10" ] && [ -n "$r100" ] && rlin=$(awk -v a="$r100" -v b="$r10" 'BEGIN { if (b > 0) printf "%.2f", a / b }')
+rm -rf "$rj"
+
 # ---- the table ---------------------------------------------------------------------
 
 echo "| # | case | boxcg min | boxcg median | floor min | floor median | ratio of medians | CPU-time ratio | target | |"
@@ -311,6 +328,7 @@ rows6=()
 rows6+=("| 6a | peak RSS of case 1 (floor: $(awk -v k="${frss:-0}" 'BEGIN { printf "%.1f", k / 1024 }') MiB) | ${rss_mib:-n/a} MiB | ≤ 64 MiB | $(verdict "$rss_mib" 64) |")
 rows6+=("| 6b | validate, CPU µs per box, 1,000 → $scale_max boxes (whole process) | ${per1:-n/a} → ${perm:-n/a} (${lin:-n/a}×) | ≤ 1.3× | $(verdict "$lin" 1.3) |")
 rows6+=("| 6c | validate, CPU µs per box, 1,000 → $scale_max boxes (marginal: minus the 0-box policy's $(fmt_ms "$t0")) | ${mar1:-n/a} → ${marm:-n/a} (${mlin:-n/a}×) | ≤ 1.3× | $(verdict "$mlin" 1.3) |")
+rows6+=("| 6d | recover, CPU time, 10,000 → 100,000 journal records (directory root) | $(fmt_ms "$r10") → $(fmt_ms "$r100") (${rlin:-n/a}×) | ≤ 12× | $(verdict "$rlin" 12) |")
 echo "| # | case | measured | target | |"
 echo "|---|---|---|---|---|"
 printf '%s\n' "${rows6[@]}"

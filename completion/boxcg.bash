@@ -15,13 +15,14 @@
 # compares these lists with it. Global options are accepted after the
 # command too; their arguments are skipped and completed there as well.
 _boxcg_global_opts="--root= --state-dir= --no-color -q --quiet -v --verbose --version -h --help"
-_boxcg_commands="validate schema show plan diff apply recover snapshot box metrics help"
+_boxcg_commands="validate schema doctor show plan diff apply recover snapshot box metrics events help"
 _boxcg_box_commands="create exec attach delete list stats update freeze thaw"
 
 _boxcg_cmd_opts() {
 	case $1 in
 	validate) echo "-h --help --format= --json" ;;
 	schema) echo "-h --help" ;;
+	doctor) echo "-h --help --json" ;;
 	show) echo "-h --help -c= --class= --state=" ;;
 	plan) echo "-h --help --json -o= --out= --detailed-exitcode --prune --state=" ;;
 	diff) echo "-h --help --json" ;;
@@ -38,6 +39,7 @@ _boxcg_cmd_opts() {
 	"box stats") echo "-h --help --json" ;;
 	metrics) echo "-h --help --listen=" ;;
 	help) echo "-h --help --table" ;;
+	events) echo "-h --help --json --count=" ;;
 	esac
 }
 

@@ -96,6 +96,23 @@ static bool name_token(const char *s)
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(s);
 }
 
+bool bx_interface_file_name(const char *name)
+{
+	if (!name)
+		return false;
+	const char *dot = strchr(name, '.');
+	if (!dot || !dot[1] || strlen(name) > 255)
+		return false;
+	size_t pl = (size_t)(dot - name);
+	if (!(pl == 6 && strncmp(name, "cgroup", 6) == 0) && !bx_ctrl_from_name(name, pl))
+		return false;
+	for (const char *c = dot + 1; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '_' || *c == '.'))
+			return false;
+	return true;
+}
+
 bool bx_value_syntax_ok(const char *file, const char *key, const char *value)
 {
 	const bx_file_info *fi = file ? bx_file_lookup(file) : NULL;

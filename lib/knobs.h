@@ -95,6 +95,12 @@ extern const size_t bx_ndevice_knobs;
 /* Look a policy key up ("cpu.max", "hugetlb.2MB", "misc.sev"); NULL if none. */
 const bx_knob *bx_knob_lookup(const char *key);
 
+/* Is `name` the name of a cgroup interface file: "cgroup." or a
+ * registry controller's name and ".", then letters, digits, '_' and '.'
+ * ("memory.max", "hugetlb.2MB.max", "cgroup.procs")? Exact restores and
+ * directory-mode rmdir touch no other file. */
+bool bx_interface_file_name(const char *name);
+
 /* Is `value` (canonical form; for keyed files the part after the key)
  * a value boxcg writes to `file` (line `key`: required exactly for keyed
  * files)? The applier refuses a plan with any other value before it

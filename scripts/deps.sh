@@ -44,6 +44,7 @@ if [ "$want" = test ]; then
 	need_cmd promtool prometheus # tests: promtool check metrics on a scrape
 	need_cmd tmux tmux           # tests: boxcg top driven through a terminal
 	need_cmd man man-db # systemd-analyze verify checks the unit's Documentation=man: pages
+	need_cmd jq jq      # a transcript of boxcg(1) EXAMPLES pipes plan --json into jq (make check-docs)
 	# The systemd guest (tests/systemd): a Debian rootfs built from packages.
 	need_cmd mmdebstrap mmdebstrap
 	need_file /usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring

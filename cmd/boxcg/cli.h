@@ -105,4 +105,15 @@ const char *cli_color(bool on, const char *code);
 #define CLI_BOLD "\033[1m"
 #define CLI_RESET "\033[0m"
 
+/* A BOXCG_TEST_* variable: its value in test builds (-DBOXCG_TEST_HOOKS,
+ * test_hooks.c), always NULL in the boxcg that is installed. */
+const char *cli_test_env(const char *name);
+bool cli_test_hooks_built(void);
+
+/* Outside text made safe for a terminal (bx_esc_ctl: control bytes, C1
+ * controls and invalid UTF-8 as \xNN), keeping its line breaks and
+ * backslashes (escapes made already stay single). Caller frees; NULL out
+ * of memory. */
+char *cli_esc(const char *s);
+
 #endif

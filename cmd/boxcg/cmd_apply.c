@@ -45,8 +45,9 @@ typedef struct apply_args {
 
 static void error_line(cli *c, const char *msg)
 {
+	cleanup_free char *safe = cli_esc(msg);
 	fprintf(stderr, "boxcg: %serror:%s %s\n", cli_color(c->color_err, CLI_RED),
-		cli_color(c->color_err, CLI_RESET), msg);
+		cli_color(c->color_err, CLI_RESET), safe ? safe : "out of memory");
 }
 
 /* The failed step: what it did, which policy line asked for it, and what
@@ -270,7 +271,7 @@ static int parse(cli *c, int argc, char **argv, apply_args *a)
 	a->paths = optind < argc ? argv + optind : dflt;
 	a->npaths = optind < argc ? argc - optind : 1;
 	a->o.state_dir = c->state_dir;
-	if (bx_apply_test_hooks(&a->o, getenv("BOXCG_TEST_FAULT_AT"), getenv("BOXCG_TEST_KILL_AT"),
+	if (bx_apply_test_hooks(&a->o, cli_test_env("BOXCG_TEST_FAULT_AT"), cli_test_env("BOXCG_TEST_KILL_AT"),
 				&e) < 0)
 		return cli_fail(c, e);
 	return -1;

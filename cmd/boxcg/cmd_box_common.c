@@ -69,7 +69,7 @@ int box_create(cli *c, box_ctx *bc, const char *class_name, const char *id, bool
 	bx_box_create_opts o = { .exist_ok = exist_ok, .sets = sets, .nsets = nsets };
 	o.apply.state_dir = c->state_dir;
 	bx_error *err = NULL;
-	if (bx_apply_test_hooks(&o.apply, getenv("BOXCG_TEST_FAULT_AT"), getenv("BOXCG_TEST_KILL_AT"),
+	if (bx_apply_test_hooks(&o.apply, cli_test_env("BOXCG_TEST_FAULT_AT"), cli_test_env("BOXCG_TEST_KILL_AT"),
 				&err) < 0)
 		return cli_fail(c, err);
 	if (bx_box_create(bc->fs, bc->policy, class_name, id, &o, res, &err) == 0)

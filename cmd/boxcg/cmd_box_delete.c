@@ -52,7 +52,7 @@ static int run_box_delete(cli *c, int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage(c, "box delete", "missing box ID");
 	/* Test hook: the pre-5.14 kill (SIGKILL rounds) on any kernel. */
-	const char *nk = getenv("BOXCG_TEST_NO_CGROUP_KILL");
+	const char *nk = cli_test_env("BOXCG_TEST_NO_CGROUP_KILL");
 	d.no_cgroup_kill = nk && strcmp(nk, "1") == 0;
 	const char *id = argv[optind++];
 

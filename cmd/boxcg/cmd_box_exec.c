@@ -100,7 +100,7 @@ static int run_box_exec(cli *c, int argc, char **argv)
 		status = cli_fail(c, err);
 		goto out;
 	}
-	const char *nc = getenv("BOXCG_TEST_NO_CLONE3"); /* test hook: the fallback */
+	const char *nc = cli_test_env("BOXCG_TEST_NO_CLONE3"); /* test hook: the fallback */
 	bx_box_spawn_opts so = { .argv = cmd, .no_clone3 = nc && strcmp(nc, "1") == 0 };
 	bx_spawn_result res;
 	int code;

@@ -14,6 +14,17 @@
 #include "apply/journal.h"
 #include "cli.h"
 
+static void esc_all(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *s = cli_esc(v[i]);
+		if (s) {
+			free(v[i]);
+			v[i] = s;
+		}
+	}
+}
+
 static int run_recover(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -40,12 +51,16 @@ static int run_recover(cli *c, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage(c, "recover", "unexpected argument '%s'", argv[optind]);
-	if (bx_apply_test_hooks(&o, getenv("BOXCG_TEST_FAULT_AT"), getenv("BOXCG_TEST_KILL_AT"),
+	if (bx_apply_test_hooks(&o, cli_test_env("BOXCG_TEST_FAULT_AT"), cli_test_env("BOXCG_TEST_KILL_AT"),
 				&err) < 0)
 		return cli_fail(c, err);
 
 	bx_recover_result r;
 	int rc = bx_recover_with(&o, &r, &err);
+	/* What the journal names is outside text: escaped before it is shown. */
+	esc_all(r.vanished, r.nvanished);
+	esc_all(r.unrestored, r.nunrestored);
+	esc_all(&r.base, r.base ? 1 : 0);
 	for (size_t i = 0; i < r.nvanished; i++)
 		fprintf(stderr,
 			"boxcg: %swarning:%s %s no longer exists (removed after the transaction was "

@@ -1,17 +1,49 @@
 /* Output helpers shared by every subcommand. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "core/util.h"
 
 const char *cli_color(bool on, const char *code) { return on ? code : ""; }
+
+char *cli_esc(const char *s)
+{
+	if (!s)
+		return NULL;
+	bx_buf b = {0};
+	bx_buf_add(&b, "", 0);
+	for (;;) {
+		const char *nl = strchr(s, '\n');
+		char *line = nl ? strndup(s, (size_t)(nl - s)) : strdup(s);
+		char *safe = line ? bx_esc_ctl(line) : NULL;
+		free(line);
+		if (!safe) {
+			bx_buf_free(&b);
+			return NULL;
+		}
+		bx_buf_puts(&b, safe);
+		free(safe);
+		if (!nl)
+			break;
+		bx_buf_puts(&b, "\n");
+		s = nl + 1;
+	}
+	return bx_buf_take(&b);
+}
 
 int cli_fail(cli *c, bx_error *e)
 {
 	const char *red = cli_color(c->color_err, CLI_RED), *off = cli_color(c->color_err, CLI_RESET);
-	for (bx_error *x = e; x; x = x->also)
-		fprintf(stderr, "boxcg: %serror:%s %s\n", red, off, x->msg ? x->msg : "unknown error");
+	for (bx_error *x = e; x; x = x->also) {
+		/* Messages carry outside text (ids, names, file names, values):
+		 * escaped as the diagnostics are; their own line breaks stay. */
+		char *safe = cli_esc(x->msg ? x->msg : "unknown error");
+		fprintf(stderr, "boxcg: %serror:%s %s\n", red, off, safe ? safe : "out of memory");
+		free(safe);
+	}
 	bx_error_free(e);
 	return BX_EXIT_ERROR;
 }
@@ -20,11 +52,14 @@ int cli_usage(cli *c, const char *cmd, const char *fmt, ...)
 {
 	(void)c;
 	va_list ap;
-	fprintf(stderr, "boxcg %s: ", cmd);
+	char *msg = NULL;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	int n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'boxcg %s --help'.\n", cmd);
+	char *safe = n < 0 ? NULL : cli_esc(msg);
+	fprintf(stderr, "boxcg %s: %s\nTry 'boxcg %s --help'.\n", cmd, safe ? safe : "out of memory", cmd);
+	free(safe);
+	free(msg);
 	return BX_EXIT_ERROR;
 }
 
@@ -32,7 +67,10 @@ void cli_print_diags(cli *c, bx_diags *d)
 {
 	bx_diags_sort(d);
 	for (size_t i = 0; i < d->n; i++) {
-		char *line = bx_diag_format(&d->v[i]);
+		char *raw = bx_diag_format(&d->v[i]);
+		/* File names come from outside: no raw control characters. */
+		char *line = raw ? cli_esc(raw) : NULL;
+		free(raw);
 		if (!line)
 			continue;
 		if (c->color_err) {

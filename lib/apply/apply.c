@@ -225,7 +225,7 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 
 	int r = 0;
 	bool pending = false;
-	char *boot_id = NULL;
+	char *boot_id = NULL, *base_id = NULL;
 	/* Under the lock nobody else changes the tree: keep the cgroups'
 	 * directory fds for the whole transaction (without, if out of
 	 * memory: slower, not wrong). */
@@ -242,6 +242,10 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 		goto out;
 	}
 	boot_id = bx_boot_id();
+	if (!(base_id = bx_dir_identity(fs->base_fd))) {
+		r = bx_err(err, errno ? errno : ENOMEM, "stat the base");
+		goto out;
+	}
 	bx_journal_header hdr = {
 		.base = fs->base_path,
 		.dirmode = fs->dirmode,
@@ -249,6 +253,7 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 		.pid = (long)getpid(),
 		.nsteps = (long)plan->n,
 		.boot_id = boot_id,
+		.base_id = base_id,
 	};
 	/* Records are fsynced only where the tree outlives a power loss
 	 * (journal.h says why). */
@@ -273,6 +278,7 @@ out:
 	bx_undov_free(t.v, t.n);
 	bx_created_free(&t.created);
 	free(boot_id);
+	free(base_id);
 	if (cached)
 		bx_cgfs_cache_end(fs);
 	if (t.dirfd >= 0)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "knobs.h"
 
 #define EXACT_MAX (1u << 20) /* bytes of one snapshotted file */
 
@@ -95,7 +96,8 @@ static int list_files(int dfd, char ***names, size_t *n)
 		struct stat st;
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+		if (!bx_interface_file_name(e->d_name) ||
+		    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 			continue;
 		char *s = strdup(e->d_name);
 		if (!s || bx_grow(names, &cap, *n + 1, sizeof **names) < 0) {
@@ -145,13 +147,30 @@ static bool same_bytes(const char *a, size_t alen, const char *b, size_t blen)
 	return alen == blen && memcmp(a, b, alen) == 0;
 }
 
+/* Put the exact bytes back: only into an interface file, never through a
+ * file with more than one link (truncated only after that check). */
 static int put_file(int dfd, const bx_fileval *f)
 {
+	if (!bx_interface_file_name(f->name)) {
+		errno = EPERM;
+		return -1;
+	}
 	if (!f->value)
 		return unlinkat(dfd, f->name, 0) < 0 && errno != ENOENT ? -1 : 0;
-	int fd = openat(dfd, f->name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int fd = openat(dfd, f->name, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		fd = openat(dfd, f->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
+	struct stat st;
+	int e = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EINVAL : st.st_nlink != 1 ? EMLINK : 0;
+	if (!e && ftruncate(fd, 0) < 0)
+		e = errno;
+	if (e) {
+		close(fd);
+		errno = e;
+		return -1;
+	}
 	const char *p = f->value;
 	size_t left = f->len;
 	while (left) {
@@ -159,9 +178,9 @@ static int put_file(int dfd, const bx_fileval *f)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0) {
-			int e = errno;
+			int we = errno;
 			close(fd);
-			errno = e;
+			errno = we;
 			return -1;
 		}
 		p += w;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "apply/lock.h"
 #include "core/util.h"
 
 int bx_journal_present(int dirfd, bool *present, bx_error **err)
@@ -95,6 +96,14 @@ char *bx_boot_id(void)
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return *buf ? strdup(buf) : NULL;
+}
+
+char *bx_dir_identity(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return NULL;
+	return bx_sprintf("%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
 }
 
 void bx_journal_close(bx_journal *j)
@@ -188,21 +197,21 @@ int bx_journal_load(int dirfd, bool *found, bx_journal_doc *d, bx_error **err)
 {
 	memset(d, 0, sizeof *d);
 	*found = false;
-	int fd = openat(dirfd, BX_JOURNAL_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
+	int fd;
+	bx_error *e0 = NULL;
+	if (bx_state_file_open(dirfd, NULL, BX_JOURNAL_NAME, O_RDONLY, &fd, &e0) < 0) {
+		if (e0->errnum == ENOENT) {
+			bx_error_free(e0);
 			return 0;
-		return bx_err(err, errno, "open the journal");
+		}
+		*found = true; /* there is one, and it is refused */
+		return bx_err_also(err, e0);
 	}
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
 		close(fd);
 		return bx_err(err, e, "stat the journal");
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return bx_err(err, EINVAL, "the journal is not a regular file");
 	}
 	if ((size_t)st.st_size > BX_JOURNAL_MAX_BYTES) {
 		close(fd);

@@ -60,6 +60,10 @@ int bx_journal_append(bx_journal *j, const bx_undo *u, bx_error **err);
  * when the kernel does not say. Caller frees. */
 char *bx_boot_id(void);
 
+/* "DEV:INO" of the directory behind fd (the base's O_PATH fd), NULL on
+ * error (errno). Caller frees. */
+char *bx_dir_identity(int fd);
+
 void bx_journal_close(bx_journal *j);
 
 /* Remove the journal and fsync the directory: one mutation (the unlink; a

@@ -61,6 +61,50 @@ int bx_state_dir_open_if(const char *dir, bool create, int *dirfd, bx_error **er
 	return 0;
 }
 
+int bx_state_file_open(int dirfd, const char *dir, const char *name, int flags, int *out,
+		       bx_error **err)
+{
+	*out = -1;
+	cleanup_free char *shown = dir ? bx_sprintf("%s/%s", dir, name) : strdup(name);
+	if (!shown)
+		return bx_err(err, ENOMEM, "open %s", name);
+	int fd = openat(dirfd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			return bx_err(err, ELOOP, "%s is a symlink: refused", shown);
+		return bx_err(err, errno, "open %s", shown);
+	}
+	struct stat st;
+	const char *why = NULL;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		return bx_err(err, e, "stat %s", shown);
+	}
+	if (!S_ISREG(st.st_mode))
+		why = "is not a regular file";
+	else if (st.st_uid != geteuid())
+		why = "belongs to another user";
+	else if (st.st_mode & 077)
+		why = "is readable or writable by group or others (want 0600)";
+	else if (st.st_nlink != 1)
+		why = "has more than one link (a hard link)";
+	if (why) {
+		close(fd);
+		return bx_err(err, EPERM, "%s %s: refused (uid %u, mode %04o, %lu links)", shown,
+			      why, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777),
+			      (unsigned long)st.st_nlink);
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		int e = errno;
+		close(fd);
+		return bx_err(err, e, "%s", shown);
+	}
+	*out = fd;
+	return 0;
+}
+
 long bx_lock_parse_pid(const char *text)
 {
 	if (!text)
@@ -121,9 +165,7 @@ int bx_lock_acquire(const char *state_dir, double timeout, bx_lock **out, bx_err
 		bx_lock_release(l);
 		return -1;
 	}
-	l->fd = openat(l->dirfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (l->fd < 0) {
-		bx_err(err, errno, "open lock file %s/" LOCK_NAME, state_dir);
+	if (bx_state_file_open(l->dirfd, state_dir, LOCK_NAME, O_RDWR | O_CREAT, &l->fd, err) < 0) {
 		bx_lock_release(l);
 		return -1;
 	}

@@ -29,6 +29,17 @@ int bx_state_dir_open(const char *dir, int *dirfd, bx_error **err);
  * *dirfd -1. */
 int bx_state_dir_open_if(const char *dir, bool create, int *dirfd, bx_error **err);
 
+/* Open <dir>/name (dirfd: the state directory) for boxcg's own state:
+ * O_NOFOLLOW|O_NONBLOCK (a symlink or a FIFO cannot redirect or hang
+ * us), then fstat: a regular file, owned by the euid, no access for
+ * group or others, exactly one link (a hard link to a file elsewhere is
+ * refused before anything truncates or replays it). `flags` adds O_RDONLY,
+ * O_RDWR, O_CREAT… (created 0600). The fd is blocking again on return.
+ * ENOENT is returned as is (without O_CREAT). dir: for messages (NULL:
+ * the name alone). */
+int bx_state_file_open(int dirfd, const char *dir, const char *name, int flags, int *fd,
+		       bx_error **err);
+
 /* Take the lock, waiting up to `timeout` seconds (0: try once). When
  * another process keeps it, fails with EWOULDBLOCK naming its pid. */
 int bx_lock_acquire(const char *state_dir, double timeout, bx_lock **out, bx_error **err);

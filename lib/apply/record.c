@@ -76,6 +76,7 @@ void bx_journal_header_free(bx_journal_header *h)
 	free(h->base);
 	free(h->fingerprint);
 	free(h->boot_id);
+	free(h->base_id);
 	memset(h, 0, sizeof *h);
 }
 
@@ -160,7 +161,10 @@ static bool file_name_ok(const char *n)
 	return !strchr(n, '/');
 }
 
-static int fileset_from_json(const json_t *o, bx_fileset *s, const char *what, bx_error **err)
+/* interface: only cgroup interface file names (exact bytes, which
+ * recover writes back byte for byte). */
+static int fileset_from_json(const json_t *o, bx_fileset *s, const char *what, bool interface,
+			     bx_error **err)
 {
 	if (!json_is_object(o))
 		return bx_err(err, EINVAL, "%s: not an object", what);
@@ -169,8 +173,9 @@ static int fileset_from_json(const json_t *o, bx_fileset *s, const char *what, b
 	json_object_foreach((json_t *)o, name, v) {
 		char *val;
 		size_t len;
-		if (!file_name_ok(name))
-			return bx_err(err, EINVAL, "%s: bad file name '%s'", what, name);
+		if (!file_name_ok(name) || (interface && !bx_interface_file_name(name)))
+			return bx_err(err, EINVAL, "%s: bad file name '%s'%s", what, name,
+				      interface ? " (not a cgroup interface file)" : "");
 		if (bytes_from_json(v, &val, &len) < 0)
 			return bx_err(err, EINVAL, "%s: bad value for %s", what, name);
 		int r = bx_fileset_add(s, name, val, len);
@@ -238,12 +243,12 @@ int bx_undo_from_json(const json_t *j, bx_undo *u, bx_error **err)
 		goto fail;
 	}
 	const json_t *old = json_object_get(j, "old");
-	if (old && fileset_from_json(old, &u->old, "\"old\"", err) < 0)
+	if (old && fileset_from_json(old, &u->old, "\"old\"", false, err) < 0)
 		goto fail;
 	const json_t *exact = json_object_get(j, "exact");
 	if (exact) {
 		u->has_exact = true;
-		if (fileset_from_json(exact, &u->exact, "\"exact\"", err) < 0)
+		if (fileset_from_json(exact, &u->exact, "\"exact\"", true, err) < 0)
 			goto fail;
 	}
 	const json_t *st = json_object_get(j, "static");
@@ -258,12 +263,12 @@ int bx_journal_header_from_json(const json_t *j, bx_journal_header *h, bx_error 
 {
 	memset(h, 0, sizeof *h);
 	json_int_t version = 0, pid = 0, steps = 0;
-	const char *base = NULL, *fp = NULL, *boot = NULL;
+	const char *base = NULL, *fp = NULL, *boot = NULL, *id = NULL;
 	int dirmode = 0;
 	json_error_t je;
-	if (json_unpack_ex((json_t *)j, &je, 0, "{s:I, s:s, s:b, s:s, s?:I, s?:I, s?:s}",
+	if (json_unpack_ex((json_t *)j, &je, 0, "{s:I, s:s, s:b, s:s, s?:I, s?:I, s?:s, s?:s}",
 			   "boxcg_journal", &version, "base", &base, "dirmode", &dirmode, "fingerprint",
-			   &fp, "pid", &pid, "steps", &steps, "boot_id", &boot) < 0)
+			   &fp, "pid", &pid, "steps", &steps, "boot_id", &boot, "base_id", &id) < 0)
 		return bx_err(err, EINVAL, "journal header: %s", je.text);
 	if (version != 1)
 		return bx_err(err, EINVAL, "journal header: unsupported version %lld", (long long)version);
@@ -274,8 +279,11 @@ int bx_journal_header_from_json(const json_t *j, bx_journal_header *h, bx_error 
 	h->dirmode = dirmode;
 	h->pid = (long)pid;
 	h->nsteps = (long)steps;
+	if (id && (strspn(id, "0123456789:") != strlen(id) || !strchr(id, ':') || strlen(id) > 48))
+		return bx_err(err, EINVAL, "journal header: base_id \"%s\" is not DEV:INO", id);
 	h->boot_id = boot ? strdup(boot) : NULL;
-	if (!h->base || !h->fingerprint || (boot && !h->boot_id)) {
+	h->base_id = id ? strdup(id) : NULL;
+	if (!h->base || !h->fingerprint || (boot && !h->boot_id) || (id && !h->base_id)) {
 		bx_journal_header_free(h);
 		return bx_err(err, ENOMEM, "journal header");
 	}

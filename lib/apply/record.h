@@ -57,6 +57,9 @@ typedef struct bx_journal_header {
 	char *boot_id;      /* the kernel's boot id when it was written
 	                       (/proc/sys/kernel/random/boot_id); NULL when
 	                       unknown or from a journal that has none */
+	char *base_id;      /* "DEV:INO" of the base directory (st_dev,
+	                       st_ino): recover requires the same directory;
+	                       NULL in journals of older versions (refused) */
 } bx_journal_header;
 
 int bx_fileset_add(bx_fileset *s, const char *name, const char *value, size_t len);

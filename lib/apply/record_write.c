@@ -257,6 +257,10 @@ int bx_journal_header_write_line(bx_buf *b, const bx_journal_header *h)
 		key(b, "boot_id", false);
 		r |= name(b, h->boot_id);
 	}
+	if (h->base_id) {
+		key(b, "base_id", false);
+		r |= name(b, h->base_id);
+	}
 	putc_(b, '}');
 	return done(b, r);
 }

@@ -29,6 +29,22 @@ static int replay(bx_lock *lock, bx_journal_doc *doc, bx_hooks *h, bx_recover_re
 			      doc->hdr.base, doc->hdr.dirmode ? "a plain directory" : "cgroup2",
 			      now_dir ? "a plain directory" : "cgroup2");
 	}
+	/* The same directory the journal was written for, not whatever the
+	 * path leads to now (a symlink swapped in after the crash): every
+	 * access below goes through the fd opened here. */
+	cleanup_free char *id = bx_dir_identity(fs->base_fd);
+	if (!doc->hdr.base_id || !id || strcmp(id, doc->hdr.base_id) != 0) {
+		bx_cgfs_close(fs);
+		if (!doc->hdr.base_id)
+			return bx_err(err, EINVAL,
+				      "the journal does not record which directory %s was (written by "
+				      "an older boxcg, or by hand): not touching it",
+				      doc->hdr.base);
+		return bx_err(err, EINVAL,
+			      "%s is no longer the directory the journal was written for (device:inode "
+			      "%s, now %s): not touching it",
+			      doc->hdr.base, doc->hdr.base_id, id ? id : "unknown");
+	}
 	bx_rollback rb = { .fs = fs, .hooks = h, .exact = fs->dirmode, .skip_vanished = true };
 	bool cached = bx_cgfs_cache_begin(fs) == 0; /* under the lock */
 	int r = bx_rollback_run(&rb, doc->v, doc->n, err);

@@ -7,6 +7,7 @@
 #include "apply/capture.h"
 #include "apply/exact.h"
 #include "apply/mutate.h"
+#include "core/strmap.h"
 #include "core/util.h"
 #include "knobs.h"
 #include "plan/managed.h"
@@ -414,16 +415,35 @@ static int verify_one(bx_rollback *rb, const bx_undo *u, bool *eq, bx_error **er
 	return 0;
 }
 
-/* Is cg (or an ancestor) created by one of the records v[0..n)? */
-static bool created_here(const bx_undo *v, size_t n, const char *cg)
+/* The cgroups the records create: path -> index of its first MKDIR
+ * record, so that "created before record i?" costs the depth of the path,
+ * not the number of records (recover stays linear in the journal). */
+static int index_mkdirs(const bx_undo *v, size_t n, bx_strmap *m)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (v[i].op != BX_OP_MKDIR)
-			continue;
-		size_t l = strlen(v[i].cg);
-		if (strncmp(cg, v[i].cg, l) == 0 && (cg[l] == '\0' || cg[l] == '/'))
+	for (size_t i = 0; i < n; i++)
+		if (v[i].op == BX_OP_MKDIR &&
+		    bx_strmap_put(m, v[i].cg, strlen(v[i].cg), (uintptr_t)i, NULL) < 0)
+			return -1;
+	return 0;
+}
+
+/* Is cg (or an ancestor) created by one of the records v[0..n)? */
+static bool created_here(const bx_strmap *mk, size_t n, const char *cg)
+{
+	if (!mk->n)
+		return false;
+	size_t len = strlen(cg);
+	for (;;) {
+		uintptr_t at;
+		if (bx_strmap_get(mk, cg, len, &at) && at < n)
 			return true;
+		while (len && cg[len - 1] != '/')
+			len--;
+		if (!len)
+			break;
+		len--; /* the slash */
 	}
+	/* "" (the base) is never made by a MKDIR: refused at validation. */
 	return false;
 }
 
@@ -465,11 +485,16 @@ static int vanished(bx_rollback *rb, const bx_undo *u, bx_error **err)
 int bx_rollback_run(bx_rollback *rb, const bx_undo *v, size_t n, bx_error **err)
 {
 	int r = 0;
+	bx_strmap mk = {0};
+	if (index_mkdirs(v, n, &mk) < 0) {
+		bx_strmap_free(&mk);
+		return bx_err(err, ENOMEM, "rollback");
+	}
 	for (size_t i = n; i-- > 0;) {
 		const bx_undo *u = &v[i];
 		/* Inside a cgroup this transaction created, which is gone: an
 		 * earlier rollback (interrupted, now replayed) removed it. */
-		if (u->op != BX_OP_MKDIR && created_here(v, i, u->cg)) {
+		if (u->op != BX_OP_MKDIR && created_here(&mk, i, u->cg)) {
 			bx_error *e = NULL;
 			int ex = bx_cgfs_exists(rb->fs, u->cg, &e);
 			bx_error_free(e);
@@ -514,6 +539,7 @@ int bx_rollback_run(bx_rollback *rb, const bx_undo *v, size_t n, bx_error **err)
 		}
 		rb->undone++;
 	}
+	bx_strmap_free(&mk);
 	return r;
 }
 

@@ -141,6 +141,10 @@ int bx_cgfs_open_file(bx_cgfs *fs, const char *cg, const char *file, int flags, 
  * files read in one go); else it reads until 0. */
 int bx_pread_all(int fd, bool regular, char **out);
 
+/* The most read from one interface file in directory mode (regular
+ * files; the kernel's are a few KiB): more is EFBIG, never read whole. */
+#define BX_DIRMODE_READ_MAX (1u << 20)
+
 /* A session of many accesses (a transaction): until the matching _end,
  * the directory fds of the cgroups whose files are opened are kept (a few
  * dozen, the most recent), and each access resolves one name beneath its

@@ -367,9 +367,20 @@ int bx_dirmode_rmdir(bx_cgfs *fs, const char *cg, bx_error **err)
 	int r = 0;
 	bool busy = false;
 	struct dirent *e;
-	while (!busy && (e = readdir(d)))
-		busy = strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && bx_dirent_is_dir(d, e);
-	if (!busy && has_procs(fs, cg, &busy, err) < 0)
+	const char *foreign = NULL;
+	while (!busy && !foreign && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		busy = bx_dirent_is_dir(d, e);
+		if (!busy && !bx_interface_file_name(e->d_name))
+			foreign = e->d_name;
+	}
+	/* A cgroup holds interface files only: anything else is someone's
+	 * data, and rmdir (as the kernel's on a plain directory) refuses. */
+	if (foreign)
+		r = bx_err(err, ENOTEMPTY, "rmdir %s: it holds %s, which is not a cgroup interface file",
+			   cg, foreign);
+	else if (!busy && has_procs(fs, cg, &busy, err) < 0)
 		r = -1;
 	else if (busy)
 		r = bx_err(err, EBUSY, "rmdir %s", cg);

@@ -54,7 +54,14 @@ int bx_cgfs_read(bx_cgfs *fs, const char *cg, const char *file, char **out, bx_e
 		close(fd);
 		return bx_err(err, EINVAL, "read %s: not a plain file", path);
 	}
-	int r = bx_read_fd(fd, out);
+	/* Directory mode: the kernel's interface files are small; a huge
+	 * (or sparse) plain file is refused, not read whole. */
+	if (fs->dirmode && st.st_size > (off_t)BX_DIRMODE_READ_MAX) {
+		close(fd);
+		return bx_err(err, EFBIG, "read %s: larger than %u KiB, no interface file is", path,
+			      BX_DIRMODE_READ_MAX >> 10);
+	}
+	int r = fs->dirmode ? bx_read_fd_max(fd, BX_DIRMODE_READ_MAX, out) : bx_read_fd(fd, out);
 	int e = errno;
 	close(fd);
 	if (r < 0)
@@ -294,8 +301,31 @@ int bx_cgfs_open_file(bx_cgfs *fs, const char *cg, const char *file, int flags, 
 	 * first write created the plain file. */
 	if (fs->dirmode && (flags & O_ACCMODE) != O_RDONLY)
 		flags |= O_CREAT;
-	*fd = bx_cgfs_resolve(fs, path, flags, 0644);
-	return *fd < 0 ? bx_err(err, errno, "open %s", path) : 0;
+	if (!fs->dirmode) {
+		*fd = bx_cgfs_resolve(fs, path, flags, 0644);
+		return *fd < 0 ? bx_err(err, errno, "open %s", path) : 0;
+	}
+	/* Directory mode: never block in open() on a planted FIFO (box exec
+	 * opens cgroup.procs with signals blocked), and only a plain file
+	 * with one link; blocking again after the check, as asked. */
+	int f = bx_cgfs_resolve(fs, path, flags | O_NONBLOCK, 0644);
+	if (f < 0)
+		return bx_err(err, errno == ENXIO ? EINVAL : errno, "open %s%s", path,
+			      errno == ENXIO ? ": not a plain file" : "");
+	struct stat st;
+	int bad = fstat(f, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EINVAL : st.st_nlink > 1 ? EMLINK : 0;
+	if (!bad && !(flags & O_NONBLOCK)) {
+		int fl = fcntl(f, F_GETFL);
+		if (fl < 0 || fcntl(f, F_SETFL, fl & ~O_NONBLOCK) < 0)
+			bad = errno;
+	}
+	if (bad) {
+		close(f);
+		return bx_err(err, bad, "open %s%s", path,
+			      bad == EINVAL ? ": not a plain file" : bad == EMLINK ? ": has more than one link" : "");
+	}
+	*fd = f;
+	return 0;
 }
 
 char *bx_cgfs_ctrl_unavailable(const bx_cgfs *fs, const char *cg, unsigned bit)

@@ -254,6 +254,11 @@ int bx_pread_all(int fd, bool regular, char **out)
 			errno = e;
 			return -1;
 		}
+		if (regular && b.len + (size_t)n > BX_DIRMODE_READ_MAX) {
+			bx_buf_free(&b);
+			errno = EFBIG;
+			return -1;
+		}
 		bx_buf_add(&b, chunk, (size_t)n);
 		off += n;
 		if (n == 0 || (regular && (size_t)n < sizeof chunk))
@@ -267,7 +272,9 @@ int bx_pread_all(int fd, bool regular, char **out)
 	return 0;
 }
 
-int bx_read_fd(int fd, char **out)
+int bx_read_fd(int fd, char **out) { return bx_read_fd_max(fd, (size_t)-1, out); }
+
+int bx_read_fd_max(int fd, size_t max, char **out)
 {
 	bx_buf b = {0};
 	char chunk[4096];
@@ -283,6 +290,11 @@ int bx_read_fd(int fd, char **out)
 		}
 		if (n == 0)
 			break;
+		if (b.len + (size_t)n > max) {
+			bx_buf_free(&b);
+			errno = EFBIG;
+			return -1;
+		}
 		bx_buf_add(&b, chunk, (size_t)n);
 	}
 	*out = bx_buf_take(&b);

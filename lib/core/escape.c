@@ -46,14 +46,22 @@ bool bx_esc_needed(const char *s)
 	return false;
 }
 
-char *bx_esc(const char *s)
+static char *esc(const char *s, bool backslash);
+
+char *bx_esc(const char *s) { return esc(s, true); }
+char *bx_esc_ctl(const char *s) { return esc(s, false); }
+
+static char *esc(const char *s, bool backslash)
 {
 	if (!s)
 		return NULL;
 	bx_buf b = {0};
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
 		unsigned char c = *p;
-		if (c == '\n' || c == '\t' || c == '\r' || c == '\\') {
+		if (c == '\\' && !backslash) {
+			bx_buf_add(&b, "\\", 1);
+			p++;
+		} else if (c == '\n' || c == '\t' || c == '\r' || c == '\\') {
 			char e[3] = { '\\', c == '\n' ? 'n' : c == '\t' ? 't' : c == '\r' ? 'r' : '\\', 0 };
 			bx_buf_puts(&b, e);
 			p++;

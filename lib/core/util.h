@@ -54,6 +54,9 @@ bool bx_streq(const char *a, const char *b); /* NULL-safe */
  * C1 controls and bytes that are not UTF-8 as \xNN. Caller frees; NULL
  * for NULL or out of memory. */
 char *bx_esc(const char *s);
+/* The same, but a backslash stays as it is: for text that may hold
+ * escapes made already (messages built from bx_esc output). */
+char *bx_esc_ctl(const char *s);
 /* Would bx_esc change s? */
 bool bx_esc_needed(const char *s);
 

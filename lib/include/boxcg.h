@@ -389,6 +389,38 @@ typedef struct boxcg_stats {
 int boxcg_box_stats(boxcg_target *t, const boxcg_policy *p, const char *class_name,
 		    const char *id, boxcg_stats *out, boxcg_error **err);
 
+/* ---- events -------------------------------------------------------------- */
+
+typedef struct boxcg_events boxcg_events;
+
+/* One box event. `kind` is "created", "deleted", "populated", "empty",
+ * "frozen", "thawed", "memory_high", "memory_max", "oom", "oom_kill",
+ * "oom_group_kill", "pids_max" or "memory_pressure". The counters are the
+ * box's after the event (for "deleted": the last read while it existed);
+ * BOXCG_STAT_ABSENT where it has no such file. */
+typedef struct boxcg_event {
+	const char *kind;
+	const char *class_name;
+	const char *box;
+	int64_t time_ns;       /* CLOCK_REALTIME when it was seen */
+	int64_t count, delta;  /* counter events: its value and rise; else -1, 0 */
+	int64_t cpu_usage_usec, memory_current, memory_peak, oom_kill, pids_current;
+} boxcg_event;
+
+/* Watch every box of the policy's classes (the target and the policy
+ * must outlive the handle): poll() notifications of cgroup.events,
+ * memory.events and pids.events, a PSI trigger on memory.pressure, and
+ * inotify for boxes created and deleted. Never polls on a timer. */
+int boxcg_events_open(boxcg_target *t, const boxcg_policy *p, boxcg_events **out,
+		      boxcg_error **err);
+/* An epoll descriptor to add to the runtime's own loop (EPOLLIN): it is
+ * readable when boxcg_events_read has something to handle. */
+int boxcg_events_fd(const boxcg_events *ev);
+/* Handle what is ready, never blocking: *v (valid until the next call or
+ * the close) holds *n events, 0 when nothing happened. */
+int boxcg_events_read(boxcg_events *ev, const boxcg_event **v, size_t *n, boxcg_error **err);
+void boxcg_events_close(boxcg_events *ev);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,6 +2,7 @@
  * boxes) and the merge of several files into one policy: classes and
  * boxes are merged, the same class or box id twice is an error naming both
  * places, and version/root/defaults must agree where given twice. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,23 @@ static void root_key(bx_front *f, const bx_ynode *v)
 	if (!bx_root_ok(r)) {
 		bx_ferr(f, v, "invalid root '%s': one or more names joined by '/', each %s",
 			bx_yshow(v, s), BX_NAME_RULE);
+		return;
+	}
+	size_t depth = 1;
+	for (const char *c = r; *c; c++)
+		depth += *c == '/';
+	if (depth > BX_ROOT_MAX_DEPTH) {
+		bx_ferr(f, v,
+			"root '%s' is too deep: %zu names, at most %d (every cgroup path must fit the "
+			"kernel's PATH_MAX of %d bytes)",
+			bx_yshow(v, s), depth, BX_ROOT_MAX_DEPTH, PATH_MAX);
+		return;
+	}
+	if (strlen(r) > BX_ROOT_MAX_LEN) {
+		bx_ferr(f, v,
+			"root '%s' is too long: %zu bytes, at most %d (every cgroup path must fit the "
+			"kernel's PATH_MAX of %d bytes)",
+			bx_yshow(v, s), strlen(r), BX_ROOT_MAX_LEN, PATH_MAX);
 		return;
 	}
 	if (!f->root_node) {

@@ -6,6 +6,13 @@
 #include <stddef.h>
 
 #define BX_NAME_MAX 64
+/* A root's limits, so that every path boxcg builds fits what the kernel
+ * accepts: <base>/<root>/<class>/<id>/<interface file> must stay below
+ * PATH_MAX (4096) with a base of up to 2,800 bytes (classes and ids are
+ * at most 64 bytes each, interface file names at most 32), and the tree
+ * stays shallow enough to walk (each component one openat). */
+#define BX_ROOT_MAX_LEN 1024
+#define BX_ROOT_MAX_DEPTH 16
 
 /* ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$ */
 bool bx_name_ok(const char *s);

@@ -88,7 +88,7 @@ YAML
 printf 'not yaml\n' >pol/notes.txt
 
 # Commands, box subcommands, global options.
-e "apply box diff help metrics plan recover schema show snapshot validate" boxcg ""
+e "apply box diff doctor events help metrics plan recover schema show snapshot validate" boxcg ""
 e "box" boxcg b
 e "--help --no-color --quiet --root --state-dir --verbose --version" boxcg --
 e "attach create delete exec freeze list stats thaw update" boxcg box ""
@@ -96,7 +96,7 @@ e "delete" boxcg --root /x box d
 # Global options with arguments, then the command.
 e "dir with space other pol" boxcg --root ""
 e "other" boxcg --state-dir o
-e "apply box diff help metrics plan recover schema show snapshot validate" boxcg --root /r --state-dir /s ""
+e "apply box diff doctor events help metrics plan recover schema show snapshot validate" boxcg --root /r --state-dir /s ""
 e "plan" boxcg -q --root=/r pl
 
 # Options per command.

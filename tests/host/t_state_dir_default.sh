@@ -19,9 +19,13 @@ classes:
       pids: { max: 64 }
 Y
 chmod 0644 "$home/p.yaml"
+# nobody runs a copy: the checkout (and $BOXCG in it) may be private
+# (mode 0700, a home directory), where nobody cannot reach it.
+cp "$BOXCG" "$home/boxcg"
+chmod 0755 "$home/boxcg"
 as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups \
-		env XDG_RUNTIME_DIR="$home/xdg" "$BOXCG" --root "$home/root" "$@"
+		env XDG_RUNTIME_DIR="$home/xdg" "$home/boxcg" --root "$home/root" "$@"
 }
 expect_ok as_nobody apply "$home/p.yaml"
 assert_contains "Applied" "$OUT"

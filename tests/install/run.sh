@@ -88,4 +88,23 @@ ok "box_run on a directory root: created, ran (exit 7 propagated), listed, delet
 	box list "$src/examples/policy.yaml" | grep -qx 'No boxes.' || die "boxcg box list still lists a box"
 ok "the installed boxcg sees no box left"
 
+# The installed boxcg reads no BOXCG_TEST_* hook (issue 15): a fault
+# injected at the first mutation and a SIGKILL before it are ignored, and
+# the apply succeeds. The test build honours the same variables (so this
+# check can fail).
+hooks() { # BINARY TAG: exit status of an apply with every hook set
+	local status=0
+	mkdir -p "$tmp/hooks.$2"
+	env BOXCG_TEST_FAULT_AT=1,EIO BOXCG_TEST_KILL_AT=1 BOXCG_TEST_NO_CLONE3=1 \
+		BOXCG_TEST_NO_CGROUP_KILL=1 "$1" -q --root "$tmp/hooks.$2" --state-dir "$tmp/hstate.$2" \
+		apply "$src/examples/policy.yaml" >"$tmp/hooks.$2.out" 2>&1 || status=$?
+	echo "$status"
+}
+[ "$(hooks "$dest$prefix/bin/boxcg" installed)" = 0 ] ||
+	{ cat "$tmp/hooks.installed.out" >&2; die "the installed boxcg honours BOXCG_TEST_* hooks"; }
+[ -e "$tmp/hooks.installed/example/small" ] || die "the installed boxcg did not apply"
+case $O in /*) tb=$O/boxcg-test ;; *) tb=$src/$O/boxcg-test ;; esac
+[ "$(hooks "$tb" test)" = 137 ] || die "the test build ignores BOXCG_TEST_KILL_AT"
+ok "the installed boxcg ignores BOXCG_TEST_* (the test build honours them)"
+
 echo "install: $pass passed"

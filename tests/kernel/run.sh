@@ -63,6 +63,8 @@ cp "$here"/selftest/*.sh "$stage/tests/selftest/"
 cp "$cache"/modules/*.ko "$stage/lib/modules/"
 # The repository's bundled policies, for tests that apply them.
 [ ! -d "$repo/policies" ] || cp -R "$repo/policies" "$stage/policies"
+# The documentation's kernel transcripts, for t_docs.sh.
+python3 "$repo/tests/docs/run.py" --emit-kernel "$stage/docs" >/dev/null
 # /init reopens its stdio on devtmpfs; this node only helps the kernel's
 # own first open, and needs root to make.
 mknod "$stage/dev/console" c 5 1 2>/dev/null || :

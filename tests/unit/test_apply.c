@@ -422,7 +422,7 @@ START_TEST(a_pending_journal_blocks_apply)
 {
 	fx f;
 	fx_open(&f, "apply");
-	ta_write(f.state, "journal", "");
+	ta_write_state(f.state, "journal", "");
 	bool pending = false;
 	bx_error *e = NULL;
 	ck_assert_int_eq(bx_apply_pending(f.state, &pending, &e), 0);

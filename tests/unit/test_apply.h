@@ -43,6 +43,16 @@ static inline void ta_write(const char *dir, const char *rel, const char *text)
 	free(p);
 }
 
+/* The same for boxcg's own state files (journal, lock): mode 0600, as
+ * recover requires. */
+static inline void ta_write_state(const char *dir, const char *rel, const char *text)
+{
+	ta_write(dir, rel, text);
+	char *p = bx_sprintf("%s/%s", dir, rel);
+	ck_assert_int_eq(chmod(p, 0600), 0);
+	free(p);
+}
+
 static inline void ta_mkdir(const char *dir, const char *rel)
 {
 	char *p = bx_sprintf("%s/%s", dir, rel);

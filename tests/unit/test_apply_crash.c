@@ -25,7 +25,7 @@ START_TEST(recover_discards_a_cgroup2_journal_from_another_boot)
 	char *other = bx_sprintf("{\"boxcg_journal\":1,\"base\":\"%s\",\"dirmode\":false,"
 				 "\"fingerprint\":\"\",\"boot_id\":\"00000000-0000-4000-8000-000000000000\"}\n%s",
 				 f.fs->base_path, rec);
-	ta_write(f.state, "journal", other);
+	ta_write_state(f.state, "journal", other);
 	bx_apply_opts o = { .state_dir = f.state };
 	bx_recover_result r;
 	bx_error *e = NULL;
@@ -41,7 +41,7 @@ START_TEST(recover_discards_a_cgroup2_journal_from_another_boot)
 	char *same = bx_sprintf("{\"boxcg_journal\":1,\"base\":\"%s\",\"dirmode\":false,"
 				"\"fingerprint\":\"\",\"boot_id\":\"%s\"}\n%s",
 				f.fs->base_path, boot, rec);
-	ta_write(f.state, "journal", same);
+	ta_write_state(f.state, "journal", same);
 	ck_assert_int_eq(bx_recover_with(&o, &r, &e), -1);
 	ck_assert(!r.other_boot);
 	ck_assert_ptr_nonnull(strstr(e->msg, "not touching it"));
@@ -50,10 +50,13 @@ START_TEST(recover_discards_a_cgroup2_journal_from_another_boot)
 	e = NULL;
 	bx_recover_result_free(&r);
 	/* A directory root's journal from another boot: replayed. */
+	char *id = bx_dir_identity(f.fs->base_fd);
 	char *dir = bx_sprintf("{\"boxcg_journal\":1,\"base\":\"%s\",\"dirmode\":true,"
-			       "\"fingerprint\":\"\",\"boot_id\":\"00000000-0000-4000-8000-000000000000\"}\n%s",
-			       f.fs->base_path, rec);
-	ta_write(f.state, "journal", dir);
+			       "\"fingerprint\":\"\",\"boot_id\":\"00000000-0000-4000-8000-000000000000\","
+			       "\"base_id\":\"%s\"}\n%s",
+			       f.fs->base_path, id, rec);
+	free(id);
+	ta_write_state(f.state, "journal", dir);
 	ck_assert_msg(bx_recover_with(&o, &r, &e) == 0, "%s", e ? e->msg : "");
 	ck_assert(!r.other_boot);
 	ck_assert_uint_eq(r.undone, 1);
@@ -279,7 +282,7 @@ START_TEST(recover_of_a_journal_without_header)
 	fx_open(&f, "crash");
 	const char *texts[] = { "", "{\"boxcg_journal\":1,\"ba" };
 	for (size_t i = 0; i < 2; i++) {
-		ta_write(f.state, "journal", texts[i]);
+		ta_write_state(f.state, "journal", texts[i]);
 		bx_apply_opts o = { .state_dir = f.state };
 		bx_recover_result r;
 		bx_error *e = NULL;
@@ -305,7 +308,7 @@ START_TEST(recover_refuses_a_corrupt_journal)
 			       "not json\n"
 			       "{\"op\":\"mkdir\",\"cg\":\"boxlite\"}\n",
 			       f.fs->base_path);
-	ta_write(f.state, "journal", hdr);
+	ta_write_state(f.state, "journal", hdr);
 	bx_apply_opts o = { .state_dir = f.state };
 	bx_recover_result r;
 	bx_error *e = NULL;
@@ -321,7 +324,7 @@ START_TEST(recover_refuses_a_corrupt_journal)
 	hdr = bx_sprintf("{\"boxcg_journal\":1,\"base\":\"%s\",\"dirmode\":false,"
 			 "\"fingerprint\":\"\"}\n{\"op\":\"mkdir\",\"cg\":\"boxlite/small\"}\n",
 			 f.fs->base_path);
-	ta_write(f.state, "journal", hdr);
+	ta_write_state(f.state, "journal", hdr);
 	e = NULL;
 	ck_assert_int_eq(bx_recover_with(&o, &r, &e), -1);
 	ck_assert_ptr_nonnull(strstr(e->msg, "not touching it"));

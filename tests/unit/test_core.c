@@ -89,6 +89,31 @@ START_TEST(registry_lookups)
 END_TEST
 
 Suite *suite_core(void);
+START_TEST(escape_makes_outside_text_terminal_safe)
+{
+	static const struct {
+		const char *in, *out, *ctl;
+	} cases[] = {
+		{ "plain-id_1", "plain-id_1", "plain-id_1" },
+		{ "a\x1b[31mb", "a\\x1b[31mb", "a\\x1b[31mb" },
+		{ "t\tn\nr\r", "t\\tn\\nr\\r", "t\\tn\\nr\\r" },
+		{ "back\\slash", "back\\\\slash", "back\\slash" },
+		{ "bell\a\x7f", "bell\\x07\\x7f", "bell\\x07\\x7f" },
+		{ "caf\xc3\xa9", "caf\xc3\xa9", "caf\xc3\xa9" },
+		{ "c1\xc2\x9b" "31m", "c1\\xc2\\x9b" "31m", "c1\\xc2\\x9b" "31m" },
+		{ "bad\xff\xe2\x82", "bad\\xff\\xe2\\x82", "bad\\xff\\xe2\\x82" },
+	};
+	for (size_t i = 0; i < BX_ARRAY_LEN(cases); i++) {
+		char *e = bx_esc(cases[i].in), *c = bx_esc_ctl(cases[i].in);
+		ck_assert_str_eq(e, cases[i].out);
+		ck_assert_str_eq(c, cases[i].ctl);
+		ck_assert(bx_esc_needed(cases[i].in) == (strcmp(cases[i].in, cases[i].out) != 0));
+		free(e);
+		free(c);
+	}
+}
+END_TEST
+
 Suite *suite_core(void)
 {
 	Suite *s = suite_create("core");
@@ -97,6 +122,7 @@ Suite *suite_core(void)
 	tcase_add_test(t, diags_sort_by_file_line_col_and_format);
 	tcase_add_test(t, controller_lists_read_back_in_kernel_order);
 	tcase_add_test(t, registry_lookups);
+	tcase_add_test(t, escape_makes_outside_text_terminal_safe);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -45,7 +45,7 @@ START_TEST(records_round_trip_through_json)
 	u.has_exact = true;
 	ck_assert_int_eq(bx_fileset_add(&u.exact, "io.max", NULL, 0), 0);
 	/* Bytes that are no UTF-8 text, and a NUL, survive as hex. */
-	ck_assert_int_eq(bx_fileset_add(&u.exact, "notes", "a\0\xff\n", 4), 0);
+	ck_assert_int_eq(bx_fileset_add(&u.exact, "memory.notes", "a\0\xff\n", 4), 0);
 	json_t *j = line_json(&u);
 	bx_undo back;
 	bx_error *e = NULL;
@@ -60,7 +60,7 @@ START_TEST(records_round_trip_through_json)
 			 "8:0 rbps=1 wbps=max riops=max wiops=max");
 	ck_assert(back.has_exact);
 	ck_assert_ptr_null(bx_fileset_get(&back.exact, "io.max")->value);
-	const bx_fileval *notes = bx_fileset_get(&back.exact, "notes");
+	const bx_fileval *notes = bx_fileset_get(&back.exact, "memory.notes");
 	ck_assert_uint_eq(notes->len, 4);
 	ck_assert_int_eq(memcmp(notes->value, "a\0\xff\n", 4), 0);
 	bx_undo_free(&u);
@@ -164,7 +164,7 @@ START_TEST(lines_are_byte_for_byte_what_jansson_wrote)
 		ck_assert_int_eq(bx_fileset_add(&u.old, "cpu.weight", "100", 3), 0);
 		u.has_exact = i % 2 == 0;
 		ck_assert_int_eq(bx_fileset_add(&u.exact, "io.max", NULL, 0), 0);
-		ck_assert_int_eq(bx_fileset_add(&u.exact, "notes \"x\"\n", vals[i].s, vals[i].n), 0);
+		ck_assert_int_eq(bx_fileset_add(&u.exact, "memory.x_y", vals[i].s, vals[i].n), 0);
 		char *want = ref_line(&u);
 		bx_buf b = {0};
 		ck_assert_int_eq(bx_undo_write_line(&b, &u), 0);

@@ -4,6 +4,7 @@
 #include "test_box_fixture.h"
 
 #include <errno.h>
+#include <poll.h>
 
 #include "boxcg.h"
 #include "metrics/metrics.h"
@@ -181,6 +182,72 @@ START_TEST(metrics_exposition)
 }
 END_TEST
 
+/* The event fd of the API on a directory root: quiet when nothing
+ * happens, readable after a write to a box's memory.events, then the
+ * oom_kill event with its counter; a created and a deleted box. */
+START_TEST(events_through_the_api)
+{
+	bxf f;
+	bxf_open(&f, BXF_POLICY);
+	bxf_put(&f, "boxlite/small/b1/memory.events", "oom 0\noom_kill 0\n");
+	bxf_put(&f, "boxlite/small/b1/memory.peak", "8192\n");
+	boxcg_target *t;
+	boxcg_policy *p;
+	boxcg_error *err = NULL;
+	ck_assert_int_eq(boxcg_target_open(f.root, f.state, &t, &err), 0);
+	ck_assert_int_eq(boxcg_policy_load_buffer(t, "p.yaml", BXF_POLICY, strlen(BXF_POLICY), &p,
+						  NULL, &err),
+			 0);
+	boxcg_events *ev;
+	ck_assert_int_eq(boxcg_events_open(t, p, &ev, &err), 0);
+	struct pollfd pf = { boxcg_events_fd(ev), POLLIN, 0 };
+	ck_assert_int_eq(poll(&pf, 1, 0), 0); /* nothing yet */
+	const boxcg_event *v;
+	size_t n;
+	ck_assert_int_eq(boxcg_events_read(ev, &v, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+
+	bxf_put(&f, "boxlite/small/b1/memory.events", "oom 1\noom_kill 1\n");
+	ck_assert_int_eq(poll(&pf, 1, 5000), 1);
+	ck_assert_int_eq(boxcg_events_read(ev, &v, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(v[0].kind, "oom");
+	ck_assert_str_eq(v[1].kind, "oom_kill");
+	ck_assert_str_eq(v[1].box, "b1");
+	ck_assert_str_eq(v[1].class_name, "small");
+	ck_assert_int_eq(v[1].count, 1);
+	ck_assert_int_eq(v[1].delta, 1);
+	ck_assert_int_eq(v[1].oom_kill, 1);
+	ck_assert_int_eq(v[1].memory_peak, 8192);
+	ck_assert_int_gt(v[1].time_ns, 0);
+	ck_assert_int_eq(poll(&pf, 1, 0), 0); /* drained */
+
+	/* deleted keeps the last counters */
+	char *dir = bx_sprintf("%s/boxlite/small/b1", f.root);
+	char *cmd = bx_sprintf("rm -r '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(poll(&pf, 1, 5000), 1);
+	ck_assert_int_eq(boxcg_events_read(ev, &v, &n, &err), 0);
+	ck_assert_uint_ge(n, 1);
+	ck_assert_str_eq(v[n - 1].kind, "deleted");
+	ck_assert_int_eq(v[n - 1].oom_kill, 1);
+	ck_assert_int_eq(v[n - 1].memory_peak, 8192);
+	free(cmd);
+	free(dir);
+
+	ck_assert_int_eq(boxcg_events_read(NULL, &v, &n, &err), -1);
+	ck_assert_int_eq(boxcg_error_errno(err), EINVAL);
+	boxcg_error_free(err), err = NULL;
+	boxcg_events_close(ev);
+	boxcg_events_close(NULL);
+	ck_assert_int_eq(boxcg_events_open(t, p, NULL, &err), -1);
+	boxcg_error_free(err), err = NULL;
+	boxcg_policy_free(p);
+	boxcg_target_close(t);
+	bxf_close(&f);
+}
+END_TEST
+
 Suite *suite_stats(void)
 {
 	Suite *s = suite_create("stats");
@@ -190,6 +257,7 @@ Suite *suite_stats(void)
 	tcase_add_test(tc, io_lines);
 	tcase_add_test(tc, read_directory_root_and_api);
 	tcase_add_test(tc, metrics_exposition);
+	tcase_add_test(tc, events_through_the_api);
 	suite_add_tcase(s, tc);
 	return s;
 }
