@@ -45,6 +45,11 @@ V=$CG/boxlite/vm/v1
 assert_file_eq "$V/memory.max" $(((64 + 8) * 1048576))
 assert_file_eq "$V/memory.high" $(((64 + 8) * 1048576 * 9 / 10 / 4096 * 4096))
 cg_spawn "$V" sh -c 'head -c 33554432 /dev/zero >/tmp/fill.$$; exec sleep 1000 </tmp/fill.$$'
+# the 32 MiB tmpfs file is charged to the box once written
+i=0
+until [ "$(cat "$V/memory.current")" -ge 31457280 ]; do
+	i=$((i + 1)); [ $i -le 1200 ] || fail "the box never used 30 MiB: $(cat "$V/memory.current")"; sleep 0.05
+done
 expect_ok bx box update v1 --set memory.max=256MiB --set cpu.max=1.5 "$P"
 assert_file_eq "$V/memory.max" $(((256 + 8) * 1048576))
 assert_file_eq "$V/cpu.max" "150000 100000"
