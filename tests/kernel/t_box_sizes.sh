@@ -37,7 +37,6 @@ run bx box exec small --class vm "$P" -- sh -c 'while :; do sleep 60 & done'
 note "exit $STATUS: $ERR"
 assert_eq 7 "$(grep -c . "$B/cgroup.procs")" "processes left in the box"
 grep -q '^max [1-9]' "$B/pids.events" || fail "pids.events counted no refused fork: $(cat "$B/pids.events")"
-expect_ok bx box delete small --kill --timeout 60s "$P"
 
 # box update with a process running: raise, then lower memory and cpu
 expect_ok bx box create v1 --class vm --set memory.max=64MiB --set cpu.max=0.5 "$P"
@@ -110,3 +109,4 @@ assert_file_eq "$B/pids.max" 8
 assert_file_eq "$V/memory.max" $(((128 + 8) * 1048576))
 expect_ok bx box delete spin --kill --timeout 60s "$P"
 expect_ok bx box delete v1 --kill --timeout 60s "$P"
+expect_ok bx box delete small --kill --timeout 60s "$P"
