@@ -238,7 +238,7 @@ install: all install-dist
 # ---- benchmarks (not part of check; docs/PERFORMANCE.md) ------------------
 # boxcg at normal optimization (never sanitizers) against floor programs.
 
-BENCH_BIN := $(addprefix $(O)/bench/,gen_policy floor_scan floor_apply floor_read timeit api_create)
+BENCH_BIN := $(addprefix $(O)/bench/,gen_policy floor_scan floor_apply floor_read timeit api_create floor_stats)
 
 $(O)/bench/gen_policy: bench/gen_policy.c bench/gen_model.c bench/gen_model.h
 $(O)/bench/floor_scan: bench/floor_scan.c
@@ -247,6 +247,7 @@ $(O)/bench/floor_apply: bench/floor_apply.c bench/floor_io.c bench/gen_model.c \
 $(O)/bench/floor_read: bench/floor_read.c bench/floor_io.c bench/gen_model.c \
 	bench/floor_io.h bench/gen_model.h
 $(O)/bench/timeit: bench/timeit.c
+$(O)/bench/floor_stats: bench/floor_stats.c
 $(O)/bench/api_create: bench/api_create.c bench/floor_io.c bench/gen_model.c \
 	bench/floor_io.h bench/gen_model.h $(LIB_A)
 $(BENCH_BIN):
@@ -257,14 +258,21 @@ bench: deps
 	@$(MAKE) --no-print-directory SANITIZE= OPT="-O2 -g" build-all $(BENCH_BIN)
 	bench/run.sh $(abspath $(BOXCG)) $(abspath $(O)/bench)
 
-# ---- fuzzing: the policy loader under libFuzzer + ASan + UBSan -------------
-# `make fuzz FUZZ_TIME=600` runs as long as asked; `make check` runs 20 s.
-# Only the front end's sources are built (the loader needs nothing else).
+# ---- fuzzing: every format boxcg reads back, under libFuzzer + ASan + UBSan
+# Targets (tests/fuzz/fuzz_<name>.c): policy (the loader), planfile (saved
+# plans), journal, snapshot, managed (the user.boxcg.managed record).
+# `make fuzz FUZZ_TIME=600` runs each as long as asked; `make check` runs
+# each for FUZZ_CHECK_TIME (4 s).
 
 FUZZ_TIME ?= 300
+FUZZ_CHECK_TIME ?= 4
 FUZZ_O    := $(O)/fuzz
+FUZZ_TARGETS := policy planfile journal snapshot managed
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_O)/fuzz_%)
 FUZZ_BIN  := $(FUZZ_O)/fuzz_policy
-FUZZ_SRC  := $(filter lib/policy/% lib/core/% lib/knob_%.c lib/model.c lib/host.c,$(LIB_SRC))
+FUZZ_SRC  := $(LIB_SRC)
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Wno-format-nonliteral -Ilib -O1 -g \
+	-fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 # clang's -Wformat-nonliteral also flags vasprintf wrappers taking a
 # va_list, which gcc accepts; the rest of WARN applies unchanged.
@@ -272,15 +280,21 @@ fuzz-build:
 	@$(MAKE) --no-print-directory O=$(FUZZ_O) CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 		SANITIZE="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
 		WARN="$(WARN) -Wno-format-nonliteral" $(FUZZ_SRC:%.c=$(FUZZ_O)/obj/%.o)
-	clang -std=c11 -D_GNU_SOURCE $(WARN) -Ilib -O1 -g -fno-omit-frame-pointer \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $(FUZZ_BIN) tests/fuzz/fuzz_policy.c $(FUZZ_SRC:%.c=$(FUZZ_O)/obj/%.o) $(DEPS_LIBS)
+	@for t in $(FUZZ_TARGETS); do \
+		echo "clang ... -o $(FUZZ_O)/fuzz_$$t tests/fuzz/fuzz_$$t.c"; \
+		clang $(FUZZ_FLAGS) -o $(FUZZ_O)/fuzz_$$t tests/fuzz/fuzz_$$t.c \
+			$(FUZZ_SRC:%.c=$(FUZZ_O)/obj/%.o) $(DEPS_LIBS) || exit 1; \
+	done
 
 fuzz: test-deps fuzz-build
-	tests/fuzz/run.sh $(abspath $(FUZZ_BIN)) $(FUZZ_TIME) $(abspath $(FUZZ_O))
+	@for t in $(FUZZ_TARGETS); do \
+		tests/fuzz/run.sh $(abspath $(FUZZ_O))/fuzz_$$t $(FUZZ_TIME) $(abspath $(FUZZ_O))/$$t || exit 1; \
+	done
 
 check-fuzz: fuzz-build
-	tests/fuzz/run.sh $(abspath $(FUZZ_BIN)) 20 $(abspath $(FUZZ_O))
+	@for t in $(FUZZ_TARGETS); do \
+		tests/fuzz/run.sh $(abspath $(FUZZ_O))/fuzz_$$t $(FUZZ_CHECK_TIME) $(abspath $(FUZZ_O))/$$t || exit 1; \
+	done
 
 # What makes boxcg native on a host: man pages, bash completion, the
 # boot-time unit (ExecStart at the installed binary) and the state dir.

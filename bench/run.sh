@@ -318,6 +318,10 @@ r10=$(field recover r10k cpu_median_ms) r100=$(field recover r100k cpu_median_ms
 [ -n "$r10" ] && [ -n "$r100" ] && rlin=$(awk -v a="$r100" -v b="$r10" 'BEGIN { if (b > 0) printf "%.2f", a / b }')
 rm -rf "$rj"
 
+# ---- cases 7, 8: observability (bench/observe.sh) ----------------------------------
+
+. "$(dirname "$0")/observe.sh"
+
 # ---- the table ---------------------------------------------------------------------
 
 echo "| # | case | boxcg min | boxcg median | floor min | floor median | ratio of medians | CPU-time ratio | target | |"

@@ -15,7 +15,7 @@
 # compares these lists with it. Global options are accepted after the
 # command too; their arguments are skipped and completed there as well.
 _boxcg_global_opts="--root= --state-dir= --no-color -q --quiet -v --verbose --version -h --help"
-_boxcg_commands="validate schema doctor show plan diff apply recover snapshot box metrics events help"
+_boxcg_commands="validate schema doctor show plan diff apply destroy recover snapshot box metrics events top help"
 _boxcg_box_commands="create exec attach delete list stats update freeze thaw"
 
 _boxcg_cmd_opts() {
@@ -28,18 +28,20 @@ _boxcg_cmd_opts() {
 	diff) echo "-h --help --json" ;;
 	apply) echo "-h --help --prune --plan= --lock-timeout=" ;;
 	recover) echo "-h --help --lock-timeout=" ;;
+	destroy) echo "-h --help -n --dry-run -k --kill --timeout= --lock-timeout=" ;;
 	snapshot) echo "-h --help -o= --out=" ;;
 	"box create") echo "-h --help -c= --class= -s= --set=" ;;
 	"box exec") echo "-h --help -c= --class= -s= --set= --rm" ;;
 	"box attach") echo "-h --help -c= --class=" ;;
 	"box update") echo "-h --help -s= --set= -c= --class= -n --dry-run -f --force" ;;
 	"box freeze" | "box thaw") echo "-h --help --timeout= -c= --class=" ;;
-	"box delete") echo "-h --help -k --kill --timeout= -c= --class=" ;;
+	"box delete") echo "-h --help -k --kill --timeout= -c= --class= --json" ;;
 	"box list") echo "-h --help --json" ;;
 	"box stats") echo "-h --help --json" ;;
 	metrics) echo "-h --help --listen=" ;;
 	help) echo "-h --help --table" ;;
 	events) echo "-h --help --json --count=" ;;
+	top) echo "-h --help -d= --delay= -n= --iterations= --batch" ;;
 	esac
 }
 

@@ -59,6 +59,19 @@ static void wrap(FILE *f, size_t col, size_t indent, const char *text)
 		while (*text == ' ')
 			text++;
 		size_t w = strcspn(text, " ");
+		/* "[--state SNAPSHOT]" stays on one line */
+		if (*text == '[') {
+			int depth = 0;
+			size_t k = 0;
+			for (; text[k]; k++) {
+				depth += text[k] == '[';
+				depth -= text[k] == ']';
+				if (!depth && (text[k + 1] == ' ' || !text[k + 1]))
+					break;
+			}
+			if (text[k] && k + 1 <= 60)
+				w = k + 1;
+		}
 		if (!w)
 			break;
 		if (!line_start && col + 1 + w > width) {
@@ -169,9 +182,9 @@ void cli_print_help(FILE *f)
 	size_t n = cli_commands(cmds, 128);
 	for (size_t i = 0; i < n; i++) {
 		char head[160];
-		snprintf(head, sizeof head, "  %s ", cmds[i]->name);
+		snprintf(head, sizeof head, "  %s%s", cmds[i]->name, *cmds[i]->usage ? " " : "");
 		fputs(head, f);
-		wrap(f, strlen(head), 6, *cmds[i]->usage ? cmds[i]->usage : "");
+		wrap(f, strlen(head), 6, cmds[i]->usage);
 		fputs("      ", f);
 		wrap(f, 6, 6, cmds[i]->summary);
 	}

@@ -170,7 +170,8 @@ static int run_box_stats(cli *c, int argc, char **argv)
 			if (print_json(&bc, &set) < 0)
 				status = cli_fail(c, (bx_err(&err, 0, "out of memory while writing JSON"), err));
 		} else {
-			box_say_dirmode(&bc, stdout);
+			if (!c->quiet)
+				box_say_dirmode(&bc, stdout);
 			if (!set.n)
 				printf("No class slices yet.\n");
 			for (size_t i = 0; i < set.n; i++) {

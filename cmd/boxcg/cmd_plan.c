@@ -77,7 +77,7 @@ static int run_plan(cli *c, int argc, char **argv)
 		return status;
 	bx_error *err = NULL;
 	bx_target t = {0};
-	bx_plan *plan = NULL;
+	bx_plan *plan = NULL, *drift = NULL;
 	cleanup_free char *text = NULL;
 	if (bx_target_open(c, a.state, &t, &err) < 0)
 		return cli_fail(c, err);
@@ -103,7 +103,13 @@ static int run_plan(cli *c, int argc, char **argv)
 		}
 		fputs(text, stdout);
 	} else {
-		bx_render_opts ro = { .color = c->color, .verbose = c->verbose > 0 };
+		/* What --prune would remove, listed and counted (as `diff`
+		 * reports it); with --prune it is in the plan itself. */
+		if (!a.prune && bx_plan_drift(t.policy, t.observed, &drift, &err) < 0) {
+			status = cli_fail(c, err);
+			goto out;
+		}
+		bx_render_opts ro = { .color = c->color, .verbose = c->verbose > 0, .undeclared = drift };
 		if (bx_plan_write_text(plan, &ro, write_stdout, NULL) < 0) {
 			bx_err(&err, errno, "write the plan");
 			status = cli_fail(c, err);
@@ -115,6 +121,7 @@ static int run_plan(cli *c, int argc, char **argv)
 		       a.out);
 	status = a.detailed && bx_plan_has_changes(plan) ? BX_EXIT_CHANGES : BX_EXIT_OK;
 out:
+	bx_plan_free(drift);
 	bx_plan_free(plan);
 	bx_target_close(&t);
 	return status;

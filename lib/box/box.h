@@ -114,10 +114,23 @@ typedef struct bx_box_delete_opts {
 	                        where cgroup.kill exists */
 } bx_box_delete_opts;
 
+/* What a deleted box leaves behind: cpu.stat usage_usec, memory.peak
+ * (memory.current where the kernel has no peak) and memory.events
+ * oom_kill. */
+typedef struct bx_box_final {
+	int64_t cpu_usage_usec, memory_peak, oom_kill;
+} bx_box_final;
+
+/* Read them now (-1 for a missing file). */
+void bx_box_final_read(bx_cgfs *fs, const char *cg, bx_box_final *f);
+
 typedef struct bx_box_delete_result {
 	size_t nprocs;   /* processes it held (killed with kill) */
 	bool used_signals; /* no cgroup.kill: SIGKILL to every listed pid */
 	size_t removed;  /* cgroups removed (the box and any below it) */
+	/* Its last counters, read after the kill and before the rmdir (they
+	 * vanish with the cgroup); -1 where it has no such file. */
+	bx_box_final final;
 } bx_box_delete_result;
 
 /* Delete the box at `cg`: refused (EBUSY, saying how many processes)

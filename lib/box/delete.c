@@ -227,6 +227,7 @@ int bx_box_delete(bx_cgfs *fs, const char *cg, const bx_box_delete_opts *o,
 	if (o->kill &&
 	    bx_box_kill(fs, cg, o->timeout_ms, o->no_cgroup_kill, &res->used_signals, err) < 0)
 		return -1;
+	bx_box_final_read(fs, cg, &res->final);
 	cg_list l = {0};
 	if (subtree(fs, cg, &l, err) < 0)
 		return -1;

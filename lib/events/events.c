@@ -124,6 +124,19 @@ void bx_events_counters(bx_cgfs *fs, const char *cg, bx_event_counters *c)
 	c->memory_some_avg10 = psi.some.avg10 < 0 ? -1 : psi.some.avg10;
 }
 
+/* Read the box's counters into b->last, unless the cgroup is gone (a
+ * removed cgroup's files still wake its watchers): the last ones read
+ * while it existed are what its `deleted` event carries. */
+static void update_last(bx_events *ev, box *b)
+{
+	bx_event_counters c;
+	bx_error *e = NULL;
+	bx_events_counters(ev->fs, b->cg, &c);
+	if (bx_cgfs_exists(ev->fs, b->cg, &e) == 1)
+		b->last = c;
+	bx_error_free(e);
+}
+
 static int emit(bx_events *ev, box *b, bx_event_kind k, int64_t count, int64_t delta)
 {
 	if (bx_grow(&ev->out, &ev->capout, ev->nout + 1, sizeof *ev->out) < 0)
@@ -178,7 +191,7 @@ static int64_t keyed_i64(const char *text, const char *key)
 static int refresh(bx_events *ev, box *b, int f, bool quiet)
 {
 	if (f == F_PSI) {
-		bx_events_counters(ev->fs, b->cg, &b->last);
+		update_last(ev, b);
 		return quiet ? 0 : emit(ev, b, BX_EV_MEMORY_PRESSURE, -1, 0);
 	}
 	cleanup_free char *t = file_text(ev, b, f);
@@ -215,7 +228,7 @@ static int refresh(bx_events *ev, box *b, int f, bool quiet)
 		return -1;
 	/* the events of this change carry the counters after it */
 	if (ev->nout > first) {
-		bx_events_counters(ev->fs, b->cg, &b->last);
+		update_last(ev, b);
 		for (size_t i = first; i < ev->nout; i++)
 			ev->out[i].c = b->last;
 	}
@@ -515,12 +528,19 @@ int bx_events_read(bx_events *ev, const bx_event **v, size_t *n, bx_error **err)
 		box *b = s->b;
 		if (b->dead)
 			continue;
-		if (s->file == F_PSI) {
-			r = refresh(ev, b, F_PSI, false) < 0 ? bx_err(err, ENOMEM, "events") : 0;
-			continue;
-		}
 		/* A removed cgroup's files report an error forever: stop
 		 * watching it (inotify says `deleted`, or we do if it does not). */
+		if (s->file == F_PSI) {
+			int ex = bx_cgfs_exists(ev->fs, b->cg, err);
+			if (ex < 0) {
+				r = -1;
+				continue;
+			}
+			r = (ex ? refresh(ev, b, F_PSI, false) : drop_box(ev, b)) < 0
+				    ? bx_err(err, ENOMEM, "events")
+				    : 0;
+			continue;
+		}
 		cleanup_free char *t = NULL;
 		bx_error *e = NULL;
 		if (bx_fd_read_all(b->fd[s->file], &t, &e) < 0) {

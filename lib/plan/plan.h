@@ -117,11 +117,25 @@ int bx_plan_compute(const bx_policy *p, const bx_state *st, const bx_plan_opts *
  * would refuse, which are reported as BX_OP_RMDIR steps carrying a
  * warning that says why they cannot be removed. */
 int bx_plan_drift(const bx_policy *p, const bx_state *st, bx_plan **out, bx_error **err);
+/* `boxcg destroy`: RMDIR of every existing cgroup from the policy root
+ * down, deepest first, the root last; each step located at the policy node
+ * that made it (root, class, static box); `nested`: the cgroups below the
+ * boxes, which the observation does not list. Ancestors of the root are left
+ * alone. Fails (EBUSY, no plan) when one of them has processes, unless
+ * allow_populated (the caller empties them first). */
+int bx_plan_destroy(const bx_policy *p, const bx_state *st, const char *const *nested,
+		    size_t nnested, bool allow_populated, bx_plan **out, bx_error **err);
 
 /* Rendering (the library never prints: these return text, caller frees). */
 typedef struct bx_render_opts {
 	bool color;       /* ANSI colors */
 	bool verbose;     /* one dim note counting the records to write */
+	/* The existing cgroups the policy does not declare, which --prune
+	 * would remove: the RMDIR steps of this plan (bx_plan_drift's; a
+	 * step with a warning is one --prune refuses). Listed after the
+	 * actions and counted in the summary ("N not in the policy: use
+	 * --prune"); NULL or none: nothing is said. */
+	const bx_plan *undeclared;
 } bx_render_opts;
 char *bx_plan_render_text(const bx_plan *plan, const bx_render_opts *o);
 /* The same text handed to `fn` in pieces as it is made (a large plan

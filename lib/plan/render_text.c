@@ -112,9 +112,25 @@ static void pad(out *o, size_t n)
 }
 
 /* Values as they read: quoted only when empty. */
+/* Outside text (values read from the tree, cgroup and file names):
+ * escaped when it holds anything a terminal would act on (bx_esc). */
+static void put_safe(out *o, const char *s)
+{
+	if (!bx_esc_needed(s)) {
+		put(o, s);
+		return;
+	}
+	char *e = bx_esc(s);
+	put(o, e ? e : "?");
+	free(e);
+}
+
 static void value(out *o, const char *v)
 {
-	put(o, !v ? "(none)" : !*v ? "\"\"" : v);
+	if (!v || !*v)
+		put(o, !v ? "(none)" : "\"\"");
+	else
+		put_safe(o, v);
 }
 
 /* Visible width of what the buffer holds since `from` (UTF-8 aware). */
@@ -129,7 +145,7 @@ static size_t width_since(const out *o, size_t from)
 static void loc_text(out *o, const bx_loc *loc, const char *ypath, const char *none)
 {
 	if (loc->file) {
-		put(o, loc->file);
+		put_safe(o, loc->file);
 		put(o, ":");
 		put_uint(o, loc->line);
 		put(o, ":");
@@ -346,7 +362,7 @@ static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t t
 	put(o, c_(o, RESET));
 	size_t vis = o->b.len;
 	put(o, " ");
-	put(o, show_cg(r[from].cg));
+	put_safe(o, show_cg(r[from].cg));
 	if (head)
 		location(o, 1 + width_since(o, vis), &head->loc, head->ypath,
 			 mark == '-' ? "not declared by the policy" : NULL, false);
@@ -405,11 +421,59 @@ static void records_note(out *o, const bx_plan *pl, bool verbose)
 	put(o, "\n");
 }
 
-static void render(out *o, const bx_plan *pl, bool verbose)
+static size_t undeclared_count(const bx_plan *u)
+{
+	size_t n = 0;
+	for (size_t i = 0; u && i < u->n; i++)
+		n += u->v[i].op == BX_OP_RMDIR;
+	return n;
+}
+
+/* The cgroups not in the policy, in the drift plan's order (deepest
+ * first, as --prune would remove them). */
+static void undeclared_list(out *o, const bx_plan *u, bool lead)
+{
+	if (!undeclared_count(u))
+		return;
+	if (lead)
+		put(o, "\n");
+	put(o, "Not in the policy (`plan --prune` shows their removal):\n");
+	for (size_t i = 0; i < u->n; i++) {
+		const bx_step *s = &u->v[i];
+		if (s->op != BX_OP_RMDIR)
+			continue;
+		put(o, c_(o, YELLOW));
+		put(o, "? ");
+		put(o, c_(o, RESET));
+		put(o, s->cgroup);
+		if (s->warning) {
+			put(o, "  (--prune refuses: ");
+			put(o, s->warning);
+			put(o, ")");
+		}
+		put(o, "\n");
+	}
+}
+
+static void undeclared_summary(out *o, const bx_plan *u)
+{
+	size_t n = undeclared_count(u);
+	if (!n)
+		return;
+	put_uint(o, n);
+	put(o, " not in the policy: use --prune.\n");
+}
+
+static void render(out *o, const bx_plan *pl, bool verbose, const bx_plan *undeclared)
 {
 	header(o, pl);
 	if (!bx_plan_has_changes(pl)) {
+		if (undeclared_count(undeclared)) {
+			undeclared_list(o, undeclared, false);
+			put(o, "\n");
+		}
 		put(o, "No changes.\n");
+		undeclared_summary(o, undeclared);
 		records_note(o, pl, verbose);
 		return;
 	}
@@ -430,6 +494,7 @@ static void render(out *o, const bx_plan *pl, bool verbose)
 	}
 	free(r);
 	out_done(o);
+	undeclared_list(o, undeclared, true);
 	put(o, "\n");
 	if (o->color)
 		put(o, BOLD);
@@ -443,13 +508,14 @@ static void render(out *o, const bx_plan *pl, bool verbose)
 	put(o, " to change, ");
 	put_uint(o, pl->to_remove);
 	put(o, " to remove.\n");
+	undeclared_summary(o, undeclared);
 	records_note(o, pl, verbose);
 }
 
 char *bx_plan_render_text(const bx_plan *pl, const bx_render_opts *ro)
 {
 	out o = { .color = ro && ro->color };
-	render(&o, pl, ro && ro->verbose);
+	render(&o, pl, ro && ro->verbose, ro ? ro->undeclared : NULL);
 	out_done(&o);
 	return bx_buf_take(&o.b);
 }
@@ -457,7 +523,7 @@ char *bx_plan_render_text(const bx_plan *pl, const bx_render_opts *ro)
 int bx_plan_write_text(const bx_plan *pl, const bx_render_opts *ro, bx_write_fn fn, void *ctx)
 {
 	out o = { .color = ro && ro->color, .fn = fn, .ctx = ctx };
-	render(&o, pl, ro && ro->verbose);
+	render(&o, pl, ro && ro->verbose, ro ? ro->undeclared : NULL);
 	out_done(&o);
 	bool oom = o.b.oom;
 	flush(&o, true);
@@ -479,7 +545,7 @@ static void drift_line(out *o, const bx_step *s)
 	const char *none = NULL;
 	put(o, c_(o, s->op == BX_OP_MKDIR ? GREEN : s->op == BX_OP_RMDIR ? RED : YELLOW));
 	size_t at = o->b.len;
-	put(o, show_cg(s->cgroup));
+	put_safe(o, show_cg(s->cgroup));
 	put(o, ": ");
 	switch (s->op) {
 	case BX_OP_MKDIR:

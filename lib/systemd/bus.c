@@ -119,24 +119,17 @@ static int call_err(bx_error **err, int r, const sd_bus_error *e, const char *wh
 	return bx_err(err, -r, "%s", what);
 }
 
-/* The unit's object path, loading it if it is on disk; NULL with *err. */
-static char *unit_path(sd_bus *bus, bool user, bx_error **err)
+/* The unit's object path; systemd loads a unit (from disk) when an object
+ * path of it is first used, so no LoadUnit round trip is needed. NULL
+ * with *err. */
+static char *unit_path(bx_error **err)
 {
-	cleanup_sd_error sd_bus_error e = SD_BUS_ERROR_NULL;
-	cleanup_msg sd_bus_message *reply = NULL;
-	int r = sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "LoadUnit", &e, &reply, "s",
-				   BX_SD_UNIT);
-	const char *path = NULL;
-	if (r >= 0)
-		r = sd_bus_message_read(reply, "o", &path);
+	char *p = NULL;
+	int r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", BX_SD_UNIT, &p);
 	if (r < 0) {
-		cleanup_free char *what = bx_sprintf("ask %s for %s", manager_name(user), BX_SD_UNIT);
-		call_err(err, r, &e, what ? what : "ask systemd");
+		bx_err(err, -r, "encode the object path of %s", BX_SD_UNIT);
 		return NULL;
 	}
-	char *p = strdup(path);
-	if (!p)
-		bx_err(err, ENOMEM, "ask systemd");
 	return p;
 }
 
@@ -152,17 +145,31 @@ static int get_string(sd_bus *bus, const char *path, const char *iface, const ch
 	return 0;
 }
 
-static int query(sd_bus *bus, bool user, bx_sd_unit *u, bx_error **err)
+static bool running_state(const char *s)
+{
+	return bx_streq(s, "active") || bx_streq(s, "reloading") || bx_streq(s, "activating");
+}
+
+/* The unit's facts: ActiveState, and for a running unit ControlGroup and
+ * Delegate (three round trips on the hot path of every command); LoadState
+ * when it does not run, DelegateControllers only when `full`. */
+static int query(sd_bus *bus, bool user, bool full, bx_sd_unit *u, bx_error **err)
 {
 	memset(u, 0, sizeof *u);
 	u->user = user;
-	cleanup_free char *path = unit_path(bus, user, err);
+	cleanup_free char *path = unit_path(err);
 	if (!path)
 		return -1;
-	if (get_string(bus, path, SD_UNIT_IFACE, "LoadState", &u->load_state, err) < 0 ||
-	    get_string(bus, path, SD_UNIT_IFACE, "ActiveState", &u->active_state, err) < 0)
+	if (get_string(bus, path, SD_UNIT_IFACE, "ActiveState", &u->active_state, err) < 0)
 		return -1;
-	if (strcmp(u->load_state, "loaded") != 0) {
+	bool running = running_state(u->active_state);
+	if (running && !full)
+		u->load_state = strdup("loaded");
+	else if (get_string(bus, path, SD_UNIT_IFACE, "LoadState", &u->load_state, err) < 0)
+		return -1;
+	if (!u->load_state)
+		return bx_err(err, ENOMEM, "ask systemd");
+	if (strcmp(u->load_state, "loaded") != 0 || (!running && !full)) {
 		u->cgroup = strdup("");
 		u->delegated = strdup("");
 		return u->cgroup && u->delegated ? 0 : bx_err(err, ENOMEM, "ask systemd");
@@ -176,6 +183,10 @@ static int query(sd_bus *bus, bool user, bx_sd_unit *u, bx_error **err)
 	if (r < 0)
 		return call_err(err, r, &e, "read Delegate of " BX_SD_UNIT);
 	u->delegate = deleg;
+	if (!full) {
+		u->delegated = strdup("");
+		return u->delegated ? 0 : bx_err(err, ENOMEM, "ask systemd");
+	}
 	char **ctrls = NULL;
 	r = sd_bus_get_property_strv(bus, SD_DEST, path, SD_SERVICE_IFACE, "DelegateControllers", &e,
 				     &ctrls);
@@ -198,7 +209,7 @@ int bx_sd_unit_query(bool as_root, bx_sd_unit *u, bx_error **err)
 	cleanup_bus sd_bus *bus = NULL;
 	if (open_manager(as_root, &bus, err) < 0)
 		return -1;
-	return query(bus, !as_root, u, err);
+	return query(bus, !as_root, true, u, err);
 }
 
 /* Start the user's boxcg.service as a transient unit: Delegate=yes, a main
@@ -241,7 +252,7 @@ static int wait_active(sd_bus *bus, bx_sd_unit *u, bx_error **err)
 {
 	for (int i = 0; i < 3000; i++) { /* 30 s: a loaded machine is slow */
 		bx_sd_unit_free(u);
-		if (query(bus, true, u, err) < 0)
+		if (query(bus, true, false, u, err) < 0)
 			return -1;
 		if (state_is(u, "active") || state_is(u, "reloading"))
 			return 0;
@@ -348,9 +359,8 @@ int bx_sd_find_base(const char *mount, bool as_root, char **base, bx_error **err
 	if (open_manager(as_root, &bus, err) < 0)
 		return -1;
 	bx_sd_unit u;
-	int r = query(bus, user, &u, err);
-	bool running = r == 0 && (state_is(&u, "active") || state_is(&u, "reloading") ||
-				  state_is(&u, "activating"));
+	int r = query(bus, user, false, &u, err);
+	bool running = r == 0 && running_state(u.active_state);
 	if (r == 0 && user && !running) {
 		bx_sd_unit_free(&u);
 		r = start_transient(bus, err);

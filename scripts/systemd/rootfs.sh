@@ -5,7 +5,7 @@
 #
 # mmdebstrap --variant=minbase with systemd as PID 1 (systemd, systemd-sysv,
 # dbus, libpam-systemd, login), util-linux (runuser), the runtime libraries
-# of the dynamically linked boxcg (libyaml, libcyaml, libjansson,
+# of the dynamically linked boxcg (libyaml, libcyaml, libjansson, libmicrohttpd,
 # libsystemd0) and nothing else. The tarball's name carries a hash of this
 # script (the package list and the hooks are in it), so changing either
 # builds a new one; older ones are removed. Concurrent runs serialise on a
@@ -15,7 +15,7 @@ set -eu
 cache=${1:?usage: rootfs.sh CACHE_DIR}
 suite=bookworm
 packages="systemd systemd-sysv dbus libpam-systemd login util-linux \
-libyaml-0-2 libcyaml1 libjansson4 libsystemd0"
+libyaml-0-2 libcyaml1 libjansson4 libsystemd0 libmicrohttpd12"
 
 command -v mmdebstrap >/dev/null 2>&1 || { echo "systemd-guest: mmdebstrap not found (run: make test-deps)" >&2; exit 1; }
 key=$(sha256sum "$0" | cut -c1-16)

@@ -28,7 +28,8 @@ apply to what follows:
   doc-test: file NAME     (Markdown only, multi-line comment) the rest of
   CONTENT                 the comment is written to NAME: a file the
   -->                     text describes but does not show
-  doc-test: run CMD       run CMD first (setup; must succeed, output unseen);
+  doc-test: run CMD       run CMD first (setup; must succeed, output unseen;
+                          $BOXCG_SRC is the checkout, for its fixtures);
                           before a kernel transcript, in the kernel only
   doc-test: kernel        the next transcript needs a real kernel (cgroup2,
                           root, /etc/boxcg): the qemu harness runs it
@@ -238,6 +239,7 @@ def run_doc(path, bindir):
     scratch = session_dir()
     env = dict(os.environ, PATH=bindir + ":" + os.environ.get("PATH", ""), NO_COLOR="1", COLUMNS="80",
                HOME=scratch)
+    env["BOXCG_SRC"] = REPO  # the checkout, for fixtures a transcript copies in
     env.pop("BOXCG_TEST_FAULT_AT", None)
     env.pop("BOXCG_TEST_KILL_AT", None)
     ok = bad = kernel = 0

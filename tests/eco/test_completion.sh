@@ -88,7 +88,7 @@ YAML
 printf 'not yaml\n' >pol/notes.txt
 
 # Commands, box subcommands, global options.
-e "apply box diff doctor events help metrics plan recover schema show snapshot validate" boxcg ""
+e "apply box destroy diff doctor events help metrics plan recover schema show snapshot top validate" boxcg ""
 e "box" boxcg b
 e "--help --no-color --quiet --root --state-dir --verbose --version" boxcg --
 e "attach create delete exec freeze list stats thaw update" boxcg box ""
@@ -96,7 +96,7 @@ e "delete" boxcg --root /x box d
 # Global options with arguments, then the command.
 e "dir with space other pol" boxcg --root ""
 e "other" boxcg --state-dir o
-e "apply box diff doctor events help metrics plan recover schema show snapshot validate" boxcg --root /r --state-dir /s ""
+e "apply box destroy diff doctor events help metrics plan recover schema show snapshot top validate" boxcg --root /r --state-dir /s ""
 e "plan" boxcg -q --root=/r pl
 
 # Options per command.
@@ -105,7 +105,7 @@ e "--plan --prune" boxcg apply --p
 e "--format --help --json" boxcg validate --
 e "--class --help --set" boxcg box create id1 --
 e "-- --class --help --rm --set" boxcg box exec id1 --
-e "--class --help --kill --timeout" boxcg box delete id1 --
+e "--class --help --json --kill --timeout" boxcg box delete id1 --
 e "" boxcg recover ""
 e "json text" boxcg validate --format ""
 e "--format=json" boxcg validate --format=j
@@ -122,7 +122,7 @@ e "" boxcg plan -- --j
 e "pol/a.yaml pol/b.yml pol/sub" boxcg plan -- pol/
 e "dir with space" boxcg diff -- d
 e "json text" boxcg validate pol --format ""
-e "--class --help --kill --timeout" boxcg box delete id1 pol --
+e "--class --help --json --kill --timeout" boxcg box delete id1 pol --
 e "quoted-1 second single_q small wide-indent" boxcg box create id1 pol -c ""
 e "-h" boxcg snapshot -h
 # Global options after the command: their argument is skipped (not a
@@ -132,6 +132,9 @@ e "dir with space other pol" boxcg plan pol --root ""
 e "--state-dir=other" boxcg plan pol --state-dir=o
 e "quoted-1 single_q small" boxcg box create id1 --root /r pol/a.yaml --class ""
 expect "quoted-1 single_q small" 5 boxcg box create id1 --class "" --state-dir /s pol/a.yaml
+# destroy: its options, then policy paths.
+e "--dry-run --help --kill --lock-timeout --timeout" boxcg destroy --
+e "pol/a.yaml pol/b.yml pol/sub" boxcg destroy --kill pol/
 # help: command names, then box subcommands.
 e "plan" boxcg help pl
 e "create" boxcg help box cr
