@@ -107,7 +107,13 @@ static int run_box_delete(cli *c, int argc, char **argv)
 	} else if (!c->quiet) {
 		units_buf a, b, e;
 		box_say_dirmode(&bc, stdout);
-		if (d.kill && res.nprocs)
+		/* directory mode signals nobody: its cgroup.procs is a plain
+		 * file, and no pid read from one is ever signalled */
+		if (d.kill && res.nprocs && bc.fs->dirmode)
+			printf("Forgot %zu %s listed in the emulated cgroup.procs (directory mode: "
+			       "nothing was signalled).\n",
+			       res.nprocs, res.nprocs == 1 ? "process" : "processes");
+		else if (d.kill && res.nprocs)
 			printf("Killed %zu %s%s.\n", res.nprocs,
 			       res.nprocs == 1 ? "process" : "processes",
 			       res.used_signals ? " (SIGKILL to every listed pid: no cgroup.kill)" : "");

@@ -81,7 +81,7 @@ static int run_box_update(cli *c, int argc, char **argv)
 		return status;
 	bx_error *err = NULL;
 	uo.apply.state_dir = c->state_dir;
-	if (bx_apply_test_hooks(&uo.apply, getenv("BOXCG_TEST_FAULT_AT"), getenv("BOXCG_TEST_KILL_AT"),
+	if (bx_apply_test_hooks(&uo.apply, cli_test_env("BOXCG_TEST_FAULT_AT"), cli_test_env("BOXCG_TEST_KILL_AT"),
 				&err) < 0) {
 		status = cli_fail(c, err);
 		goto out;

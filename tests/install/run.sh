@@ -59,6 +59,18 @@ cc -Wall -Wextra -Werror $cflags -o "$tmp/box_run_static" "$src/examples/box_run
 ldd "$tmp/box_run_static" | grep -q libboxcg && die "the static build links libboxcg.so"
 ok "examples/box_run.c builds against the install, shared and static"
 
+# A runtime's whole flow: sized create, join, exec, update, freeze, thaw, delete.
+cc -Wall -Wextra -Werror $cflags -o "$tmp/box_runtime" "$src/examples/box_runtime.c" $libs
+mkdir -p "$tmp/root.rt"
+LD_LIBRARY_PATH=$lib "$tmp/box_runtime" --root "$tmp/root.rt" --state-dir "$tmp/state.rt" \
+	"$src/examples/runtime.yaml" vm1 >"$tmp/out.rt" 2>&1 || { cat "$tmp/out.rt"; die "box_runtime failed"; }
+for l in "created vm1: own cpu.max=2 memory.max=2147483648, memory.max 2214592512, cpu.max 200000 100000" \
+	"true exited with status 0" "updated vm1" "froze vm1" "thawed vm1" "deleted vm1"; do
+	grep -qxF "$l" "$tmp/out.rt" || { cat "$tmp/out.rt"; die "box_runtime: no '$l'"; }
+done
+[ ! -e "$tmp/root.rt/example/vm/vm1" ] || die "box_runtime left its box behind"
+ok "examples/box_runtime.c: a runtime's whole flow against the install"
+
 run_example() { # BINARY: the whole life of a box on a fresh directory root
 	local bin=$1 root=$tmp/root.$2 state=$tmp/state.$2 out=$tmp/out.$2 status=0
 	mkdir -p "$root"

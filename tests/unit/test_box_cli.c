@@ -196,7 +196,8 @@ START_TEST(list_and_delete_text)
 	r = cli(&f, del);
 	ck_assert_int_eq(r.status, 0);
 	want = bx_sprintf("Directory mode: %s is a plain directory, not a cgroup2 filesystem.\n"
-			  "Killed 2 processes.\nDeleted box web-1 of class small.\n"
+			  "Forgot 2 processes listed in the emulated cgroup.procs (directory mode: "
+			  "nothing was signalled).\nDeleted box web-1 of class small.\n"
 			  "Final counters: cpu 2.500s  memory peak 1.5MiB  oom_kills 2\n",
 			  f.root);
 	ck_assert_str_eq(r.out, want);
