@@ -38,6 +38,13 @@ for f in $(grep -o '\bboxcg_[a-z_0-9]*(' "$src/lib/include/boxcg.h" | tr -d '(' 
 done
 ok "libboxcg.so exports only boxcg_*, every function boxcg.h declares ($(wc -l <<<"$exported"))"
 
+# The CLI opens libmicrohttpd only for `metrics --listen` (dlopen): no other
+# command loads the HTTP server and its TLS stack (ARCHITECTURE.md).
+needed=$(readelf -d "$dest$prefix/bin/boxcg" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p')
+grep -q '^libcyaml' <<<"$needed" || die "readelf found no NEEDED entries in boxcg: $needed"
+grep -q microhttpd <<<"$needed" && die "boxcg links libmicrohttpd; it must dlopen it for --listen"
+ok "boxcg does not link libmicrohttpd ($(wc -l <<<"$needed") libraries needed)"
+
 # The header stands alone: no internal header is needed.
 grep -q '#include "' "$dest$prefix/include/boxcg.h" && die "boxcg.h includes a project header"
 printf '#include <boxcg.h>\nint main(void) { return boxcg_version()[0] == 0; }\n' >"$tmp/alone.c"
