@@ -7,7 +7,8 @@
  *     policies/: 5 classes, 1 box: valid (1 warning)
  *     policies/: 2 errors, 1 warning: invalid
  *
- * JSON (stdout only): {"format_version":1,"diagnostics":[…],"valid":bool}.
+ * JSON (stdout only): {"format_version":1,"diagnostics":[…],"valid":bool},
+ * plus "not_shown":N when more than BX_DIAGS_MAX problems were found.
  * Exit 1 on any error, 0 otherwise (warnings alone are 0). */
 #include <getopt.h>
 #include <jansson.h>
@@ -45,6 +46,10 @@ static int print_json(bx_diags *d)
 	json_t *doc = list ? json_pack("{s:i, s:o, s:b}", "format_version", 1, "diagnostics", list,
 				       "valid", d->errors == 0)
 			   : NULL;
+	if (doc && d->dropped && json_object_set_new(doc, "not_shown", json_integer((json_int_t)d->dropped)) < 0) {
+		json_decref(doc);
+		doc = NULL;
+	}
 	char *text = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
 	json_decref(doc);
 	if (!text)
