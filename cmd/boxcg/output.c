@@ -88,4 +88,7 @@ void cli_print_diags(cli *c, bx_diags *d)
 		fprintf(stderr, "%s\n", line);
 		free(line);
 	}
+	if (d->dropped)
+		fprintf(stderr, "boxcg: %zu more %s not shown (the first %d are kept)\n", d->dropped,
+			d->dropped == 1 ? "problem" : "problems", BX_DIAGS_MAX);
 }
