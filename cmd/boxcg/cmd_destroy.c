@@ -238,7 +238,7 @@ static int run_destroy(cli *c, int argc, char **argv)
 		goto out;
 	}
 	/* The plan text has its own directory-mode line: print the steps. */
-	bx_render_opts ro = { .color = c->color };
+	bx_render_opts ro = { .color = c->color, .columns = cli_columns(), .cwd = cli_cwd() };
 	bool dm = plan->dirmode;
 	plan->dirmode = false;
 	text = bx_plan_render_text(plan, &ro);
