@@ -18,7 +18,7 @@ Blank lines at the end of a command's output (in the document or printed)
 only separate it from the next command: they are not compared.
 
 Each document runs as one session, top to bottom, in a fresh scratch
-directory holding a copy of policies/ and examples/. The only
+directory holding a copy of policies/ and docs/examples/. The only
 normalization: the scratch directory's path reads as /tmp/demo.
 
 Directives, in an HTML comment (Markdown) or a `.\\" ` comment line (man),
@@ -56,7 +56,7 @@ SHOWN_AS = "/tmp/demo"
 def documents():
     docs = ["README.md"]
     docs += sorted("docs/" + f for f in os.listdir(os.path.join(REPO, "docs")) if f.endswith(".md"))
-    docs += sorted("man/" + f for f in os.listdir(os.path.join(REPO, "man")) if re.search(r"\.\d$", f))
+    docs += sorted("docs/man/" + f for f in os.listdir(os.path.join(REPO, "docs", "man")) if re.search(r"\.\d$", f))
     return docs
 
 
@@ -170,7 +170,7 @@ def parse_man(path, text):
 def parse(path):
     with open(os.path.join(REPO, path), encoding="utf-8") as f:
         text = f.read()
-    return parse_man(path, text) if path.startswith("man/") else parse_markdown(path, text)
+    return parse_man(path, text) if path.startswith("docs/man/") else parse_markdown(path, text)
 
 
 def commands(t):
@@ -225,7 +225,7 @@ def matches(want, got):
 
 def session_dir():
     d = tempfile.mkdtemp(prefix="boxcg-doc.")
-    for sub in ("policies", "examples"):
+    for sub in ("policies", "docs/examples"):
         src = os.path.join(REPO, sub)
         if os.path.isdir(src):
             shutil.copytree(src, os.path.join(d, sub))

@@ -9,7 +9,7 @@
 # The injected failure of step 6 needs the test build's hooks: BOXCG_TEST
 # (default: BOXCG, when it is a test build). No line of its output is
 # wider than 100 columns (tests/golden/cli/demo-width).
-# Usage: scripts/demo.sh BOXCG [BOXCG_TEST]
+# Usage: docs/demo.sh BOXCG [BOXCG_TEST]
 set -euo pipefail
 boxcg=$(realpath "${1:?usage: demo.sh BOXCG [BOXCG_TEST]}")
 boxcg_test=$(realpath "${2:-$boxcg}")
