@@ -19,7 +19,7 @@
 #define BOLD "\033[1m"
 #define DIM "\033[2m"
 #define RESET "\033[0m"
-#define LOC_COLUMN 52 /* where location comments start, when the line fits */
+#define LOC_COLUMN 52 /* where location comments start at the latest, when the line fits */
 
 /* Formatted locations, remembered: ten thousand boxes of a class share
  * the same few. Direct-mapped on the (pooled) YAML path and the line. */
@@ -43,6 +43,8 @@ typedef struct rel_ent {
 typedef struct line_ent {
 	const char *file, *key, *new, *ypath, *lfile;
 	unsigned line, col;
+	size_t align;   /* the block's comment column the line was made for */
+	bool own;       /* and whether its comments were on lines of their own */
 	char *text;
 	size_t len;
 } line_ent;
@@ -211,20 +213,18 @@ static size_t loc_text(out *o, const bx_loc *loc, const char *ypath, const char 
 	return split;
 }
 
-/* "  # file:line:col ypath", padded so locations line up. `width` is the
- * visible width of what the line holds so far. `cached`: remember the
- * text (steps share a class's few locations; cgroups have their own).
- * When the line would be wider than o->columns, the comment goes on a
- * line of its own below, indented by `indent`; when even that is too
- * wide, the YAML path goes on one more. */
-static void location(out *o, size_t width, const bx_loc *loc, const char *ypath, const char *none,
-		     bool cached, size_t indent)
+/* A location's text: from the cache (`cached`: steps share a class's few
+ * locations; cgroups have their own), or made into *tmp (the caller
+ * frees tmp->text). NULL: nothing to show, or out of memory. */
+static loc_ent *loc_get(out *o, const bx_loc *loc, const char *ypath, const char *none, bool cached,
+			loc_ent *tmp)
 {
 	if (!loc->file && !ypath && !none)
-		return;
+		return NULL;
 	if (cached && !o->cache)
 		o->cache = calloc(LOC_CACHE, sizeof *o->cache);
-	loc_ent tmp = {0}, *e = &tmp;
+	loc_ent *e = tmp;
+	*tmp = (loc_ent){0};
 	if (cached && o->cache && (loc->file || ypath)) {
 		size_t h = (((uintptr_t)ypath >> 3) ^ ((uintptr_t)loc->file >> 3) ^ loc->line * 31u ^
 			    loc->col) & (LOC_CACHE - 1);
@@ -245,19 +245,46 @@ static void location(out *o, size_t width, const bx_loc *loc, const char *ypath,
 			o->b.s[at] = '\0';
 		if (!e->text) {
 			o->b.oom = true;
-			return;
+			return NULL;
 		}
 		e->len = strlen(e->text);
 		e->width = columns_of(e->text, e->len);
 	}
-	size_t gap = width < LOC_COLUMN ? LOC_COLUMN - width : 2;
-	bool own = o->columns && width + gap + 2 + e->width > o->columns;
+	return e;
+}
+
+static size_t gap_to(size_t width, size_t align) { return width + 2 <= align ? align - width : 2; }
+
+/* Does the comment fit beside a line `width` wide, at column `align`? */
+static bool loc_fits(out *o, size_t width, size_t align, const bx_loc *loc, const char *ypath,
+		     const char *none, bool cached)
+{
+	loc_ent tmp, *e = loc_get(o, loc, ypath, none, cached, &tmp);
+	bool fits = !e || !o->columns || width + gap_to(width, align) + 2 + e->width <= o->columns;
+	if (e == &tmp)
+		free(tmp.text);
+	return fits;
+}
+
+/* "  # file:line:col ypath", padded to column `align` so locations line
+ * up (two spaces when the line is wider already). `width` is the visible
+ * width of what the line holds so far. `own` (its block does not fit
+ * o->columns beside its lines): the comment goes on a line of its own
+ * below, indented by `indent`; when even that is too wide, the YAML path
+ * goes on one more. */
+static void location(out *o, size_t width, const bx_loc *loc, const char *ypath, const char *none,
+		     bool cached, size_t indent, size_t align, bool own)
+{
+	loc_ent tmp, *e = loc_get(o, loc, ypath, none, cached, &tmp);
+	if (!e)
+		return;
+	own = own && o->columns;
 	bool split = own && e->split && indent + 2 + e->width > o->columns;
 	if (own) {
 		put(o, "\n");
 		pad(o, indent);
 	} else {
-		pad(o, gap);
+		pad(o, gap_to(width, align));
 	}
 	if (o->color)
 		put(o, DIM);
@@ -441,6 +468,54 @@ static const char *no_location(const bx_step *s)
 	}
 }
 
+/* The width of a step's line, measured by writing it and taking it back. */
+static size_t step_width(out *o, const bx_step *s)
+{
+	size_t at = o->b.len;
+	size_t w = 4 + step_text(o, s);
+	o->b.len = at;
+	if (o->b.s)
+		o->b.s[at] = '\0';
+	return w;
+}
+
+static bool listed(const bx_step *s)
+{
+	return s->op != BX_OP_MKDIR && s->op != BX_OP_RMDIR && s->op != BX_OP_RECORD;
+}
+
+/* Where a block's location comments start: two columns after its widest
+ * line (`widest` so far: its header), at most LOC_COLUMN, so the comments
+ * of a block of short lines stay aligned and close to them (and fit a
+ * narrow width more often). *own: some comment would not fit o->columns
+ * beside its line, so all of the block's go on lines of their own (a
+ * block reads one way). */
+static size_t block_layout(out *o, const bx_plan *pl, const run *r, size_t from, size_t to,
+			   size_t widest, const bx_step *head, const char *head_none, bool *own)
+{
+	size_t head_w = widest;
+	for (size_t k = from; k < to; k++)
+		for (size_t i = r[k].from; i < r[k].to; i++) {
+			size_t w = listed(&pl->v[i]) ? step_width(o, &pl->v[i]) : 0;
+			if (w > widest)
+				widest = w;
+		}
+	size_t align = widest + 2 < LOC_COLUMN ? widest + 2 : LOC_COLUMN;
+	*own = false;
+	if (!o->columns)
+		return align;
+	if (head && !loc_fits(o, head_w, align, &head->loc, head->ypath, head_none, false))
+		return *own = true, align;
+	for (size_t k = from; k < to; k++)
+		for (size_t i = r[k].from; i < r[k].to; i++) {
+			const bx_step *s = &pl->v[i];
+			if (listed(s) &&
+			    !loc_fits(o, step_width(o, s), align, &s->loc, s->ypath, no_location(s), true))
+				return *own = true, align;
+		}
+	return align;
+}
+
 static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t to)
 {
 	char mark = '~';
@@ -461,9 +536,12 @@ static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t t
 	size_t vis = o->b.len;
 	put(o, " ");
 	put_safe(o, show_cg(r[from].cg));
+	size_t hw = 1 + width_since(o, vis);
+	const char *head_none = mark == '-' ? "not declared by the policy" : NULL;
+	bool own;
+	size_t align = block_layout(o, pl, r, from, to, hw, head, head_none, &own);
 	if (head)
-		location(o, 1 + width_since(o, vis), &head->loc, head->ypath,
-			 mark == '-' ? "not declared by the policy" : NULL, false, 2);
+		location(o, hw, &head->loc, head->ypath, head_none, false, 2, align, own);
 	put(o, "\n");
 	if (head && head->warning)
 		warning(o, head->warning);
@@ -483,7 +561,8 @@ static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t t
 					e = &o->lines[h];
 					if (e->text && e->file == s->file && e->key == s->key && e->new == s->new &&
 					    e->ypath == s->ypath && e->lfile == s->loc.file &&
-					    e->line == s->loc.line && e->col == s->loc.col) {
+					    e->line == s->loc.line && e->col == s->loc.col && e->align == align &&
+					    e->own == own) {
 						put_n(o, e->text, e->len);
 						continue;
 					}
@@ -492,15 +571,16 @@ static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t t
 			size_t at = o->b.len;
 			put(o, "    ");
 			size_t w = step_text(o, s);
-			location(o, 4 + w, &s->loc, s->ypath, no_location(s), true, 6);
+			location(o, 4 + w, &s->loc, s->ypath, no_location(s), true, 6, align, own);
 			put(o, "\n");
 			if (s->warning)
 				warning(o, s->warning);
 			char *t = e && !o->b.oom ? strndup(o->b.s + at, o->b.len - at) : NULL;
 			if (t) {
 				free(e->text);
-				*e = (line_ent){ s->file, s->key,   s->new, s->ypath, s->loc.file,
-						 s->loc.line, s->loc.col, t, o->b.len - at };
+				*e = (line_ent){ s->file,     s->key,     s->new, s->ypath, s->loc.file,
+						 s->loc.line, s->loc.col, align,  own,      t,
+						 o->b.len - at };
 			}
 		}
 }
@@ -693,7 +773,8 @@ static void drift_line(out *o, const bx_step *s)
 	}
 	size_t w = width_since(o, at);
 	put(o, c_(o, RESET));
-	location(o, w, &s->loc, s->ypath, none, true, 4);
+	location(o, w, &s->loc, s->ypath, none, true, 4, LOC_COLUMN,
+		 !loc_fits(o, w, LOC_COLUMN, &s->loc, s->ypath, none, true));
 	put(o, "\n");
 	/* drift carries refusals in the warning: say why it stays */
 	if (s->op == BX_OP_RMDIR && s->warning) {
