@@ -41,6 +41,10 @@ typedef struct bx_cgfs {
 	 * of openat2(). Set by tests to exercise the fallback, and by the
 	 * library itself when the kernel has no openat2 (ENOSYS). */
 	bool no_openat2;
+	/* Tests, directory mode: the emulated cgroup.events never reports
+	 * `frozen 1` (a box with a process that does not freeze, as one in
+	 * uninterruptible sleep), so the freeze timeout can be exercised. */
+	bool freeze_stuck;
 	/* Between bx_cgfs_cache_begin and _end: directory fds of the last
 	 * cgroups accessed (cgroupfs/dircache.c). NULL outside a session. */
 	struct bx_cgfs_dircache *cache;

@@ -196,7 +196,7 @@ static int events_one(bx_cgfs *fs, const char *cg, bx_error **err)
 	bx_error *e = NULL;
 	bool frozen = false;
 	if (bx_cgfs_read(fs, cg, "cgroup.freeze", &fr, &e) == 0)
-		frozen = fr[0] == '1';
+		frozen = fr[0] == '1' && !fs->freeze_stuck;
 	bx_error_free(e);
 	return store(fs, cg, "cgroup.events", populated ? (frozen ? "populated 1\nfrozen 1" : "populated 1\nfrozen 0")
 							 : (frozen ? "populated 0\nfrozen 1" : "populated 0\nfrozen 0"),
