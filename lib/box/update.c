@@ -99,6 +99,7 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 	}
 	bx_apply_opts ao = o->apply;
 	ao.locked = true;
+	ao.held = lock;
 	r = bx_apply(fs, res->plan, &ao, &res->apply, err);
 	if (r == 0)
 		goto out;

@@ -48,6 +48,9 @@ typedef struct bx_cgfs {
 	/* Between bx_cgfs_cache_begin and _end: directory fds of the last
 	 * cgroups accessed (cgroupfs/dircache.c). NULL outside a session. */
 	struct bx_cgfs_dircache *cache;
+	/* The journal header's boot id and the base's identity, read at the
+	 * first transaction (lib/apply): fixed for the process and the fd. */
+	char *boot_id, *base_id;
 } bx_cgfs;
 
 /* What /proc/self/mountinfo says about cgroups (see cgroupfs/mountinfo.c). */

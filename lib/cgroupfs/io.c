@@ -130,7 +130,9 @@ static int write_value(bx_cgfs *fs, const char *cg, const char *file, const char
 	}
 	/* The same open file, read again from offset 0: the kernel makes
 	 * the text anew (seq_file restarts at position 0). */
-	int r = back && !reread ? bx_pread_all(fd, false, back) : 0;
+	/* Interface files are read in one go: a short read is the end, as
+	 * in observation (one pread, not a second one that returns 0). */
+	int r = back && !reread ? bx_pread_all(fd, true, back) : 0;
 	e = errno;
 	close(fd);
 	if (r < 0)

@@ -184,5 +184,7 @@ void bx_cgfs_close(bx_cgfs *fs)
 	if (fs->base_fd >= 0)
 		close(fs->base_fd);
 	free(fs->base_path);
+	free(fs->boot_id);
+	free(fs->base_id);
 	free(fs);
 }
