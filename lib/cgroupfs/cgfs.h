@@ -163,6 +163,12 @@ int bx_pread_all(int fd, bool regular, char **out);
 int bx_cgfs_cache_begin(bx_cgfs *fs);
 void bx_cgfs_cache_end(bx_cgfs *fs);
 
+/* An O_RDONLY|O_DIRECTORY fd of cgroup `cg` for reading its files and
+ * xattrs: in a session the cached one (*borrowed: not to be closed), else
+ * a new one as bx_cgfs_open_dir gives. Give it back with bx_cgfs_dir_put. */
+int bx_cgfs_dir_get(bx_cgfs *fs, const char *cg, int *fd, bool *borrowed, bx_error **err);
+void bx_cgfs_dir_put(bx_cgfs *fs, int fd, bool borrowed);
+
 /* Validate a relative cgroup path: components match the safe-name rule
  * (^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$), no "", ".", "..", no leading '/'. */
 bool bx_cgpath_valid(const char *cg);
