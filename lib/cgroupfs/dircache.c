@@ -44,6 +44,7 @@ struct bx_cgfs_dircache {
 	unsigned depth;   /* nested begin calls */
 	unsigned next;    /* the slot to reuse next (round robin) */
 	bool base_closed; /* nobody else can move what is in the base */
+	bool path_only;   /* a directory could not be read: some fds are O_PATH */
 	slot v[SLOTS];
 };
 
@@ -171,8 +172,10 @@ int bx_dircache_get(bx_cgfs *fs, const char *dir, size_t len, bool *borrowed)
 		/* O_RDONLY, so that a borrower can also read its xattrs
 		 * (bx_cgfs_dir_get); O_PATH where it may not be read. */
 		int fd = bx_cgfs_resolve_at(fs, cur, comp, O_RDONLY | O_DIRECTORY, 0);
-		if (fd < 0 && errno == EACCES)
+		if (fd < 0 && errno == EACCES) {
 			fd = bx_cgfs_resolve_at(fs, cur, comp, O_PATH | O_DIRECTORY, 0);
+			c->path_only = true;
+		}
 		int err = errno;
 		if (!*borrowed)
 			close(cur);
@@ -226,6 +229,8 @@ int bx_cgfs_dir_get(bx_cgfs *fs, const char *cg, int *fd, bool *borrowed, bx_err
 	*fd = bx_dircache_get(fs, cg, strlen(cg), borrowed);
 	if (*fd < 0)
 		return bx_err(err, errno, "open cgroup %s", cg);
+	if (!fs->cache->path_only)
+		return 0; /* every descriptor it made is O_RDONLY */
 	int fl = fcntl(*fd, F_GETFL);
 	if (fl >= 0 && !(fl & O_PATH))
 		return 0;

@@ -61,8 +61,10 @@ int bx_cgfs_read(bx_cgfs *fs, const char *cg, const char *file, char **out, bx_e
 		return bx_err(err, EFBIG, "read %s: larger than %u KiB, no interface file is", path,
 			      BX_DIRMODE_READ_MAX >> 10);
 	}
-	/* interface files are read in one go: a short read is the end */
-	int r = fs->dirmode ? bx_read_fd_max(fd, BX_DIRMODE_READ_MAX, out) : bx_pread_all(fd, true, out);
+	/* A plain file (directory mode) ends at a short read; a kernfs file
+	 * with many records (cgroup.procs) may return less than asked before
+	 * its end, so it is read until read() says 0. */
+	int r = fs->dirmode ? bx_pread_all(fd, true, out) : bx_read_fd(fd, out);
 	int e = errno;
 	close(fd);
 	if (r < 0)
