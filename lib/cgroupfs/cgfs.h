@@ -51,6 +51,10 @@ typedef struct bx_cgfs {
 	/* The journal header's boot id and the base's identity, read at the
 	 * first transaction (lib/apply): fixed for the process and the fd. */
 	char *boot_id, *base_id;
+	/* An O_RDONLY descriptor of the base, opened at its first use by
+	 * bx_cgfs_dir_get (its xattrs and files); 0 until then (-1: it could
+	 * not be opened, so each use opens one). */
+	int base_rfd;
 } bx_cgfs;
 
 /* What /proc/self/mountinfo says about cgroups (see cgroupfs/mountinfo.c). */

@@ -224,6 +224,21 @@ void bx_dircache_forget(bx_cgfs *fs, const char *cg)
 int bx_cgfs_dir_get(bx_cgfs *fs, const char *cg, int *fd, bool *borrowed, bx_error **err)
 {
 	*borrowed = false;
+	if (cg && !*cg && fs->base_rfd >= 0) {
+		/* the base: one descriptor for the life of the bx_cgfs, like
+		 * base_fd itself (0: not opened yet; fd 0 is never ours) */
+		if (fs->base_rfd == 0) {
+			int b = openat(fs->base_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			fs->base_rfd = b > 0 ? b : -1;
+			if (b == 0)
+				close(b);
+		}
+		if (fs->base_rfd > 0) {
+			*fd = fs->base_rfd;
+			*borrowed = true;
+			return 0;
+		}
+	}
 	if (!fs->cache || !cg || !*cg || !bx_cgpath_valid(cg))
 		return bx_cgfs_open_dir(fs, cg, fd, err);
 	*fd = bx_dircache_get(fs, cg, strlen(cg), borrowed);

@@ -102,8 +102,18 @@ static int live_children(void *ctx, void *h, const char *cg, char ***names, size
 
 static int live_controllers(void *ctx, void *h, const char *cg, unsigned *bits, bx_error **err)
 {
-	(void)h;
-	return bx_cgfs_controllers(ctx, cg, bits, err);
+	bx_cgfs *fs = ctx;
+	if (fs->dirmode)
+		return bx_cgfs_controllers(ctx, cg, bits, err); /* the emulation's answer */
+	/* the kernel's file, read beneath the open directory */
+	char *raw = NULL;
+	if (live_read(ctx, h, cg, "cgroup.controllers", &raw, err) < 0)
+		return -1;
+	if (!raw)
+		return bx_err(err, ENOENT, "read %s/cgroup.controllers", show(cg));
+	*bits = bx_ctrl_parse_list(raw);
+	free(raw);
+	return 0;
 }
 
 static int live_subtree(void *ctx, void *h, const char *cg, unsigned *bits, bx_error **err)
