@@ -30,10 +30,10 @@ OPT          ?= -O2 -g
 
 DEPS_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS) 2>/dev/null)
 DEPS_LIBS    = $(shell $(PKG_CONFIG) --libs $(DEPS_PKGS) 2>/dev/null)
-# The CLI alone serves HTTP (boxcg metrics --listen); libboxcg never links it.
+# The CLI alone serves HTTP (boxcg metrics --listen) and dlopen()s
+# libmicrohttpd when it does: its header at build time, never a link.
 CLI_PKGS     := libmicrohttpd
 CLI_CFLAGS   = $(shell $(PKG_CONFIG) --cflags $(CLI_PKGS) 2>/dev/null)
-CLI_LIBS     = $(shell $(PKG_CONFIG) --libs $(CLI_PKGS) 2>/dev/null)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
@@ -75,10 +75,10 @@ all: deps
 build-all: $(LIB_A) $(LIB_SO) $(BOXCG)
 
 deps:
-	@scripts/deps.sh build
+	@.ci/deps.sh build
 
 test-deps:
-	@scripts/deps.sh test
+	@.ci/deps.sh test
 
 $(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -106,14 +106,14 @@ $(LIB_SO): $(LIB_OBJ) $(LIB_MAP)
 	ln -sf libboxcg.so.$(SOVERSION) $(O)/libboxcg.so
 
 $(BOXCG): $(CLI_OBJ) $(LIB_A)
-	$(CC) -o $@ $(CLI_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(DEPS_LIBS) $(CLI_LIBS)
+	$(CC) -o $@ $(CLI_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(DEPS_LIBS)
 
 $(O)/obj/cmd/boxcg/test_hooks_on.o: cmd/boxcg/test_hooks.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DBOXCG_TEST_HOOKS -MMD -MP -c $< -o $@
 
 $(BOXCG_TEST): $(CLI_TEST_OBJ) $(LIB_A)
-	$(CC) -o $@ $(CLI_TEST_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(DEPS_LIBS) $(CLI_LIBS)
+	$(CC) -o $@ $(CLI_TEST_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(DEPS_LIBS)
 
 # A fully static boxcg for the real-kernel VM (its initramfs has no libc).
 # Debian ships libyaml.a, libcyaml.a and libjansson.a.
@@ -202,7 +202,7 @@ check-valgrind: $(BOXCG_TEST)
 check-host: $(BOXCG_TEST)
 	tests/host/run.sh $(abspath $(BOXCG_TEST))
 
-# make install into a temporary DESTDIR, then build examples/ against it
+# make install into a temporary DESTDIR, then build docs/examples/ against it
 # with pkg-config and run it on a directory root.
 check-install: build-all $(BOXCG_TEST)
 	tests/install/run.sh $(O)
@@ -220,7 +220,7 @@ check-systemd: build-all
 
 demo: deps
 	@$(MAKE) --no-print-directory build-all
-	@scripts/demo.sh $(abspath $(BOXCG))
+	@docs/demo.sh $(abspath $(BOXCG))
 
 # ---- install -------------------------------------------------------------
 
@@ -240,23 +240,23 @@ install: all install-dist
 
 BENCH_BIN := $(addprefix $(O)/bench/,gen_policy floor_scan floor_apply floor_read timeit api_create floor_stats)
 
-$(O)/bench/gen_policy: bench/gen_policy.c bench/gen_model.c bench/gen_model.h
-$(O)/bench/floor_scan: bench/floor_scan.c
-$(O)/bench/floor_apply: bench/floor_apply.c bench/floor_io.c bench/gen_model.c \
-	bench/floor_io.h bench/gen_model.h
-$(O)/bench/floor_read: bench/floor_read.c bench/floor_io.c bench/gen_model.c \
-	bench/floor_io.h bench/gen_model.h
-$(O)/bench/timeit: bench/timeit.c
-$(O)/bench/floor_stats: bench/floor_stats.c
-$(O)/bench/api_create: bench/api_create.c bench/floor_io.c bench/gen_model.c \
-	bench/floor_io.h bench/gen_model.h $(LIB_A)
+$(O)/bench/gen_policy: tests/bench/gen_policy.c tests/bench/gen_model.c tests/bench/gen_model.h
+$(O)/bench/floor_scan: tests/bench/floor_scan.c
+$(O)/bench/floor_apply: tests/bench/floor_apply.c tests/bench/floor_io.c tests/bench/gen_model.c \
+	tests/bench/floor_io.h tests/bench/gen_model.h
+$(O)/bench/floor_read: tests/bench/floor_read.c tests/bench/floor_io.c tests/bench/gen_model.c \
+	tests/bench/floor_io.h tests/bench/gen_model.h
+$(O)/bench/timeit: tests/bench/timeit.c
+$(O)/bench/floor_stats: tests/bench/floor_stats.c
+$(O)/bench/api_create: tests/bench/api_create.c tests/bench/floor_io.c tests/bench/gen_model.c \
+	tests/bench/floor_io.h tests/bench/gen_model.h $(LIB_A)
 $(BENCH_BIN):
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.a,$^) $(ALL_LDFLAGS) $(DEPS_LIBS)
 
 bench: deps
 	@$(MAKE) --no-print-directory SANITIZE= OPT="-O2 -g" build-all $(BENCH_BIN)
-	bench/run.sh $(abspath $(BOXCG)) $(abspath $(O)/bench)
+	tests/bench/run.sh $(abspath $(BOXCG)) $(abspath $(O)/bench)
 
 # ---- fuzzing: every format boxcg reads back, under libFuzzer + ASan + UBSan
 # Targets (tests/fuzz/fuzz_<name>.c): policy (the loader), planfile (saved
@@ -301,12 +301,12 @@ check-fuzz: fuzz-build
 install-dist:
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
 		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(TMPFILESDIR)
-	install -m 644 man/boxcg.1 $(DESTDIR)$(MANDIR)/man1/
-	install -m 644 man/boxcg-policy.5 $(DESTDIR)$(MANDIR)/man5/
-	install -m 644 completion/boxcg.bash $(DESTDIR)$(BASHCOMPDIR)/boxcg
-	sed -e 's|@BINDIR@|$(BINDIR)|g' dist/systemd/boxcg.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/boxcg.service
+	install -m 644 docs/man/boxcg.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 docs/man/boxcg-policy.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 cmd/boxcg/completion/boxcg.bash $(DESTDIR)$(BASHCOMPDIR)/boxcg
+	sed -e 's|@BINDIR@|$(BINDIR)|g' cmd/boxcg/systemd/boxcg.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/boxcg.service
 	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/boxcg.service
-	install -m 644 dist/systemd/boxcg.tmpfiles $(DESTDIR)$(TMPFILESDIR)/boxcg.conf
+	install -m 644 cmd/boxcg/systemd/boxcg.tmpfiles $(DESTDIR)$(TMPFILESDIR)/boxcg.conf
 
 clean:
 	rm -rf build $(O)

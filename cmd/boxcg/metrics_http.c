@@ -1,5 +1,9 @@
-/* boxcg metrics --listen: /metrics over HTTP with libmicrohttpd (the CLI
- * links it; libboxcg never listens on anything). Built with BX_NO_HTTP
+/* boxcg metrics --listen: /metrics over HTTP with libmicrohttpd, which
+ * the CLI opens with dlopen() only when --listen is given (libboxcg never
+ * listens on anything). Linking it would make every boxcg process, box
+ * exec included, load and relocate it and its TLS stack (gnutls, nettle,
+ * gmp, p11-kit, ...): ten libraries no other command uses (ARCHITECTURE.md,
+ * "Optional libraries are opened when used"). Built with BX_NO_HTTP
  * (the fully static binary of the kernel tests: Debian's static
  * libmicrohttpd needs a static p11-kit it does not ship) it refuses
  * --listen and says why. */
@@ -21,10 +25,56 @@ int metrics_serve(cli *c, box_ctx *bc, const char *listen_arg)
 }
 #else
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+
+/* The soname of the ABI the header above describes (Debian's
+ * libmicrohttpd12). */
+#define MHD_SONAME "libmicrohttpd.so.12"
+
+/* The seven functions boxcg calls, resolved from MHD_SONAME. */
+static struct {
+	__typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
+	__typeof__(MHD_add_response_header) *add_response_header;
+	__typeof__(MHD_queue_response) *queue_response;
+	__typeof__(MHD_destroy_response) *destroy_response;
+	__typeof__(MHD_start_daemon) *start_daemon;
+	__typeof__(MHD_get_daemon_info) *get_daemon_info;
+	__typeof__(MHD_stop_daemon) *stop_daemon;
+} mhd;
+
+static int mhd_open(bx_error **err)
+{
+	void *h = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return bx_err(err, ENOENT,
+			      "metrics --listen needs %s (Debian: apt-get install libmicrohttpd12): %s",
+			      MHD_SONAME, dlerror());
+	struct {
+		void **slot;
+		const char *name;
+	} sym[] = {
+		{ (void **)&mhd.create_response_from_buffer, "MHD_create_response_from_buffer" },
+		{ (void **)&mhd.add_response_header, "MHD_add_response_header" },
+		{ (void **)&mhd.queue_response, "MHD_queue_response" },
+		{ (void **)&mhd.destroy_response, "MHD_destroy_response" },
+		{ (void **)&mhd.start_daemon, "MHD_start_daemon" },
+		{ (void **)&mhd.get_daemon_info, "MHD_get_daemon_info" },
+		{ (void **)&mhd.stop_daemon, "MHD_stop_daemon" },
+	};
+	for (size_t i = 0; i < sizeof sym / sizeof sym[0]; i++) {
+		*sym[i].slot = dlsym(h, sym[i].name);
+		if (!*sym[i].slot) {
+			bx_err(err, ENOSYS, "metrics --listen: %s has no %s", MHD_SONAME, sym[i].name);
+			dlclose(h);
+			return -1;
+		}
+	}
+	return 0; /* kept open until exit: the server runs until then */
+}
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -75,19 +125,19 @@ typedef struct server {
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned code, char *body, size_t len,
 			     bool must_free)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(
+	struct MHD_Response *r = mhd.create_response_from_buffer(
 		len, body, must_free ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!r) {
 		if (must_free)
 			free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 				code == MHD_HTTP_OK ? CONTENT_TYPE : "text/plain; charset=utf-8");
 	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	enum MHD_Result ret = MHD_queue_response(conn, code, r);
-	MHD_destroy_response(r);
+		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	enum MHD_Result ret = mhd.queue_response(conn, code, r);
+	mhd.destroy_response(r);
 	return ret;
 }
 
@@ -126,6 +176,9 @@ int metrics_serve(cli *c, box_ctx *bc, const char *listen_arg)
 	if (parse_listen(listen_arg, &ss, &sl) < 0)
 		return cli_usage(c, "metrics", "--listen %s: want ADDR:PORT (127.0.0.1:9100, [::1]:9100, :9100)",
 				 listen_arg);
+	bx_error *err = NULL;
+	if (mhd_open(&err) < 0)
+		return cli_fail(c, err);
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -137,18 +190,17 @@ int metrics_serve(cli *c, box_ctx *bc, const char *listen_arg)
 	pthread_mutex_init(&s.lock, NULL);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
 			 (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
-	struct MHD_Daemon *d = MHD_start_daemon(
+	struct MHD_Daemon *d = mhd.start_daemon(
 		flags, 0, NULL, NULL, handle, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)64, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)10, MHD_OPTION_END);
 	if (!d) {
 		int e = errno;
 		pthread_mutex_destroy(&s.lock);
-		bx_error *err = NULL;
 		bx_err(&err, e, "listen on %s", listen_arg);
 		return cli_fail(c, err);
 	}
-	const union MHD_DaemonInfo *bi = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *bi = mhd.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	unsigned port = bi ? bi->port : ntohs(((struct sockaddr_in *)&ss)->sin_port);
 	char host[INET6_ADDRSTRLEN] = "";
 	if (ss.ss_family == AF_INET6)
@@ -161,7 +213,7 @@ int metrics_serve(cli *c, box_ctx *bc, const char *listen_arg)
 	int sig;
 	while (sigwait(&set, &sig) != 0)
 		;
-	MHD_stop_daemon(d);
+	mhd.stop_daemon(d);
 	pthread_mutex_destroy(&s.lock);
 	return BX_EXIT_OK;
 }

@@ -114,6 +114,11 @@ typedef struct bx_box_delete_opts {
 	                        where cgroup.kill exists */
 } bx_box_delete_opts;
 
+/* One counter of cgroup `cg`: the whole file `file` as a number when key
+ * is NULL ("1234"), else the value of `key` in that flat keyed file
+ * (cpu.stat usage_usec); -1 when missing, unreadable or not a number. */
+int64_t bx_box_counter(bx_cgfs *fs, const char *cg, const char *file, const char *key);
+
 /* What a deleted box leaves behind: cpu.stat usage_usec, memory.peak
  * (memory.current where the kernel has no peak) and memory.events
  * oom_kill. */

@@ -12,37 +12,6 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-/* A scalar counter file ("1234"), or -1 when missing/unreadable/junk. */
-static int64_t read_scalar(bx_cgfs *fs, const char *cg, const char *file)
-{
-	cleanup_free char *s = NULL;
-	bx_error *e = NULL;
-	if (bx_cgfs_read(fs, cg, file, &s, &e) < 0) {
-		bx_error_free(e);
-		return -1;
-	}
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v < 0)
-		return -1;
-	return v;
-}
-
-/* A key of a flat keyed file, or -1. */
-static int64_t read_keyed(bx_cgfs *fs, const char *cg, const char *file, const char *key)
-{
-	cleanup_free char *s = NULL;
-	bx_error *e = NULL;
-	uint64_t v;
-	if (bx_cgfs_read(fs, cg, file, &s, &e) < 0 || bx_keyed_u64(s, key, &v, &e) < 0 ||
-	    v > INT64_MAX) {
-		bx_error_free(e);
-		return -1;
-	}
-	return (int64_t)v;
-}
-
 static int64_t read_nprocs(bx_cgfs *fs, const char *cg)
 {
 	cleanup_free char *s = NULL;
@@ -87,7 +56,7 @@ int bx_box_own_read(bx_cgfs *fs, const bx_class *c, const char *cg, bx_owns *out
 /* cgroup.events frozen: 1, 0, or -1 when there is none. */
 static int read_frozen(bx_cgfs *fs, const char *cg)
 {
-	int64_t v = read_keyed(fs, cg, "cgroup.events", "frozen");
+	int64_t v = bx_box_counter(fs, cg, "cgroup.events", "frozen");
 	return v < 0 ? -1 : v ? 1 : 0;
 }
 
@@ -103,10 +72,10 @@ static int fill(bx_cgfs *fs, const bx_class *c, const char *slice, const char *i
 		b->id = b->cgroup = NULL;
 		return bx_err(err, ENOMEM, "list boxes");
 	}
-	b->pids_current = read_scalar(fs, b->cgroup, "pids.current");
-	b->memory_current = read_scalar(fs, b->cgroup, "memory.current");
-	b->cpu_usage_usec = read_keyed(fs, b->cgroup, "cpu.stat", "usage_usec");
-	b->oom_kills = read_keyed(fs, b->cgroup, "memory.events", "oom_kill");
+	b->pids_current = bx_box_counter(fs, b->cgroup, "pids.current", NULL);
+	b->memory_current = bx_box_counter(fs, b->cgroup, "memory.current", NULL);
+	b->cpu_usage_usec = bx_box_counter(fs, b->cgroup, "cpu.stat", "usage_usec");
+	b->oom_kills = bx_box_counter(fs, b->cgroup, "memory.events", "oom_kill");
 	b->nprocs = read_nprocs(fs, b->cgroup);
 	b->frozen = read_frozen(fs, b->cgroup);
 	if (bx_box_own_read(fs, c, b->cgroup, &b->own, err) < 0)

@@ -83,38 +83,13 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static int64_t read_key(bx_cgfs *fs, const char *cg, const char *file, const char *key)
-{
-	cleanup_free char *s = NULL;
-	bx_error *e = NULL;
-	uint64_t v;
-	if (bx_cgfs_read(fs, cg, file, &s, &e) < 0 || bx_keyed_u64(s, key, &v, &e) < 0 ||
-	    v > INT64_MAX) {
-		bx_error_free(e);
-		return -1;
-	}
-	return (int64_t)v;
-}
-
-static int64_t read_scalar(bx_cgfs *fs, const char *cg, const char *file)
-{
-	cleanup_free char *s = NULL;
-	bx_error *e = NULL;
-	if (bx_cgfs_read(fs, cg, file, &s, &e) < 0) {
-		bx_error_free(e);
-		return -1;
-	}
-	int64_t v = bx_stats_parse_scalar(s, false);
-	return v < 0 ? -1 : v;
-}
-
 void bx_events_counters(bx_cgfs *fs, const char *cg, bx_event_counters *c)
 {
-	c->cpu_usage_usec = read_key(fs, cg, "cpu.stat", "usage_usec");
-	c->memory_current = read_scalar(fs, cg, "memory.current");
-	c->memory_peak = read_scalar(fs, cg, "memory.peak");
-	c->oom_kill = read_key(fs, cg, "memory.events", "oom_kill");
-	c->pids_current = read_scalar(fs, cg, "pids.current");
+	c->cpu_usage_usec = bx_box_counter(fs, cg, "cpu.stat", "usage_usec");
+	c->memory_current = bx_box_counter(fs, cg, "memory.current", NULL);
+	c->memory_peak = bx_box_counter(fs, cg, "memory.peak", NULL);
+	c->oom_kill = bx_box_counter(fs, cg, "memory.events", "oom_kill");
+	c->pids_current = bx_box_counter(fs, cg, "pids.current", NULL);
 	cleanup_free char *s = NULL;
 	bx_error *e = NULL;
 	bx_psi psi = { .some.avg10 = -1 };

@@ -6,7 +6,7 @@
  * delegated unit boxcg works in is `boxcg.service`:
  *
  *   root      the system manager's boxcg.service (shipped in
- *             dist/systemd/boxcg.service.in: Delegate=yes, a main process
+ *             cmd/boxcg/systemd/boxcg.service.in: Delegate=yes, a main process
  *             that stays for the unit's life, the policy applied by
  *             ExecStartPost). It must be loaded and running.
  *   others    the user manager's boxcg.service: when it is not running,

@@ -18,7 +18,7 @@ Blank lines at the end of a command's output (in the document or printed)
 only separate it from the next command: they are not compared.
 
 Each document runs as one session, top to bottom, in a fresh scratch
-directory holding a copy of policies/ and examples/. The only
+directory holding a copy of policies/ and docs/examples/. The only
 normalization: the scratch directory's path reads as /tmp/demo.
 
 Directives, in an HTML comment (Markdown) or a `.\\" ` comment line (man),
@@ -31,6 +31,12 @@ apply to what follows:
   doc-test: run CMD       run CMD first (setup; must succeed, output unseen;
                           $BOXCG_SRC is the checkout, for its fixtures);
                           before a kernel transcript, in the kernel only
+  doc-test: vary REGEX    in the next transcript, a line of the document
+                          and a printed line are alike when both match
+                          REGEX (an extended regular expression, whole
+                          line; keep to what Python and awk agree on):
+                          output that differs from run to run (times,
+                          usage counters) shown as a real example
   doc-test: kernel        the next transcript needs a real kernel (cgroup2,
                           root, /etc/boxcg): the qemu harness runs it
                           (tests/kernel/t_docs.sh), the host run skips it
@@ -56,7 +62,7 @@ SHOWN_AS = "/tmp/demo"
 def documents():
     docs = ["README.md"]
     docs += sorted("docs/" + f for f in os.listdir(os.path.join(REPO, "docs")) if f.endswith(".md"))
-    docs += sorted("man/" + f for f in os.listdir(os.path.join(REPO, "man")) if re.search(r"\.\d$", f))
+    docs += sorted("docs/man/" + f for f in os.listdir(os.path.join(REPO, "docs", "man")) if re.search(r"\.\d$", f))
     return docs
 
 
@@ -72,14 +78,14 @@ def unman(line):
 
 class Item:
     """One step of a session: ('file', name, text), ('run', cmd) or
-    ('transcript', lineno, lines, kernel)."""
+    ('transcript', lineno, lines, kernel, vary)."""
 
     def __init__(self, kind, **kw):
         self.kind = kind
         self.__dict__.update(kw)
 
 
-def add_transcript(items, lineno, block, kernel):
+def add_transcript(items, lineno, block, kernel, vary):
     """A kernel transcript takes the setup commands just before it along:
     they prepare the kernel's state, never the host's."""
     if kernel:
@@ -88,11 +94,11 @@ def add_transcript(items, lineno, block, kernel):
                 break
             if it.kind == "run":
                 it.kernel = True
-    items.append(Item("transcript", lineno=lineno, lines=block, kernel=kernel))
+    items.append(Item("transcript", lineno=lineno, lines=block, kernel=kernel, vary=vary))
 
 
 def parse_markdown(path, text):
-    items, pending_file, kernel = [], None, False
+    items, pending_file, kernel, vary = [], None, False, []
     lines = text.split("\n")
     i = 0
     while i < len(lines):
@@ -114,6 +120,8 @@ def parse_markdown(path, text):
                 items.append(Item("run", cmd=arg, kernel=False))
             elif kind == "kernel":
                 kernel = True
+            elif kind == "vary":
+                vary.append(arg)
             else:
                 raise SystemExit("%s:%d: unknown directive doc-test: %s" % (path, i + 1, kind))
             i += 1
@@ -128,14 +136,14 @@ def parse_markdown(path, text):
             if pending_file:
                 items.append(Item("file", name=pending_file, text="\n".join(block) + "\n"))
             elif block and block[0].startswith("$ "):
-                add_transcript(items, start + 1, block, kernel)
-            pending_file, kernel = None, False
+                add_transcript(items, start + 1, block, kernel, vary)
+            pending_file, kernel, vary = None, False, []
         i += 1
     return items
 
 
 def parse_man(path, text):
-    items, pending_file, kernel = [], None, False
+    items, pending_file, kernel, vary = [], None, False, []
     lines = text.split("\n")
     i = 0
     while i < len(lines):
@@ -149,6 +157,8 @@ def parse_man(path, text):
                 items.append(Item("run", cmd=arg, kernel=False))
             elif kind == "kernel":
                 kernel = True
+            elif kind == "vary":
+                vary.append(arg)
             else:
                 raise SystemExit("%s:%d: unknown directive doc-test: %s" % (path, i + 1, kind))
         elif line.startswith(".Bd -literal"):
@@ -161,8 +171,8 @@ def parse_man(path, text):
             if pending_file:
                 items.append(Item("file", name=pending_file, text="\n".join(block) + "\n"))
             elif block and block[0].startswith("$ "):
-                add_transcript(items, start + 1, block, kernel)
-            pending_file, kernel = None, False
+                add_transcript(items, start + 1, block, kernel, vary)
+            pending_file, kernel, vary = None, False, []
         i += 1
     return items
 
@@ -170,7 +180,7 @@ def parse_man(path, text):
 def parse(path):
     with open(os.path.join(REPO, path), encoding="utf-8") as f:
         text = f.read()
-    return parse_man(path, text) if path.startswith("man/") else parse_markdown(path, text)
+    return parse_man(path, text) if path.startswith("docs/man/") else parse_markdown(path, text)
 
 
 def commands(t):
@@ -203,8 +213,13 @@ def commands(t):
     return out
 
 
-def matches(want, got):
-    """want may hold "..." lines: any number of lines."""
+def alike(w, g, vary):
+    return w == g or any(re.fullmatch(p, w) and re.fullmatch(p, g) for p in vary)
+
+
+def matches(want, got, vary=()):
+    """want may hold "..." lines: any number of lines; a line matching a
+    pattern of vary matches any line that does."""
     memo = {}
 
     def m(i, j):
@@ -215,7 +230,7 @@ def matches(want, got):
         elif want[i] == "...":
             r = m(i + 1, j) or (j < len(got) and m(i, j + 1))
         else:
-            r = j < len(got) and want[i] == got[j] and m(i + 1, j + 1)
+            r = j < len(got) and alike(want[i], got[j], vary) and m(i + 1, j + 1)
         memo[(i, j)] = r
         return r
 
@@ -225,7 +240,7 @@ def matches(want, got):
 
 def session_dir():
     d = tempfile.mkdtemp(prefix="boxcg-doc.")
-    for sub in ("policies", "examples"):
+    for sub in ("policies", "docs/examples"):
         src = os.path.join(REPO, sub)
         if os.path.isdir(src):
             shutil.copytree(src, os.path.join(d, sub))
@@ -268,7 +283,7 @@ def run_doc(path, bindir):
                     got = text.split("\n")
                     while got and got[-1] == "":
                         got = got[:-1]
-                    if matches(want, got) and got_status == status:
+                    if matches(want, got, it.vary) and got_status == status:
                         ok += 1
                         continue
                     bad += 1
@@ -320,6 +335,8 @@ def emit_kernel(outdir):
                         f.write("%s:%d\n" % (path, at))
                     with open(base + ".status", "w") as f:
                         f.write("%d\n" % status)
+                    with open(base + ".vary", "w") as f:
+                        f.write("".join(p + "\n" for p in it.vary))
     return n
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End to end: the Ansible role and module (ansible/) against localhost with
+# End to end: the Ansible role and module (cmd/ansible/) against localhost with
 # the real boxcg on a directory root (--root <tmpdir>). Hermetic: HOME,
 # ANSIBLE_HOME, temp dirs and config all live in the scratch directory.
 #   1. check mode reports the change and changes nothing (tree identical);
@@ -25,7 +25,7 @@ mkdir -p "$a/home" "$a/tmp" "$a/remote" "$SCRATCH/root" "$SCRATCH/state"
 export HOME=$a/home ANSIBLE_HOME=$a/home/.ansible TMPDIR=$a/tmp
 export ANSIBLE_CONFIG=$a/ansible.cfg
 export ANSIBLE_LOCAL_TEMP=$a/tmp ANSIBLE_REMOTE_TEMP=$a/remote
-export ANSIBLE_ROLES_PATH=$src/ansible/roles ANSIBLE_LIBRARY=$src/ansible/library
+export ANSIBLE_ROLES_PATH=$src/cmd/ansible/roles ANSIBLE_LIBRARY=$src/cmd/ansible/library
 export ANSIBLE_CALLBACK_PLUGINS=$src/tests/eco/callback_plugins ANSIBLE_STDOUT_CALLBACK=eco_record
 export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 export ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_DEPRECATION_WARNINGS=0

@@ -1,4 +1,4 @@
-"""Unit tests of the Ansible module's logic (ansible/library/boxcg.py):
+"""Unit tests of the Ansible module's logic (cmd/ansible/library/boxcg.py):
 how it maps boxcg's JSON documents and exit codes to Ansible results.
 
 boxcg is replaced by a scripted runner that records each command line and
@@ -13,7 +13,7 @@ import os
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.path.join(HERE, "..", "..", "ansible", "library", "boxcg.py")
+SRC = os.path.join(HERE, "..", "..", "cmd", "ansible", "library", "boxcg.py")
 spec = importlib.util.spec_from_file_location("boxcg_module", SRC)
 mod = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(mod)

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Bash completion (completion/boxcg.bash): source it, set COMP_WORDS and
+# Bash completion (cmd/boxcg/completion/boxcg.bash): source it, set COMP_WORDS and
 # COMP_CWORD as readline would, call the function, compare COMPREPLY.
 set -uo pipefail
 boxcg=${1:?usage: test_completion.sh BOXCG}
 : "${SCRATCH:?}"
 src=$PWD
 # shellcheck source=/dev/null
-source "$src/completion/boxcg.bash"
+source "$src/cmd/boxcg/completion/boxcg.bash"
 fail=0 n=0
 
 # complete_at CWORD WORD... : run the completion with the cursor on word

@@ -14,7 +14,7 @@ boxcg=${1:?usage: test_man.sh BOXCG}
 here=$(dirname "$0")
 bad=0
 
-for page in man/boxcg.1 man/boxcg-policy.5; do
+for page in docs/man/boxcg.1 docs/man/boxcg-policy.5; do
 	mandoc -Tlint "$page" >"$SCRATCH/lint" 2>&1 || true
 	grep -v -e 'referenced manual not found' -e 'outdated mandoc.db' "$SCRATCH/lint" >"$SCRATCH/lint.left" || true
 	if [ -s "$SCRATCH/lint.left" ]; then
@@ -37,7 +37,7 @@ fi
 sed -n 's/^[[:space:]]*{ "\([a-z_]*\.[a-z_*]*\)", "[^"]*", BX_VT_.*/\1/p' lib/knob_keys.c | sort >"$SCRATCH/knobs"
 [ -s "$SCRATCH/knobs" ] || { echo "no knob keys found in lib/knob_keys.c"; exit 1; }
 # Rows of the LIMITS table: `.It Ic cpu.max Ta ...`, families `.It Ic hugetlb.\& Ns Ar size Ta`.
-sed -n '/^\.Sh LIMITS/,/^\.Sh /p' man/boxcg-policy.5 |
+sed -n '/^\.Sh LIMITS/,/^\.Sh /p' docs/man/boxcg-policy.5 |
 	sed -n 's/^\.It Ic \([a-z_.]*\)\(\\&\)\{0,1\}\( Ns Ar [a-z]*\)\{0,1\} Ta .*/\1\3/p' |
 	sed 's/\. Ns Ar [a-z]*$/.*/' | sort >"$SCRATCH/rows"
 if ! diff -u "$SCRATCH/knobs" "$SCRATCH/rows" >"$SCRATCH/rows.diff"; then
@@ -56,7 +56,7 @@ awk -v dir="$SCRATCH" '
 	if (inblock && buf ~ /^version: 1/) { n++; f = dir "/example" n ".yaml"; printf "%s", buf > f; close(f) }
 	inblock = 0; next
 }
-inblock { buf = buf $0 "\n" }' man/boxcg-policy.5
+inblock { buf = buf $0 "\n" }' docs/man/boxcg-policy.5
 nex=0
 for f in "$SCRATCH"/example*.yaml; do
 	[ -f "$f" ] || continue
@@ -78,7 +78,7 @@ while IFS=$'\t' read -r cmd opt _; do
 	if [ "$opt" = "=" ]; then
 		ncmd=$((ncmd + 1))
 		# Each command has an entry `.It Cm NAME` in COMMANDS.
-		grep -q "^\.It Cm $cmd\( \|$\)" man/boxcg.1 ||
+		grep -q "^\.It Cm $cmd\( \|$\)" docs/man/boxcg.1 ||
 			{ echo "boxcg(1): command '$cmd' has no entry in COMMANDS"; bad=1; }
 		continue
 	fi
@@ -87,7 +87,7 @@ while IFS=$'\t' read -r cmd opt _; do
 	nopt=$((nopt + 1))
 	# The option appears in the command's entry, from `.It Cm NAME` to the
 	# next command entry.
-	sed -n "/^\.It Cm $cmd\( \|$\)/,/^\.It Cm /p" man/boxcg.1 >"$SCRATCH/entry"
+	sed -n "/^\.It Cm $cmd\( \|$\)/,/^\.It Cm /p" docs/man/boxcg.1 >"$SCRATCH/entry"
 	case $opt in
 	--*) pat="Fl -${opt#--}\\b" ;;
 	*) pat="Fl ${opt#-}\\b" ;;
@@ -100,14 +100,14 @@ echo "boxcg(1): checked $ncmd commands, $nopt command options"
 
 # Global options, from the command table.
 for opt in $(bash "$here/cli_table.sh" "$boxcg" --global | sed -n 's/^--\([a-z-]*\)\t.*/\1/p'); do
-	sed -n '/^\.Ss Global options/,/^\.Sh /p' man/boxcg.1 | grep -q "Fl -$opt\b" ||
+	sed -n '/^\.Ss Global options/,/^\.Sh /p' docs/man/boxcg.1 | grep -q "Fl -$opt\b" ||
 		{ echo "boxcg(1): global option --$opt is not documented"; bad=1; }
 done
 echo "boxcg(1): global options checked against the command table"
 
 # Every environment variable the CLI reads is in ENVIRONMENT.
 for var in $(grep -ho 'getenv("[A-Z_0-9]*")' cmd/boxcg/*.c lib/box/exec.c | sed 's/getenv("\(.*\)")/\1/' | sort -u); do
-	sed -n '/^\.Sh ENVIRONMENT/,/^\.Sh /p' man/boxcg.1 | grep -q "Ev $var\b" ||
+	sed -n '/^\.Sh ENVIRONMENT/,/^\.Sh /p' docs/man/boxcg.1 | grep -q "Ev $var\b" ||
 		{ echo "boxcg(1): environment variable $var is not in ENVIRONMENT"; bad=1; }
 done
 echo "boxcg(1): ENVIRONMENT checked against getenv() calls"

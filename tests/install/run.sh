@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The installed library as a runtime author meets it: `make install` into a
 # temporary DESTDIR, check what it ships (CLI, static and shared library,
-# header, pkg-config file; only boxcg_* exported), build examples/box_run.c
+# header, pkg-config file; only boxcg_* exported), build docs/examples/box_run.c
 # against it with pkg-config alone (shared and static), and run the example
 # on a directory root: create a box of a class, run a process in it, list
 # it, delete it. Nothing outside the temporary directory is touched.
@@ -38,6 +38,13 @@ for f in $(grep -o '\bboxcg_[a-z_0-9]*(' "$src/lib/include/boxcg.h" | tr -d '(' 
 done
 ok "libboxcg.so exports only boxcg_*, every function boxcg.h declares ($(wc -l <<<"$exported"))"
 
+# The CLI opens libmicrohttpd only for `metrics --listen` (dlopen): no other
+# command loads the HTTP server and its TLS stack (ARCHITECTURE.md).
+needed=$(readelf -d "$dest$prefix/bin/boxcg" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p')
+grep -q '^libcyaml' <<<"$needed" || die "readelf found no NEEDED entries in boxcg: $needed"
+grep -q microhttpd <<<"$needed" && die "boxcg links libmicrohttpd; it must dlopen it for --listen"
+ok "boxcg does not link libmicrohttpd ($(wc -l <<<"$needed") libraries needed)"
+
 # The header stands alone: no internal header is needed.
 grep -q '#include "' "$dest$prefix/include/boxcg.h" && die "boxcg.h includes a project header"
 printf '#include <boxcg.h>\nint main(void) { return boxcg_version()[0] == 0; }\n' >"$tmp/alone.c"
@@ -51,31 +58,31 @@ cc -std=c99 -Wall -Wextra -Werror -pedantic $cflags -o "$tmp/alone" "$tmp/alone.
 LD_LIBRARY_PATH=$lib "$tmp/alone" || die "a program linked with -lboxcg does not run"
 ok "pkg-config finds boxcg ($cflags $libs); boxcg.h compiles alone as -std=c99 -pedantic"
 
-cc -Wall -Wextra -Werror $cflags -o "$tmp/box_run" "$src/examples/box_run.c" $libs
+cc -Wall -Wextra -Werror $cflags -o "$tmp/box_run" "$src/docs/examples/box_run.c" $libs
 # Static: the archive and its dependencies (Requires.private).
 slibs=$(pkg-config --static --libs boxcg)
-cc -Wall -Wextra -Werror $cflags -o "$tmp/box_run_static" "$src/examples/box_run.c" \
+cc -Wall -Wextra -Werror $cflags -o "$tmp/box_run_static" "$src/docs/examples/box_run.c" \
 	${slibs/-lboxcg/$lib/libboxcg.a}
 ldd "$tmp/box_run_static" | grep -q libboxcg && die "the static build links libboxcg.so"
-ok "examples/box_run.c builds against the install, shared and static"
+ok "docs/examples/box_run.c builds against the install, shared and static"
 
 # A runtime's whole flow: sized create, join, exec, update, freeze, thaw, delete.
-cc -Wall -Wextra -Werror $cflags -o "$tmp/box_runtime" "$src/examples/box_runtime.c" $libs
+cc -Wall -Wextra -Werror $cflags -o "$tmp/box_runtime" "$src/docs/examples/box_runtime.c" $libs
 mkdir -p "$tmp/root.rt"
 LD_LIBRARY_PATH=$lib "$tmp/box_runtime" --root "$tmp/root.rt" --state-dir "$tmp/state.rt" \
-	"$src/examples/runtime.yaml" vm1 >"$tmp/out.rt" 2>&1 || { cat "$tmp/out.rt"; die "box_runtime failed"; }
+	"$src/docs/examples/runtime.yaml" vm1 >"$tmp/out.rt" 2>&1 || { cat "$tmp/out.rt"; die "box_runtime failed"; }
 for l in "created vm1: own cpu.max=2 memory.max=2147483648, memory.max 2214592512, cpu.max 200000 100000" \
 	"true exited with status 0" "updated vm1" "froze vm1" "thawed vm1" "deleted vm1"; do
 	grep -qxF "$l" "$tmp/out.rt" || { cat "$tmp/out.rt"; die "box_runtime: no '$l'"; }
 done
 [ ! -e "$tmp/root.rt/example/vm/vm1" ] || die "box_runtime left its box behind"
-ok "examples/box_runtime.c: a runtime's whole flow against the install"
+ok "docs/examples/box_runtime.c: a runtime's whole flow against the install"
 
 run_example() { # BINARY: the whole life of a box on a fresh directory root
 	local bin=$1 root=$tmp/root.$2 state=$tmp/state.$2 out=$tmp/out.$2 status=0
 	mkdir -p "$root"
 	LD_LIBRARY_PATH=$lib "$bin" --root "$root" --state-dir "$state" \
-		"$src/examples/policy.yaml" small demo-1 -- \
+		"$src/docs/examples/policy.yaml" small demo-1 -- \
 		sh -c 'cat "$1" > "$2"; echo hello from the box; exit 7' sh \
 		"$root/example/small/demo-1/cgroup.procs" "$tmp/seen.$2" >"$out" 2>&1 || status=$?
 	[ "$status" = 7 ] || { cat "$out" >&2; die "$2: exit status $status, want the command's 7"; }
@@ -97,7 +104,7 @@ ok "box_run on a directory root: created, ran (exit 7 propagated), listed, delet
 
 # The installed CLI agrees with what the library did.
 "$dest$prefix/bin/boxcg" --root "$tmp/root.shared" --state-dir "$tmp/state.shared" \
-	box list "$src/examples/policy.yaml" | grep -qx 'No boxes.' || die "boxcg box list still lists a box"
+	box list "$src/docs/examples/policy.yaml" | grep -qx 'No boxes.' || die "boxcg box list still lists a box"
 ok "the installed boxcg sees no box left"
 
 # The installed boxcg reads no BOXCG_TEST_* hook (issue 15): a fault
@@ -109,7 +116,7 @@ hooks() { # BINARY TAG: exit status of an apply with every hook set
 	mkdir -p "$tmp/hooks.$2"
 	env BOXCG_TEST_FAULT_AT=1,EIO BOXCG_TEST_KILL_AT=1 BOXCG_TEST_NO_CLONE3=1 \
 		BOXCG_TEST_NO_CGROUP_KILL=1 "$1" -q --root "$tmp/hooks.$2" --state-dir "$tmp/hstate.$2" \
-		apply "$src/examples/policy.yaml" >"$tmp/hooks.$2.out" 2>&1 || status=$?
+		apply "$src/docs/examples/policy.yaml" >"$tmp/hooks.$2.out" 2>&1 || status=$?
 	echo "$status"
 }
 [ "$(hooks "$dest$prefix/bin/boxcg" installed)" = 0 ] ||

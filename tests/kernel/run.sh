@@ -44,7 +44,7 @@ done
 case $test_timeout in '' | *[!0-9]*) die "BOXCG_KERNEL_TEST_TIMEOUT must be a number of seconds" ;; esac
 case $vm_timeout in '' | *[!0-9]*) die "BOXCG_KERNEL_TIMEOUT must be a number of seconds" ;; esac
 
-"$repo/scripts/kernel/fetch.sh" "$cache"
+"$repo/tests/kernel/fetch.sh" "$cache"
 
 # ---- initramfs ------------------------------------------------------------
 mkdir -p "$out"

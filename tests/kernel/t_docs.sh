@@ -37,16 +37,26 @@ tidy() {
 }
 trap tidy EXIT
 
-# want FILE matches got FILE, "..." lines matching any run of lines.
+# want FILE matches got FILE (VARY FILE: patterns, one a line), as
+# tests/docs/run.py matches: "..." lines match any run of lines; a want
+# line and a got line are alike when equal or when both match a pattern.
 matches() {
-	awk -v wantf="$1" '
-	BEGIN { while ((getline l < wantf) > 0) w[++nw] = l }
+	awk -v wantf="$1" -v varyf="$3" '
+	BEGIN {
+		while ((getline l < wantf) > 0) w[++nw] = l
+		while (varyf != "" && (getline l < varyf) > 0) v[++nv] = "^(" l ")$"
+	}
 	{ g[++ng] = $0 }
+	function alike(a, b,   p) {
+		if (a == b) return 1
+		for (p = 1; p <= nv; p++) if (a ~ v[p] && b ~ v[p]) return 1
+		return 0
+	}
 	function m(i, j,   k) {
 		if ((i, j) in memo) return memo[i, j]
 		if (i > nw) k = (j > ng)
 		else if (w[i] == "...") k = m(i + 1, j) || (j <= ng && m(i, j + 1))
-		else k = (j <= ng && w[i] == g[j] && m(i + 1, j + 1))
+		else k = (j <= ng && alike(w[i], g[j]) && m(i + 1, j + 1))
 		memo[i, j] = k
 		return k
 	}
@@ -77,7 +87,7 @@ for doc in "$docs"/*/; do
 			status=0
 			(cd "$work" && NO_COLOR=1 HOME=$work sh -c "$(cat "$step")") >"$TEST_TMP/got.raw" 2>&1 </dev/null || status=$?
 			sed "s#$work#/tmp/demo#g" "$TEST_TMP/got.raw" >"$TEST_TMP/got"
-			if matches "$base.want" "$TEST_TMP/got" && [ "$status" = "$(cat "$base.status")" ]; then
+			if matches "$base.want" "$TEST_TMP/got" "$base.vary" && [ "$status" = "$(cat "$base.status")" ]; then
 				note "ok   $(cat "$base.where")"
 			else
 				bad=$((bad + 1))

@@ -9,9 +9,9 @@
 # OUTDIR   work directory: the staged root, rootfs.cpio, console.log
 # O        the build directory `make install` installs from
 #
-# The root filesystem comes from scripts/systemd/rootfs.sh (mmdebstrap,
+# The root filesystem comes from tests/systemd/rootfs.sh (mmdebstrap,
 # cached under build/systemd-cache and keyed on its package list); the
-# kernel is the Debian one of scripts/kernel/fetch.sh (build/kernel-cache).
+# kernel is the Debian one of tests/kernel/fetch.sh (build/kernel-cache).
 # The root is the initramfs itself (rdinit=/sbin/init): no block device,
 # no kernel modules, no initrd generator.
 #
@@ -53,8 +53,8 @@ case $test_timeout in '' | *[!0-9]*) die "BOXCG_SYSTEMD_TEST_TIMEOUT must be a n
 case $vm_timeout in '' | *[!0-9]*) die "BOXCG_SYSTEMD_TIMEOUT must be a number of seconds" ;; esac
 
 t0=$(date +%s)
-"$repo/scripts/kernel/fetch.sh" "$kcache"
-tarball=$("$repo/scripts/systemd/rootfs.sh" "$rcache")
+"$repo/tests/kernel/fetch.sh" "$kcache"
+tarball=$("$repo/tests/systemd/rootfs.sh" "$rcache")
 
 # ---- the root -------------------------------------------------------------
 mkdir -p "$out"

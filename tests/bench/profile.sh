@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/profile.sh: where the time goes, in numbers that do not depend on
+# tests/bench/profile.sh: where the time goes, in numbers that do not depend on
 # the machine's load. For each bench case, boxcg and its floor:
 #
 #   instructions  user-space instructions (valgrind --tool=callgrind)
@@ -8,7 +8,7 @@
 #
 # then boxcg's top functions (inclusive, callgrind) for each case.
 #
-#   bench/profile.sh BOXCG BENCHBIN [CASE...]     CASE: validate plan create apply noop
+#   tests/bench/profile.sh BOXCG BENCHBIN [CASE...]     CASE: validate plan create apply noop
 #
 # Directory roots only (the cgroup2 variants need root and are in run.sh);
 # the callgrind files stay in $BENCH_PROFILE_DIR (default a temporary

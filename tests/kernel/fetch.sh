@@ -1,7 +1,7 @@
 #!/bin/sh
 # Fetch a Debian kernel for the real-kernel tests, without touching /boot.
 #
-#   scripts/kernel/fetch.sh CACHE_DIR
+#   tests/kernel/fetch.sh CACHE_DIR
 #
 # Downloads linux-image-amd64 (the metapackage) and the linux-image-*-amd64
 # package it depends on with `apt-get download`, then extracts into CACHE_DIR:

@@ -1,4 +1,4 @@
-# bench/observe.sh: cases 7 and 8 (observability), sourced by bench/run.sh
+# tests/bench/observe.sh: cases 7 and 8 (observability), sourced by tests/bench/run.sh
 # after its helpers are defined (measure, field, row, $work, $bin, $boxcg).
 #
 # 7: `box stats` of 1,000 boxes (10 classes of 100) on a directory root

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# bench/run.sh: boxcg against its floors. Run by `make bench`.
+# tests/bench/run.sh: boxcg against its floors. Run by `make bench`.
 #
-#   bench/run.sh BOXCG BENCHBIN
+#   tests/bench/run.sh BOXCG BENCHBIN
 #
 # BOXCG is the boxcg binary under test, BENCHBIN the directory holding
 # gen_policy, floor_scan, floor_apply, floor_read and timeit (built by
@@ -320,7 +320,7 @@ fi
 
 # Case 6d: recover is linear in the journal's records (issue 15): the
 # same 1,000-cgroup directory root, a journal of 10,000 and of 100,000
-# write records (bench/gen_journal.py); 100k may take at most 12× the time
+# write records (tests/bench/gen_journal.py); 100k may take at most 12× the time
 # of 10k (CPU time, medians of 3 runs: each 100k run takes seconds).
 rj=$work/recover
 mkdir -p "$rj/root" "$rj/st"
@@ -335,7 +335,7 @@ r10=$(field recover r10k cpu_median_ms) r100=$(field recover r100k cpu_median_ms
 [ -n "$r10" ] && [ -n "$r100" ] && rlin=$(awk -v a="$r100" -v b="$r10" 'BEGIN { if (b > 0) printf "%.2f", a / b }')
 rm -rf "$rj"
 
-# ---- cases 7, 8: observability (bench/observe.sh) ----------------------------------
+# ---- cases 7, 8: observability (tests/bench/observe.sh) ----------------------------------
 
 . "$(dirname "$0")/observe.sh"
 

@@ -5,7 +5,7 @@
 # Where it can (root, a cgroup2 mount with the controllers the policies
 # need), it works on the real cgroup2 in a scratch subtree it removes at the
 # end; otherwise on a plain directory root (directory mode), and says why.
-# Usage: scripts/demo.sh BOXCG
+# Usage: docs/demo.sh BOXCG
 set -euo pipefail
 boxcg=${1:?usage: demo.sh BOXCG}
 src=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Build the Debian 12 root filesystem of the systemd test guest, cached.
 #
-#   scripts/systemd/rootfs.sh CACHE_DIR      prints the path of the tarball
+#   tests/systemd/rootfs.sh CACHE_DIR      prints the path of the tarball
 #
 # mmdebstrap --variant=minbase with systemd as PID 1 (systemd, systemd-sysv,
 # dbus, libpam-systemd, login), util-linux (runuser), the runtime libraries

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Install what boxcg needs to build, test and demo, and nothing else.
 #
-#   scripts/deps.sh build    compiler-side libraries (libyaml, libcyaml, jansson)
-#   scripts/deps.sh test     the above plus Check, the sanitizer runtime, the
+#   .ci/deps.sh build    compiler-side libraries (libyaml, libcyaml, jansson)
+#   .ci/deps.sh test     the above plus Check, the sanitizer runtime, the
 #                            qemu/kernel/busybox stack and the test-only tools
 #
 # Each need is detected first (pkg-config, command -v, dpkg), so a machine
