@@ -195,7 +195,7 @@ dir_cases() {
 	# Case 3 through the library (3L) and box update through it (3U): the
 	# policy loaded once, then boxcg_box_create() / boxcg_box_update() per
 	# call, against the in-process floor doing what correctness requires
-	# (bench/api_create.c), alternately; 200 calls each, medians per call.
+	# (tests/bench/api_create.c), alternately; 200 calls each, medians per call.
 	gen "${gopt_t[@]}" --classes $nc3 --boxes 0 --sizes >"$work/$tag-p0s.yaml"
 	local op nupd=4
 	[ "$tag" = cgroup2 ] && nupd=1
