@@ -29,6 +29,11 @@ typedef struct bx_apply_opts {
 	struct bx_lock_keep *keep; /* NULL, or a lock kept open between
 	                            transactions (apply/lock.h; a runtime's
 	                            boxcg_target) */
+	/* Called after each step that completes, with how many have (of
+	 * plan->n): the CLI's progress line. NULL: none. Not during a
+	 * rollback. */
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx;
 	/* Test hooks, set by the CLI from BOXCG_TEST_* variables: */
 	long fault_at;           /* > 0: the Nth mutation (journal writes and
 	                            fsyncs included) fails with fault_errno */
