@@ -48,6 +48,10 @@ static int run_freeze_or_thaw(cli *c, int argc, char **argv, bool freeze)
 	if (!c->quiet)
 		box_say_dirmode(&bc, stdout);
 	bx_apply_opts ao = { .state_dir = c->state_dir };
+	/* test hook: a box that never reports frozen (directory mode) */
+	const char *stuck = cli_test_env("BOXCG_TEST_FREEZE_STUCK");
+	if (stuck && *stuck == '1')
+		bc.fs->freeze_stuck = true;
 	bx_error *err = NULL;
 	if (bx_box_freeze(bc.fs, bc.policy, class_name, id, freeze, timeout_ms, &ao, &err) < 0) {
 		status = cli_fail(c, err);

@@ -31,6 +31,7 @@ int boxcg_box_create(boxcg_target *t, const boxcg_policy *p, const char *class_n
 		return bx_api_fail(err, (bx_err(&e, EINVAL, "create box: unknown flags %#x", flags), e));
 	bx_box_create_opts o = { .exist_ok = flags & BOXCG_CREATE_EXIST_OK };
 	o.apply.state_dir = t->state_dir;
+	o.apply.keep = &t->keep;
 	bx_box_create_result res;
 	int r = bx_box_create(t->fs, p->p, class_name, id, &o, &res, &e);
 	bx_apply_result_free(&res.apply);
@@ -48,7 +49,7 @@ int boxcg_box_delete(boxcg_target *t, const boxcg_policy *p, const char *class_n
 	cleanup_free char *cg = NULL;
 	bx_box_delete_opts o = { .kill = flags & BOXCG_DELETE_KILL, .timeout_ms = timeout_ms };
 	bx_box_delete_result res;
-	bx_apply_opts ao = { .state_dir = t->state_dir };
+	bx_apply_opts ao = { .state_dir = t->state_dir, .keep = &t->keep };
 	bx_lock *lock = NULL;
 	int r = bx_apply_guard(&ao, &lock, &e);
 	if (r == 0)
@@ -66,7 +67,7 @@ int boxcg_box_attach(boxcg_target *t, const boxcg_policy *p, const char *class_n
 	if (bx_api_args(t, p, id, err) < 0)
 		return -1;
 	cleanup_free char *cg = NULL;
-	bx_apply_opts ao = { .state_dir = t->state_dir };
+	bx_apply_opts ao = { .state_dir = t->state_dir, .keep = &t->keep };
 	bx_lock *lock = NULL;
 	int r = bx_apply_guard(&ao, &lock, &e);
 	if (r == 0)

@@ -6,6 +6,7 @@
 
 #include "boxcg.h"
 #include "box/box.h"
+#include "apply/lock.h"
 #include "box/join.h"
 #include "cgroupfs/cgfs.h"
 #include "core/diag.h"
@@ -22,6 +23,8 @@ struct boxcg_error {
 struct boxcg_target {
 	bx_cgfs *fs;
 	char *state_dir;   /* NULL: the default */
+	bx_lock_keep keep; /* the state directory and its lock file, kept
+	                      open between calls (apply/lock.h) */
 };
 
 struct boxcg_policy {

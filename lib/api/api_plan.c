@@ -119,11 +119,12 @@ int boxcg_apply(boxcg_target *t, const boxcg_plan *plan, boxcg_apply_status *sta
 		*status = BOXCG_APPLY_OK;
 		return 0;
 	}
-	bx_apply_opts o = { .state_dir = t->state_dir, .locked = true };
+	bx_apply_opts o = { .state_dir = t->state_dir, .locked = true, .keep = &t->keep };
 	bx_error *e = NULL;
 	bx_lock *lock = NULL;
 	if (bx_apply_guard(&o, &lock, &e) < 0)
 		return bx_api_fail(err, e);
+	o.held = lock;
 	if (check_fresh(t, plan, &e) < 0) {
 		bx_lock_release(lock);
 		return bx_api_fail(err, e);

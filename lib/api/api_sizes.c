@@ -60,6 +60,7 @@ int boxcg_box_create_sized(boxcg_target *t, const boxcg_policy *p, const char *c
 	bx_box_create_opts o = { .exist_ok = flags & BOXCG_CREATE_EXIST_OK,
 				 .sets = (const char *const *)v, .nsets = nsets };
 	o.apply.state_dir = t->state_dir;
+	o.apply.keep = &t->keep;
 	bx_box_create_result res;
 	int r = bx_box_create(t->fs, p->p, class_name, id, &o, &res, &e);
 	bx_apply_result_free(&res.apply);
@@ -87,6 +88,7 @@ int boxcg_box_update(boxcg_target *t, const boxcg_policy *p, const char *class_n
 				 .dry_run = flags & BOXCG_UPDATE_DRY_RUN,
 				 .force = flags & BOXCG_UPDATE_FORCE };
 	o.apply.state_dir = t->state_dir;
+	o.apply.keep = &t->keep;
 	bx_box_update_result res;
 	int r = bx_box_update(t->fs, p->p, class_name, id, &o, &res, &e);
 	bx_api_sets_free(v, nsets);
@@ -109,7 +111,7 @@ static int freeze(boxcg_target *t, const boxcg_policy *p, const char *class_name
 	bx_error *e = NULL;
 	if (bx_api_args(t, p, id, err) < 0)
 		return -1;
-	bx_apply_opts ao = { .state_dir = t->state_dir };
+	bx_apply_opts ao = { .state_dir = t->state_dir, .keep = &t->keep };
 	if (bx_box_freeze(t->fs, p->p, class_name, id, on, timeout_ms, &ao, &e) < 0)
 		return bx_api_fail(err, e);
 	return 0;

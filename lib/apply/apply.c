@@ -218,11 +218,15 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 		t.hooks.fault_count = o->fault_count;
 		t.hooks.kill_at = o->kill_at;
 	}
-	if (o && o->locked) {
+	bool checked = false; /* no journal pending: bx_apply_guard saw to it */
+	if (o && o->held) {
+		t.dirfd = o->held->dirfd; /* the holder's: not closed here */
+		checked = true;
+	} else if (o && o->locked) {
 		if (bx_state_dir_open(dir, &t.dirfd, err) < 0)
 			return -1;
 	} else {
-		if (bx_lock_acquire(dir, bx_apply_lock_timeout(o), &lock, err) < 0)
+		if (bx_lock_acquire_kept(o ? o->keep : NULL, dir, bx_apply_lock_timeout(o), &lock, err) < 0)
 			return -1;
 		t.dirfd = dup(lock->dirfd);
 		if (t.dirfd < 0) {
@@ -233,12 +237,12 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 
 	int r = 0;
 	bool pending = false;
-	char *boot_id = NULL, *base_id = NULL;
+	const char *boot_id = NULL, *base_id = NULL;
 	/* Under the lock nobody else changes the tree: keep the cgroups'
 	 * directory fds for the whole transaction (without, if out of
 	 * memory: slower, not wrong). */
 	bool cached = bx_cgfs_cache_begin(fs) == 0;
-	if (bx_journal_present(t.dirfd, &pending, err) < 0) {
+	if (!checked && bx_journal_present(t.dirfd, &pending, err) < 0) {
 		r = -1;
 		goto out;
 	}
@@ -249,19 +253,24 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 			   dir);
 		goto out;
 	}
-	boot_id = bx_boot_id();
-	if (!(base_id = bx_dir_identity(fs->base_fd))) {
+	/* Both fixed for the life of the process and of the base's fd:
+	 * read once per bx_cgfs. */
+	if (!fs->boot_id)
+		fs->boot_id = bx_boot_id();
+	if (!fs->base_id && !(fs->base_id = bx_dir_identity(fs->base_fd))) {
 		r = bx_err(err, errno ? errno : ENOMEM, "stat the base");
 		goto out;
 	}
+	boot_id = fs->boot_id;
+	base_id = fs->base_id;
 	bx_journal_header hdr = {
 		.base = fs->base_path,
 		.dirmode = fs->dirmode,
 		.fingerprint = plan->fingerprint,
 		.pid = (long)getpid(),
 		.nsteps = (long)plan->n,
-		.boot_id = boot_id,
-		.base_id = base_id,
+		.boot_id = (char *)boot_id, /* not freed: the header is only written */
+		.base_id = (char *)base_id,
 	};
 	/* Records are fsynced only where the tree outlives a power loss
 	 * (journal.h says why). */
@@ -285,11 +294,9 @@ out:
 	bx_journal_close(&t.j);
 	bx_undov_free(t.v, t.n);
 	bx_created_free(&t.created);
-	free(boot_id);
-	free(base_id);
 	if (cached)
 		bx_cgfs_cache_end(fs);
-	if (t.dirfd >= 0)
+	if (t.dirfd >= 0 && !(o && o->held))
 		close(t.dirfd);
 	bx_lock_release(lock);
 	return r;

@@ -21,6 +21,14 @@ typedef struct bx_apply_opts {
 	bool locked;             /* the caller holds the lock of state_dir
 	                            already (bx_lock_acquire, apply/lock.h),
 	                            e.g. across observe and plan */
+	const struct bx_lock *held; /* that lock, when the caller has it from
+	                            bx_apply_guard (which found no journal
+	                            pending): its state directory fd is used,
+	                            not opened again, and the journal is not
+	                            looked for again. Implies locked. */
+	struct bx_lock_keep *keep; /* NULL, or a lock kept open between
+	                            transactions (apply/lock.h; a runtime's
+	                            boxcg_target) */
 	/* Called after each step that completes, with how many have (of
 	 * plan->n): the CLI's progress line. NULL: none. Not during a
 	 * rollback. */

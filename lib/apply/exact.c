@@ -43,6 +43,8 @@ static int read_exact(int dfd, const char *name, char **s, size_t *len)
 			return -1;
 		}
 		bx_buf_add(&b, chunk, (size_t)n);
+		if ((size_t)n < sizeof chunk)
+			break; /* a regular file: a short read is its end */
 	}
 	close(fd);
 	if (b.oom) {
@@ -63,13 +65,16 @@ static int open_cg(bx_cgfs *fs, const char *cg, int *dfd, bx_error **err)
 int bx_exact_capture(bx_cgfs *fs, const char *cg, const char *name, bx_fileset *out,
 		     bx_error **err)
 {
-	cleanup_close int dfd = -1;
-	if (open_cg(fs, cg, &dfd, err) < 0)
+	int dfd;
+	bool borrowed;
+	if (bx_cgfs_dir_get(fs, cg, &dfd, &borrowed, err) < 0)
 		return -1;
 	cleanup_free char *s = NULL;
 	size_t len;
-	if (read_exact(dfd, name, &s, &len) < 0)
-		return bx_err(err, errno, "snapshot %s%s%s", cg, *cg ? "/" : "", name);
+	int r = read_exact(dfd, name, &s, &len), e = errno;
+	bx_cgfs_dir_put(fs, dfd, borrowed);
+	if (r < 0)
+		return bx_err(err, e, "snapshot %s%s%s", cg, *cg ? "/" : "", name);
 	if (bx_fileset_add(out, name, s, len) < 0)
 		return bx_err(err, ENOMEM, "snapshot %s%s%s", cg, *cg ? "/" : "", name);
 	return 0;

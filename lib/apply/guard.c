@@ -11,7 +11,7 @@ int bx_apply_guard(const bx_apply_opts *o, bx_lock **out, bx_error **err)
 	*out = NULL;
 	const char *dir = o && o->state_dir ? o->state_dir : BX_APPLY_STATE_DIR;
 	bx_lock *lock = NULL;
-	if (bx_lock_acquire(dir, bx_apply_lock_timeout(o), &lock, err) < 0)
+	if (bx_lock_acquire_kept(o ? o->keep : NULL, dir, bx_apply_lock_timeout(o), &lock, err) < 0)
 		return -1;
 	bool pending = false;
 	if (bx_journal_present(lock->dirfd, &pending, err) < 0) {

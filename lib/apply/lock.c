@@ -138,6 +138,15 @@ void bx_lock_release(bx_lock *l)
 {
 	if (!l)
 		return;
+	if (l->keep) {
+		/* kept open for the next transaction: empty the pid, unlock */
+		if (ftruncate(l->fd, 0) < 0) {
+			/* Harmless: the next holder overwrites it. */
+		}
+		flock(l->fd, LOCK_UN);
+		atomic_store(&l->keep->busy, false);
+		return;
+	}
 	if (l->fd >= 0) {
 		/* Empty the pid first, so nobody names a process that is gone. */
 		if (ftruncate(l->fd, 0) < 0) {
@@ -152,8 +161,10 @@ void bx_lock_release(bx_lock *l)
 	free(l);
 }
 
-int bx_lock_acquire(const char *state_dir, double timeout, bx_lock **out, bx_error **err)
+/* The state directory and its lock file, opened and checked; not locked. */
+static int lock_open(const char *state_dir, bx_lock **out, bx_error **err)
 {
+	*out = NULL;
 	bx_lock *l = calloc(1, sizeof *l);
 	if (!l)
 		return bx_err(err, ENOMEM, "lock");
@@ -169,6 +180,14 @@ int bx_lock_acquire(const char *state_dir, double timeout, bx_lock **out, bx_err
 		bx_lock_release(l);
 		return -1;
 	}
+	*out = l;
+	return 0;
+}
+
+/* flock within the timeout, then the pid. On failure the lock is
+ * released (a kept one: closed, it is opened anew next time). */
+static int lock_take(bx_lock *l, const char *state_dir, double timeout, bx_error **err)
+{
 	double deadline = now_seconds() + (timeout > 0 ? timeout : 0);
 	long holder = 0;
 	for (;;) {
@@ -208,6 +227,79 @@ int bx_lock_acquire(const char *state_dir, double timeout, bx_lock **out, bx_err
 		bx_lock_release(l);
 		return -1;
 	}
+	return 0;
+}
+
+int bx_lock_acquire(const char *state_dir, double timeout, bx_lock **out, bx_error **err)
+{
+	*out = NULL;
+	bx_lock *l;
+	if (lock_open(state_dir, &l, err) < 0 || lock_take(l, state_dir, timeout, err) < 0)
+		return -1;
 	*out = l;
 	return 0;
+}
+
+/* Are the kept directory and lock file still what a fresh open would
+ * find and accept? */
+static bool keep_valid(const bx_lock_keep *k, const char *state_dir)
+{
+	struct stat st;
+	uid_t me = geteuid();
+	if (strcmp(k->lock->dir, state_dir) != 0 ||
+	    fstatat(AT_FDCWD, state_dir, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
+	    st.st_dev != k->dev || st.st_ino != k->ino || st.st_uid != me ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return false;
+	return fstat(k->lock->fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+	       st.st_uid == me && !(st.st_mode & 077);
+}
+
+static void keep_drop(bx_lock_keep *k)
+{
+	if (k->lock) {
+		k->lock->keep = NULL;
+		bx_lock_release(k->lock);
+		k->lock = NULL;
+	}
+}
+
+int bx_lock_acquire_kept(bx_lock_keep *k, const char *state_dir, double timeout,
+			 bx_lock **out, bx_error **err)
+{
+	bool idle = false;
+	if (!k || !atomic_compare_exchange_strong(&k->busy, &idle, true))
+		return bx_lock_acquire(state_dir, timeout, out, err);
+	*out = NULL;
+	if (k->lock && !keep_valid(k, state_dir ? state_dir : ""))
+		keep_drop(k);
+	if (!k->lock) {
+		struct stat st;
+		if (lock_open(state_dir, &k->lock, err) < 0) {
+			atomic_store(&k->busy, false);
+			return -1;
+		}
+		if (fstat(k->lock->dirfd, &st) < 0) {
+			bx_err(err, errno, "stat state directory %s", state_dir);
+			keep_drop(k);
+			atomic_store(&k->busy, false);
+			return -1;
+		}
+		k->dev = st.st_dev;
+		k->ino = st.st_ino;
+		k->lock->keep = k;
+	}
+	if (lock_take(k->lock, state_dir, timeout, err) < 0) {
+		/* lock_take released it: busy is false again; open anew next time */
+		keep_drop(k);
+		return -1;
+	}
+	*out = k->lock;
+	return 0;
+}
+
+void bx_lock_keep_close(bx_lock_keep *k)
+{
+	if (k)
+		keep_drop(k);
 }

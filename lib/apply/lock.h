@@ -12,15 +12,37 @@
 #ifndef BX_APPLY_LOCK_H
 #define BX_APPLY_LOCK_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "core/err.h"
+
+struct bx_lock_keep;
 
 typedef struct bx_lock {
 	int fd;     /* <state>/lock, flocked */
 	int dirfd;  /* the state directory */
 	char *dir;  /* its path, for messages */
+	struct bx_lock_keep *keep; /* a kept lock (below): release unlocks only */
 } bx_lock;
+
+/* A lock kept open between transactions, for a runtime that makes many
+ * (boxcg_target): the state directory and the lock file stay open, and
+ * each acquire checks that they are still what the path names (the
+ * directory's device and inode, owner and mode; the lock file's one link,
+ * owner and mode: an unlinked or replaced lock file has no link left)
+ * before it flocks, instead of opening both again. Whatever fails that
+ * check is closed and opened anew with every check of bx_lock_acquire.
+ * A handle used by two threads at once (the API forbids it) still gets
+ * exclusion: the second takes a lock of its own. Zero-initialised is
+ * empty; bx_lock_keep_close frees it. */
+typedef struct bx_lock_keep {
+	bx_lock *lock;      /* open, not flocked between transactions; NULL: none yet */
+	dev_t dev;          /* the state directory's identity */
+	ino_t ino;
+	atomic_bool busy;   /* a transaction of this handle holds it now */
+} bx_lock_keep;
 
 /* Open (creating it 0700 if missing) and check the state directory.
  * Returns an O_DIRECTORY fd in *dirfd. */
@@ -44,7 +66,12 @@ int bx_state_file_open(int dirfd, const char *dir, const char *name, int flags, 
  * another process keeps it, fails with EWOULDBLOCK naming its pid. */
 int bx_lock_acquire(const char *state_dir, double timeout, bx_lock **out, bx_error **err);
 
-/* Release and free; NULL is fine. */
+/* The same through a kept lock (keep NULL: bx_lock_acquire). */
+int bx_lock_acquire_kept(bx_lock_keep *keep, const char *state_dir, double timeout,
+			 bx_lock **out, bx_error **err);
+void bx_lock_keep_close(bx_lock_keep *keep);
+
+/* Release and free (a kept lock: unlock only); NULL is fine. */
 void bx_lock_release(bx_lock *l);
 
 /* The pid written in a lock file's text, or 0 when it holds none. */

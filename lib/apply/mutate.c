@@ -57,13 +57,16 @@ int bx_mut_mark_static(bx_cgfs *fs, bx_hooks *h, const char *cg, bool *marked, b
 	*marked = false;
 	if (bx_hooks_tick(h) < 0)
 		return bx_err(err, errno, "mark %s as a static box (injected fault)", cg);
-	cleanup_close int fd = -1;
-	if (bx_cgfs_open_dir(fs, cg, &fd, err) < 0)
+	int fd;
+	bool borrowed;
+	if (bx_cgfs_dir_get(fs, cg, &fd, &borrowed, err) < 0)
 		return -1;
-	if (fsetxattr(fd, BX_STATIC_XATTR, "1", 1, 0) < 0) {
-		if (unsupported(errno))
+	int r = fsetxattr(fd, BX_STATIC_XATTR, "1", 1, 0), e = errno;
+	bx_cgfs_dir_put(fs, fd, borrowed);
+	if (r < 0) {
+		if (unsupported(e))
 			return 0;
-		return bx_err(err, errno, "mark %s as a static box (xattr " BX_STATIC_XATTR ")", cg);
+		return bx_err(err, e, "mark %s as a static box (xattr " BX_STATIC_XATTR ")", cg);
 	}
 	*marked = true;
 	return 0;
@@ -72,11 +75,15 @@ int bx_mut_mark_static(bx_cgfs *fs, bx_hooks *h, const char *cg, bool *marked, b
 int bx_is_marked_static(bx_cgfs *fs, const char *cg, bool *marked, bx_error **err)
 {
 	*marked = false;
-	cleanup_close int fd = -1;
-	if (bx_cgfs_open_dir(fs, cg, &fd, err) < 0)
+	int fd;
+	bool borrowed;
+	if (bx_cgfs_dir_get(fs, cg, &fd, &borrowed, err) < 0)
 		return -1;
 	char v[8];
 	ssize_t n = fgetxattr(fd, BX_STATIC_XATTR, v, sizeof v);
+	int e = errno;
+	bx_cgfs_dir_put(fs, fd, borrowed);
+	errno = e;
 	if (n < 0) {
 		if (errno == ENODATA || unsupported(errno))
 			return 0;
@@ -86,16 +93,32 @@ int bx_is_marked_static(bx_cgfs *fs, const char *cg, bool *marked, bx_error **er
 	return 0;
 }
 
-int bx_mut_set_managed(bx_cgfs *fs, bx_hooks *h, const char *cg, const char *text, bool *kept,
-		       bx_error **err)
+static int set_managed_at(int fd, const char *cg, const char *text, bool verify, bool *kept,
+			  bx_error **err);
+
+/* Set (or remove) the record; with `verify`, read it back through the
+ * same descriptor: one read of the record's length plus one byte, so a
+ * longer record shows as a difference too. */
+static int set_managed(bx_cgfs *fs, bx_hooks *h, const char *cg, const char *text, bool verify,
+		       bool *kept, bx_error **err)
 {
 	*kept = false;
 	if (bx_hooks_tick(h) < 0)
 		return bx_err(err, errno, "record the managed settings of %s (injected fault)", cg);
-	cleanup_close int fd = -1;
-	if (bx_cgfs_open_dir(fs, cg, &fd, err) < 0)
+	int fd;
+	bool borrowed;
+	if (bx_cgfs_dir_get(fs, cg, &fd, &borrowed, err) < 0)
 		return -1;
-	int r = text ? fsetxattr(fd, BX_MANAGED_XATTR, text, strlen(text), 0)
+	int r = set_managed_at(fd, cg, text, verify, kept, err);
+	bx_cgfs_dir_put(fs, fd, borrowed);
+	return r;
+}
+
+static int set_managed_at(int fd, const char *cg, const char *text, bool verify, bool *kept,
+			  bx_error **err)
+{
+	size_t len = text ? strlen(text) : 0;
+	int r = text ? fsetxattr(fd, BX_MANAGED_XATTR, text, len, 0)
 		     : fremovexattr(fd, BX_MANAGED_XATTR);
 	if (r < 0) {
 		if (unsupported(errno) || (!text && errno == ENODATA))
@@ -104,24 +127,65 @@ int bx_mut_set_managed(bx_cgfs *fs, bx_hooks *h, const char *cg, const char *tex
 			      *cg ? cg : "(base)");
 	}
 	*kept = text != NULL;
+	if (!verify || !text)
+		return 0;
+	cleanup_free char *got = malloc(len + 2);
+	if (!got)
+		return bx_err(err, ENOMEM, "read back the managed settings of %s", *cg ? cg : "(base)");
+	ssize_t n = fgetxattr(fd, BX_MANAGED_XATTR, got, len + 1);
+	if (n < 0 && errno != ERANGE && errno != ENODATA)
+		return bx_err(err, errno, "read back the managed settings of %s (xattr "
+					  BX_MANAGED_XATTR ")", *cg ? cg : "(base)");
+	if (n >= 0)
+		got[n] = '\0';
+	if (n != (ssize_t)len || memcmp(got, text, len) != 0)
+		return bx_err(err, 0, "record the managed settings of %s: reads back \"%s\", not \"%s\"",
+			      *cg ? cg : "(base)", n < 0 ? (errno == ERANGE ? "(longer)" : "(none)") : got,
+			      text);
 	return 0;
+}
+
+int bx_mut_set_managed(bx_cgfs *fs, bx_hooks *h, const char *cg, const char *text, bool *kept,
+		       bx_error **err)
+{
+	return set_managed(fs, h, cg, text, false, kept, err);
+}
+
+int bx_mut_record_managed(bx_cgfs *fs, bx_hooks *h, const char *cg, const char *text,
+			  bx_error **err)
+{
+	bool kept;
+	return set_managed(fs, h, cg, text, true, &kept, err);
 }
 
 int bx_read_managed(bx_cgfs *fs, const char *cg, char **text, bool *unsupp, bx_error **err)
 {
 	*text = NULL;
 	*unsupp = false;
-	cleanup_close int fd = -1;
-	if (bx_cgfs_open_dir(fs, cg, &fd, err) < 0)
+	int fd;
+	bool borrowed;
+	if (bx_cgfs_dir_get(fs, cg, &fd, &borrowed, err) < 0)
 		return -1;
-	ssize_t n = fgetxattr(fd, BX_MANAGED_XATTR, NULL, 0);
+	/* most records fit 1 KiB: one read; a longer one, its size first */
+	char small[1024];
 	char *buf = NULL;
-	if (n >= 0 && n <= BX_MANAGED_MAX && (buf = malloc((size_t)n + 1)))
-		n = fgetxattr(fd, BX_MANAGED_XATTR, buf, (size_t)n);
-	else if (n > BX_MANAGED_MAX)
-		n = -1, errno = E2BIG;
-	else if (n >= 0)
+	ssize_t n = fgetxattr(fd, BX_MANAGED_XATTR, small, sizeof small - 1);
+	if (n >= 0 && !(buf = strndup(small, (size_t)n)))
 		n = -1, errno = ENOMEM;
+	else if (n < 0 && errno == ERANGE) {
+		n = fgetxattr(fd, BX_MANAGED_XATTR, NULL, 0);
+		if (n >= 0 && n <= BX_MANAGED_MAX && (buf = malloc((size_t)n + 1)))
+			n = fgetxattr(fd, BX_MANAGED_XATTR, buf, (size_t)n);
+		else if (n > BX_MANAGED_MAX)
+			n = -1, errno = E2BIG;
+		else if (n >= 0)
+			n = -1, errno = ENOMEM;
+	}
+	{
+		int e = errno;
+		bx_cgfs_dir_put(fs, fd, borrowed);
+		errno = e;
+	}
 	if (n < 0) {
 		int e = errno;
 		free(buf);

@@ -33,6 +33,10 @@ int bx_mut_set_managed(bx_cgfs *fs, bx_hooks *h, const char *cg, const char *tex
 
 /* The record as it is: *text NULL when there is none (or xattrs are
  * unsupported: *unsupported). */
+/* A RECORD step: set the record and read it back through the same
+ * descriptor (a filesystem without user xattrs keeps none: not an error). */
+int bx_mut_record_managed(bx_cgfs *fs, bx_hooks *h, const char *cg, const char *text,
+			  bx_error **err);
 int bx_read_managed(bx_cgfs *fs, const char *cg, char **text, bool *unsupported, bx_error **err);
 
 /* Whether the cgroup carries the mark (false where xattrs are unsupported). */

@@ -80,18 +80,6 @@ static int check_value(const bx_step *s, const char *cur, bx_error **err)
 	return 0;
 }
 
-static int check_record(bx_cgfs *fs, const char *cg, const char *want, bx_error **err)
-{
-	cleanup_free char *got = NULL;
-	bool unsupported;
-	if (bx_read_managed(fs, cg, &got, &unsupported, err) < 0)
-		return -1;
-	if (!got || strcmp(got, want) != 0)
-		return bx_err(err, 0, "record the managed settings of %s: reads back \"%s\", not \"%s\"",
-			      *cg ? cg : "(base)", got ? got : "(none)", want);
-	return 0;
-}
-
 int bx_step_run(bx_cgfs *fs, bx_hooks *h, const bx_step *s, bx_error **err)
 {
 	const char *cg = s->cgroup ? s->cgroup : "";
@@ -128,10 +116,7 @@ int bx_step_run(bx_cgfs *fs, bx_hooks *h, const bx_step *s, bx_error **err)
 	case BX_OP_RECORD: {
 		if (!s->write)
 			return bx_err(err, EINVAL, "record step without a value");
-		bool kept;
-		if (bx_mut_set_managed(fs, h, cg, s->write, &kept, err) < 0)
-			return -1;
-		return kept ? check_record(fs, cg, s->write, err) : 0;
+		return bx_mut_record_managed(fs, h, cg, s->write, err);
 	}
 	}
 	return bx_err(err, EINVAL, "unknown step operation %d", (int)s->op);

@@ -27,8 +27,8 @@ static int where_is(bx_cgfs *fs, const bx_policy *p, const char *id, const bx_cl
 }
 
 static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
-			  const char *own, const bx_box_create_opts *o, bx_box_create_result *res,
-			  bx_error **err)
+			  const char *own, const bx_box_create_opts *o, const bx_lock *lock,
+			  bx_box_create_result *res, bx_error **err)
 {
 	bx_scope scope = { .class_name = class_name, .box_id = id };
 	bx_plan_opts po = { .scope = scope, .box_own = own };
@@ -40,6 +40,7 @@ static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const char *class_nam
 	if (r == 0 && plan->n) {
 		bx_apply_opts ao = o->apply;
 		ao.locked = true;
+		ao.held = lock;
 		r = bx_apply(fs, plan, &ao, &res->apply, err);
 		if (r == 0)
 			res->created = plan->to_create;
@@ -103,7 +104,13 @@ int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		r = 0;
 		goto out;
 	}
-	r = plan_and_apply(fs, p, c->name, id, own, o, res, err);
+	/* Under the lock nobody else changes the tree: one directory cache
+	 * for observe and apply, so each cgroup is opened once (begun after
+	 * the existence check, which looks in every class). */
+	bool cached = bx_cgfs_cache_begin(fs) == 0;
+	r = plan_and_apply(fs, p, c->name, id, own, o, lock, res, err);
+	if (cached)
+		bx_cgfs_cache_end(fs);
 	if (r < 0)
 		bx_err_wrap(err, "create box %s of class %s", id, c->name);
 out:

@@ -29,7 +29,8 @@ int bx_box_own_read(bx_cgfs *fs, const bx_class *c, const char *cg, bx_owns *out
 	if (!c->nopen)
 		return 0;
 	int fd;
-	if (bx_cgfs_open_dir(fs, cg, &fd, err) < 0)
+	bool borrowed;
+	if (bx_cgfs_dir_get(fs, cg, &fd, &borrowed, err) < 0)
 		return -1;
 	char small[1024];
 	cleanup_free char *big = NULL;
@@ -42,7 +43,7 @@ int bx_box_own_read(bx_cgfs *fs, const bx_class *c, const char *cg, bx_owns *out
 		text = big;
 	}
 	int e = errno;
-	close(fd);
+	bx_cgfs_dir_put(fs, fd, borrowed);
 	if (n < 0)
 		return e == ENODATA || e == ENOTSUP || e == ERANGE ? 0
 			: bx_err(err, e, "read the %s record of %s", BX_MANAGED_XATTR, cg);

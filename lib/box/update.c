@@ -74,6 +74,7 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 	if (bx_apply_guard(&o->apply, &lock, err) < 0)
 		return -1;
 	int r = -1;
+	bool cached = false;
 	const bx_class *c = NULL;
 	cleanup_free char *cg = NULL;
 	bx_owns ow = {0};
@@ -84,6 +85,9 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		bx_err(err, ENOMEM, "update box %s", id);
 		goto out;
 	}
+	/* Under the lock: one directory cache from here to the commit, so
+	 * the box and its ancestors are opened once. */
+	cached = bx_cgfs_cache_begin(fs) == 0;
 	/* its values now, then the new ones over them */
 	if (bx_box_own_read(fs, c, cg, &ow, err) < 0 ||
 	    bx_sizes_request(c, o->sets, o->nsets, &ow, err) < 0 ||
@@ -99,6 +103,7 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 	}
 	bx_apply_opts ao = o->apply;
 	ao.locked = true;
+	ao.held = lock;
 	r = bx_apply(fs, res->plan, &ao, &res->apply, err);
 	if (r == 0)
 		goto out;
@@ -107,6 +112,8 @@ wrap:
 		bx_err(err, ENOMEM, "update box %s", id);
 	bx_err_wrap(err, "update box %s of class %s", id, c ? c->name : "?");
 out:
+	if (cached)
+		bx_cgfs_cache_end(fs);
 	bx_settings_free(&s);
 	bx_owns_free(&ow);
 	bx_lock_release(lock);

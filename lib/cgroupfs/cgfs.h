@@ -41,9 +41,20 @@ typedef struct bx_cgfs {
 	 * of openat2(). Set by tests to exercise the fallback, and by the
 	 * library itself when the kernel has no openat2 (ENOSYS). */
 	bool no_openat2;
+	/* Tests, directory mode: the emulated cgroup.events never reports
+	 * `frozen 1` (a box with a process that does not freeze, as one in
+	 * uninterruptible sleep), so the freeze timeout can be exercised. */
+	bool freeze_stuck;
 	/* Between bx_cgfs_cache_begin and _end: directory fds of the last
 	 * cgroups accessed (cgroupfs/dircache.c). NULL outside a session. */
 	struct bx_cgfs_dircache *cache;
+	/* The journal header's boot id and the base's identity, read at the
+	 * first transaction (lib/apply): fixed for the process and the fd. */
+	char *boot_id, *base_id;
+	/* An O_RDONLY descriptor of the base, opened at its first use by
+	 * bx_cgfs_dir_get (its xattrs and files); 0 until then (-1: it could
+	 * not be opened, so each use opens one). */
+	int base_rfd;
 } bx_cgfs;
 
 /* What /proc/self/mountinfo says about cgroups (see cgroupfs/mountinfo.c). */
@@ -155,6 +166,12 @@ int bx_pread_all(int fd, bool regular, char **out);
  * would not be seen. Calls nest. -1 (ENOMEM) leaves the cache off. */
 int bx_cgfs_cache_begin(bx_cgfs *fs);
 void bx_cgfs_cache_end(bx_cgfs *fs);
+
+/* An O_RDONLY|O_DIRECTORY fd of cgroup `cg` for reading its files and
+ * xattrs: in a session the cached one (*borrowed: not to be closed), else
+ * a new one as bx_cgfs_open_dir gives. Give it back with bx_cgfs_dir_put. */
+int bx_cgfs_dir_get(bx_cgfs *fs, const char *cg, int *fd, bool *borrowed, bx_error **err);
+void bx_cgfs_dir_put(bx_cgfs *fs, int fd, bool borrowed);
 
 /* Validate a relative cgroup path: components match the safe-name rule
  * (^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$), no "", ".", "..", no leading '/'. */

@@ -44,6 +44,7 @@ struct bx_cgfs_dircache {
 	unsigned depth;   /* nested begin calls */
 	unsigned next;    /* the slot to reuse next (round robin) */
 	bool base_closed; /* nobody else can move what is in the base */
+	bool path_only;   /* a directory could not be read: some fds are O_PATH */
 	slot v[SLOTS];
 };
 
@@ -168,7 +169,13 @@ int bx_dircache_get(bx_cgfs *fs, const char *dir, size_t len, bool *borrowed)
 		}
 		memcpy(comp, dir + pos, end - pos);
 		comp[end - pos] = '\0';
-		int fd = bx_cgfs_resolve_at(fs, cur, comp, O_PATH | O_DIRECTORY, 0);
+		/* O_RDONLY, so that a borrower can also read its xattrs
+		 * (bx_cgfs_dir_get); O_PATH where it may not be read. */
+		int fd = bx_cgfs_resolve_at(fs, cur, comp, O_RDONLY | O_DIRECTORY, 0);
+		if (fd < 0 && errno == EACCES) {
+			fd = bx_cgfs_resolve_at(fs, cur, comp, O_PATH | O_DIRECTORY, 0);
+			c->path_only = true;
+		}
 		int err = errno;
 		if (!*borrowed)
 			close(cur);
@@ -212,4 +219,46 @@ void bx_dircache_forget(bx_cgfs *fs, const char *cg)
 		    (e->len == n || e->path[n] == '/'))
 			drop(e);
 	}
+}
+
+int bx_cgfs_dir_get(bx_cgfs *fs, const char *cg, int *fd, bool *borrowed, bx_error **err)
+{
+	*borrowed = false;
+	if (cg && !*cg && fs->base_rfd >= 0) {
+		/* the base: one descriptor for the life of the bx_cgfs, like
+		 * base_fd itself (0: not opened yet; fd 0 is never ours) */
+		if (fs->base_rfd == 0) {
+			int b = openat(fs->base_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			fs->base_rfd = b > 0 ? b : -1;
+			if (b == 0)
+				close(b);
+		}
+		if (fs->base_rfd > 0) {
+			*fd = fs->base_rfd;
+			*borrowed = true;
+			return 0;
+		}
+	}
+	if (!fs->cache || !cg || !*cg || !bx_cgpath_valid(cg))
+		return bx_cgfs_open_dir(fs, cg, fd, err);
+	*fd = bx_dircache_get(fs, cg, strlen(cg), borrowed);
+	if (*fd < 0)
+		return bx_err(err, errno, "open cgroup %s", cg);
+	if (!fs->cache->path_only)
+		return 0; /* every descriptor it made is O_RDONLY */
+	int fl = fcntl(*fd, F_GETFL);
+	if (fl >= 0 && !(fl & O_PATH))
+		return 0;
+	/* an O_PATH one: a descriptor of its own, as without a session */
+	if (!*borrowed)
+		close(*fd);
+	*borrowed = false;
+	return bx_cgfs_open_dir(fs, cg, fd, err);
+}
+
+void bx_cgfs_dir_put(bx_cgfs *fs, int fd, bool borrowed)
+{
+	(void)fs;
+	if (fd >= 0 && !borrowed)
+		close(fd);
 }

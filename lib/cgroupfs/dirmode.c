@@ -112,8 +112,10 @@ static int store(bx_cgfs *fs, const char *cg, const char *file, const char *text
 	int e = w < 0 ? errno : (size_t)w != n ? EIO : 0;
 	if (!e && st.st_size > (off_t)n && ftruncate(fd, (off_t)n) < 0)
 		e = errno;
-	if (!e && back && bx_pread_all(fd, true, back) < 0)
-		e = errno;
+	/* What it reads back is what was written: a plain file of its own,
+	 * written whole from offset 0 and cut there (no read needed). */
+	if (!e && back && !(*back = strndup(buf, n)))
+		e = ENOMEM;
 	close(fd);
 	if (e == EIO && w >= 0 && (size_t)w != n)
 		return bx_err(err, EIO, "write %s: short write (%zd of %zu bytes)", path, w, n);
@@ -196,7 +198,7 @@ static int events_one(bx_cgfs *fs, const char *cg, bx_error **err)
 	bx_error *e = NULL;
 	bool frozen = false;
 	if (bx_cgfs_read(fs, cg, "cgroup.freeze", &fr, &e) == 0)
-		frozen = fr[0] == '1';
+		frozen = fr[0] == '1' && !fs->freeze_stuck;
 	bx_error_free(e);
 	return store(fs, cg, "cgroup.events", populated ? (frozen ? "populated 1\nfrozen 1" : "populated 1\nfrozen 0")
 							 : (frozen ? "populated 0\nfrozen 1" : "populated 0\nfrozen 0"),

@@ -61,7 +61,10 @@ int bx_cgfs_read(bx_cgfs *fs, const char *cg, const char *file, char **out, bx_e
 		return bx_err(err, EFBIG, "read %s: larger than %u KiB, no interface file is", path,
 			      BX_DIRMODE_READ_MAX >> 10);
 	}
-	int r = fs->dirmode ? bx_read_fd_max(fd, BX_DIRMODE_READ_MAX, out) : bx_read_fd(fd, out);
+	/* A plain file (directory mode) ends at a short read; a kernfs file
+	 * with many records (cgroup.procs) may return less than asked before
+	 * its end, so it is read until read() says 0. */
+	int r = fs->dirmode ? bx_pread_all(fd, true, out) : bx_read_fd(fd, out);
 	int e = errno;
 	close(fd);
 	if (r < 0)
@@ -130,7 +133,9 @@ static int write_value(bx_cgfs *fs, const char *cg, const char *file, const char
 	}
 	/* The same open file, read again from offset 0: the kernel makes
 	 * the text anew (seq_file restarts at position 0). */
-	int r = back && !reread ? bx_pread_all(fd, false, back) : 0;
+	/* Interface files are read in one go: a short read is the end, as
+	 * in observation (one pread, not a second one that returns 0). */
+	int r = back && !reread ? bx_pread_all(fd, true, back) : 0;
 	e = errno;
 	close(fd);
 	if (r < 0)
@@ -200,11 +205,21 @@ int bx_cgfs_rmdir(bx_cgfs *fs, const char *cg, bx_error **err)
 int bx_cgfs_exists(bx_cgfs *fs, const char *cg, bx_error **err)
 {
 	CHECK_CG(cg, "stat");
-	int fd = bx_cgfs_resolve(fs, *cg ? cg : ".", O_PATH | O_DIRECTORY, 0);
-	if (fd >= 0) {
-		close(fd);
-		return 1;
+	int fd;
+	if (fs->cache && *cg) {
+		/* in a session: the cgroup's descriptor, kept for what follows
+		 * (a mkdir's check, then the writes in the new cgroup) */
+		bool borrowed;
+		fd = bx_dircache_get(fs, cg, strlen(cg), &borrowed);
+		if (fd >= 0 && !borrowed)
+			close(fd);
+	} else {
+		fd = bx_cgfs_resolve(fs, *cg ? cg : ".", O_PATH | O_DIRECTORY, 0);
+		if (fd >= 0)
+			close(fd);
 	}
+	if (fd >= 0)
+		return 1;
 	if (errno == ENOENT)
 		return 0;
 	return bx_err(err, errno, "stat cgroup %s", *cg ? cg : "(base)");

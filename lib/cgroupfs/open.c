@@ -181,8 +181,12 @@ void bx_cgfs_close(bx_cgfs *fs)
 	if (!fs)
 		return;
 	bx_cgfs_cache_free(fs);
+	if (fs->base_rfd > 0)
+		close(fs->base_rfd);
 	if (fs->base_fd >= 0)
 		close(fs->base_fd);
 	free(fs->base_path);
+	free(fs->boot_id);
+	free(fs->base_id);
 	free(fs);
 }

@@ -317,8 +317,12 @@ static int obs_class(obs *o, const bx_class *c, const char *root, int root_exist
 		return bx_err(o->err, ENOMEM, "observe");
 	if (fileset_of(&c->slice, &sf, o->err) < 0 || fileset_of(&c->box, &bf, o->err) < 0)
 		goto out;
-	unsigned sflags = BX_OBS_SUBTREE | BX_OBS_MANAGED | (one_box ? 0 : BX_OBS_CHILDREN);
-	if (obs_cg(o, slice, root_exists, sflags, sf.v, sf.n, sf.want_pids, &si) < 0)
+	/* box create and update reconcile an existing slice's settings never
+	 * (docs/PLAN.md, "Scoped plans"): only its controllers are needed
+	 * then, not its files nor its record */
+	unsigned sflags = BX_OBS_SUBTREE | (one_box ? 0 : BX_OBS_MANAGED | BX_OBS_CHILDREN);
+	if (obs_cg(o, slice, root_exists, sflags, one_box ? NULL : sf.v, one_box ? 0 : sf.n,
+		   one_box ? NULL : sf.want_pids, &si) < 0)
 		goto out;
 	int slice_exists = si != SIZE_MAX && o->st->v[si].exists;
 	/* Declared static boxes: ids in sb[0..nsb), sorted. */

@@ -22,15 +22,18 @@
 
 static const char *show(const char *cg) { return *cg ? cg : "(base)"; }
 
-/* Handles are directory fds, stored + 1 so that 0 is none. */
-static int fd_of(void *h) { return (int)(intptr_t)h - 1; }
+/* Handles are directory fds, stored as 2 * (fd + 1) + borrowed, so that
+ * 0 is none; a borrowed one belongs to the session's directory cache
+ * (bx_cgfs_dir_get: observing under the applier's lock). */
+static int fd_of(void *h) { return (int)((intptr_t)h >> 1) - 1; }
 
 static int live_open(void *ctx, const char *cg, void **h, bx_error **err)
 {
 	int fd = -1;
+	bool borrowed = false;
 	bx_error *e = NULL;
 	*h = NULL;
-	if (bx_cgfs_open_dir(ctx, cg, &fd, &e) < 0) {
+	if (bx_cgfs_dir_get(ctx, cg, &fd, &borrowed, &e) < 0) {
 		if (e && e->errnum == ENOENT) {
 			bx_error_free(e);
 			return 0;
@@ -38,15 +41,14 @@ static int live_open(void *ctx, const char *cg, void **h, bx_error **err)
 		*err = e;
 		return -1;
 	}
-	*h = (void *)(intptr_t)(fd + 1);
+	*h = (void *)(((intptr_t)fd + 1) * 2 + borrowed);
 	return 1;
 }
 
 static void live_close(void *ctx, void *h)
 {
-	(void)ctx;
 	if (h)
-		close(fd_of(h));
+		bx_cgfs_dir_put(ctx, fd_of(h), (intptr_t)h & 1);
 }
 
 /* A file that does not exist (its controller is not enabled) reads as
@@ -100,8 +102,18 @@ static int live_children(void *ctx, void *h, const char *cg, char ***names, size
 
 static int live_controllers(void *ctx, void *h, const char *cg, unsigned *bits, bx_error **err)
 {
-	(void)h;
-	return bx_cgfs_controllers(ctx, cg, bits, err);
+	bx_cgfs *fs = ctx;
+	if (fs->dirmode)
+		return bx_cgfs_controllers(ctx, cg, bits, err); /* the emulation's answer */
+	/* the kernel's file, read beneath the open directory */
+	char *raw = NULL;
+	if (live_read(ctx, h, cg, "cgroup.controllers", &raw, err) < 0)
+		return -1;
+	if (!raw)
+		return bx_err(err, ENOENT, "read %s/cgroup.controllers", show(cg));
+	*bits = bx_ctrl_parse_list(raw);
+	free(raw);
+	return 0;
 }
 
 static int live_subtree(void *ctx, void *h, const char *cg, unsigned *bits, bx_error **err)

@@ -1,7 +1,7 @@
 /* gen_policy: print the benchmark policy (see gen_model.h) as YAML.
  *
  *   gen_policy [--classes N] [--boxes N] [--root R] [--profile full|host]
- *              [--hugetlb SIZE]... [--dir DIR [--per-file N]]
+ *              [--hugetlb SIZE]... [--dir DIR [--per-file N]] [--sizes]
  *
  * Deterministic: the same options print the same bytes. Defaults: 200
  * classes, 10,000 static boxes, root "bench", the full profile.
@@ -9,7 +9,10 @@
  * --dir writes a policy directory instead of printing one document:
  * DIR/00-classes.yaml (header and classes), then DIR/10-boxes-NNNN.yaml
  * with at most N (default 10,000) static boxes each, since boxcg refuses
- * a single policy file above 4 MiB (about 90,000 boxes). */
+ * a single policy file above 4 MiB (about 90,000 boxes).
+ *
+ * --sizes gives the first class of each chain (and so every class) a
+ * `sizes:` block: the limits a box may set for itself (row 3U, box update). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +78,8 @@ static void print_defaults(const gen_params *p)
 		printf(" }\n");
 }
 
+static int sizes; /* --sizes */
+
 static void print_class(const gen_params *p, unsigned i)
 {
 	char name[32], pname[32];
@@ -94,6 +99,18 @@ static void print_class(const gen_params *p, unsigned i)
 	}
 	print_block("box", box, nb, pbox, npb);
 	print_block("slice", slice, ns, pslice, nps);
+	if (sizes && parent < 0) {
+		/* limits a box may set for itself (box update, row 3U); the
+		 * classes that extend this one inherit them */
+		printf("    sizes:\n");
+		if (p->profile == GEN_FULL)
+			printf("      memory.max: { min: 64MiB, max: 64GiB }\n"
+			       "      cpu.max: { min: 0.1, max: 64 }\n"
+			       "      pids.max: { min: 1, max: 100000 }\n"
+			       "      cpu.weight: { min: 1, max: 10000 }\n");
+		else
+			printf("      cgroup.max_depth: { min: 1, max: 100 }\n");
+	}
 }
 
 static void print_boxes(const gen_params *p, unsigned from, unsigned to)
@@ -125,7 +142,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: gen_policy [--classes N] [--boxes N] [--root R]\n"
 			"                  [--profile full|host] [--hugetlb SIZE]...\n"
-			"                  [--dir DIR [--per-file N]]\n");
+			"                  [--dir DIR [--per-file N]] [--sizes]\n");
 	return 1;
 }
 
@@ -141,7 +158,9 @@ int main(int argc, char **argv)
 			return 1;
 		if (r > 0)
 			continue;
-		if (i + 1 < argc && strcmp(argv[i], "--dir") == 0) {
+		if (strcmp(argv[i], "--sizes") == 0) {
+			sizes = 1;
+		} else if (i + 1 < argc && strcmp(argv[i], "--dir") == 0) {
 			dir = argv[++i];
 		} else if (i + 1 < argc && strcmp(argv[i], "--per-file") == 0) {
 			per_file = strtoul(argv[++i], NULL, 10);

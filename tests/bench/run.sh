@@ -19,6 +19,8 @@
 #                       when a command fails)
 #   BENCH_DISK=DIR      a disk filesystem for the journal-on-disk row of
 #                       case 4 (default /var/tmp; BENCH_DISK_CASE=0 skips it)
+#   BENCH_API_CALLS=N   library calls timed per side in rows 3L and 3U
+#                       (default 200)
 set -u
 
 boxcg=${1:?usage: run.sh BOXCG BENCHBIN}
@@ -190,19 +192,34 @@ dir_cases() {
 	fi
 	row 3 "box create, $nlimits limits, $nc3-class policy ($tag)" "create-$tag" 1.5
 
-	# Case 3 through the library (information, no target): the policy
-	# loaded once, then boxcg_box_create() per box, against the floor's
-	# mutations in the same process.
-	if "$bin/api_create" --base "$bt" --state-dir "$st" --policy "$work/$tag-p0.yaml" \
-		"${gopt_t[@]}" --classes $nc3 --in-class 3 -n 200 >"$work/api-$tag.out"; then
-		local am af
-		am=$(awk '$1 == "boxcg_box_create" { sub("median_us=", "", $4); print $4 }' "$work/api-$tag.out")
-		af=$(awk '$1 == "floor" { sub("median_us=", "", $4); print $4 }' "$work/api-$tag.out")
-		rows+=("| 3L | box create through libboxcg, per call, policy loaded once ($tag) | | ${am} µs | | ${af} µs | **$(awk -v a="$am" -v b="$af" 'BEGIN { printf "%.2f", a / b }')×** | | (info) | |")
-	else
-		echo "bench: $tag: api_create failed" >&2
-		failed=1
-	fi
+	# Case 3 through the library (3L) and box update through it (3U): the
+	# policy loaded once, then boxcg_box_create() / boxcg_box_update() per
+	# call, against the in-process floor doing what correctness requires
+	# (tests/bench/api_create.c), alternately; 200 calls each, medians per call.
+	gen "${gopt_t[@]}" --classes $nc3 --boxes 0 --sizes >"$work/$tag-p0s.yaml"
+	local op nupd=4
+	[ "$tag" = cgroup2 ] && nupd=1
+	for op in create update; do
+		if "$bin/api_create" --base "$bt" --state-dir "$st" --policy "$work/$tag-p0s.yaml" \
+			"${gopt_t[@]}" --classes $nc3 --in-class 3 -n "${BENCH_API_CALLS:-200}" --op $op \
+			>"$work/api-$op-$tag.out"; then
+			local am af amin afmin ar num desc
+			am=$(awk '$1 ~ /^boxcg_box_/ { sub("median_us=", "", $4); print $4 }' "$work/api-$op-$tag.out")
+			amin=$(awk '$1 ~ /^boxcg_box_/ { sub("min_us=", "", $3); print $3 }' "$work/api-$op-$tag.out")
+			af=$(awk '$1 == "floor" { sub("median_us=", "", $4); print $4 }' "$work/api-$op-$tag.out")
+			afmin=$(awk '$1 == "floor" { sub("min_us=", "", $3); print $3 }' "$work/api-$op-$tag.out")
+			ar=$(awk -v a="$am" -v b="$af" 'BEGIN { printf "%.2f", a / b }')
+			if [ $op = create ]; then
+				num=3L desc="box create through libboxcg, per call, policy loaded once ($tag)"
+			else
+				num=3U desc="box update of $nupd limit$([ $nupd = 1 ] || echo s) through libboxcg, per call ($tag)"
+			fi
+			rows+=("| $num | $desc | ${amin} µs | ${am} µs | ${afmin} µs | ${af} µs | **${ar}×** | | ≤ 1.5× | $(verdict "$ar" 1.5) |")
+		else
+			echo "bench: $tag: api_create --op $op failed" >&2
+			failed=1
+		fi
+	done
 
 	# Case 4: apply 1,000 static boxes (20 classes) to an empty base.
 	gen "${gopt_t[@]}" --classes 20 --boxes 1000 >"$work/$tag-p1k.yaml"

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api/api_int.h"
 #include "boxcg.h"
 
 Suite *suite_api_sizes(void);
@@ -208,6 +209,49 @@ START_TEST(update_freeze_query_and_dirfd)
 }
 END_TEST
 
+/* A freeze that does not complete in time (issue 12, item 3): 0 is written
+ * back to cgroup.freeze and the failure is ETIMEDOUT with a clear message;
+ * when the write-back fails too, the error says so. The directory root's
+ * emulated cgroup.events is held at frozen 0 (fs->freeze_stuck, as a box
+ * with a process in uninterruptible sleep). */
+START_TEST(freeze_timeout_thaws_again)
+{
+	api a;
+	api_open(&a);
+	boxcg_error *err = NULL;
+	ck_assert_int_eq(boxcg_box_create(a.t, a.p, "vm", "v1", 0, &err), 0);
+	a.t->fs->freeze_stuck = true;
+	expect_errno(boxcg_box_freeze(a.t, a.p, NULL, "v1", 100, &err), &err, ETIMEDOUT,
+		     "did not freeze within 100 ms (a process in uninterruptible sleep?); wrote 0 "
+		     "back to cgroup.freeze, so it runs as before");
+	char *v = bxf_get(&a.f, "boxlite/vm/v1/cgroup.freeze");
+	ck_assert_str_eq(v, "0\n");
+	free(v);
+	v = bxf_get(&a.f, "boxlite/vm/v1/cgroup.events");
+	ck_assert_ptr_nonnull(strstr(v, "frozen 0"));
+	free(v);
+	boxcg_box *b = NULL;
+	ck_assert_int_eq(boxcg_box_query(a.t, a.p, "vm", "v1", &b, &err), 0);
+	ck_assert_int_eq(boxcg_box_frozen(b), 0);
+	boxcg_box_free(b);
+
+	/* the write-back fails as well (the second mutation from now): said */
+	a.t->fs->fail_after = 2;
+	a.t->fs->fail_errno = EIO;
+	expect_errno(boxcg_box_freeze(a.t, a.p, "vm", "v1", 0, &err), &err, ETIMEDOUT,
+		     "did not freeze within 0 ms, and writing 0 back to cgroup.freeze failed too");
+	a.t->fs->fail_after = 0;
+
+	/* the hook is what made it fail: without it the box freezes */
+	a.t->fs->freeze_stuck = false;
+	ck_assert_int_eq(boxcg_box_freeze(a.t, a.p, "vm", "v1", 1000, &err), 0);
+	v = bxf_get(&a.f, "boxlite/vm/v1/cgroup.freeze");
+	ck_assert_str_eq(v, "1\n");
+	free(v);
+	api_close(&a);
+}
+END_TEST
+
 Suite *suite_api_sizes(void)
 {
 	Suite *s = suite_create("api_sizes");
@@ -216,6 +260,7 @@ Suite *suite_api_sizes(void)
 	tcase_add_test(tc, create_with_own_values);
 	tcase_add_test(tc, null_class_names_are_einval);
 	tcase_add_test(tc, update_freeze_query_and_dirfd);
+	tcase_add_test(tc, freeze_timeout_thaws_again);
 	suite_add_tcase(s, tc);
 	return s;
 }
