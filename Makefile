@@ -223,8 +223,8 @@ check-systemd: build-all
 	tests/systemd/run.sh $(abspath $(O))/systemd $(abspath $(O))
 
 demo: deps
-	@$(MAKE) --no-print-directory build-all
-	@docs/demo.sh $(abspath $(BOXCG))
+	@$(MAKE) --no-print-directory build-all $(BOXCG_TEST)
+	@docs/demo.sh $(abspath $(BOXCG)) $(abspath $(BOXCG_TEST))
 
 # ---- install -------------------------------------------------------------
 

@@ -97,6 +97,14 @@ void cli_print_diags(cli *c, bx_diags *d);
 #define BX_DEFAULT_POLICY "/etc/boxcg"
 #define BX_DEFAULT_STATE_DIR "/run/boxcg"
 
+/* The width text on standard output should fit, as git and systemd find
+ * it: $COLUMNS when it is a positive number, else the terminal's width
+ * (TIOCGWINSZ) when standard output is one, else 80. */
+unsigned cli_columns(void);
+/* The current directory (absolute), for showing policy files relative
+ * to it; NULL when it cannot be found. Cached. */
+const char *cli_cwd(void);
+
 /* ANSI color helpers: return "" when color is off. */
 const char *cli_color(bool on, const char *code);
 #define CLI_RED "\033[31m"

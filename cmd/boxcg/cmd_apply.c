@@ -34,6 +34,7 @@
 #include "plan/planfile.h"
 #include "plan/state.h"
 #include "policy/policy.h"
+#include "progress.h"
 
 typedef struct apply_args {
 	bool prune;
@@ -65,9 +66,12 @@ static void explain_failure(cli *c, const bx_plan *plan, const bx_apply_result *
 	const bx_step *s = &plan->v[r->failed_step];
 	cleanup_free char *what = bx_step_describe(s);
 	fprintf(stderr, "  step %zu of %zu: %s\n", r->failed_step + 1, plan->n, what ? what : "?");
-	if (s->loc.file)
-		fprintf(stderr, "  asked for by %s:%u:%u%s%s%s\n", s->loc.file, s->loc.line, s->loc.col,
-			s->ypath ? " (" : "", s->ypath ? s->ypath : "", s->ypath ? ")" : "");
+	if (s->loc.file) {
+		cleanup_free char *shown = bx_path_relative(s->loc.file, cli_cwd());
+		cleanup_free char *file = bx_esc(shown ? shown : s->loc.file);
+		fprintf(stderr, "  asked for by %s:%u:%u%s%s%s\n", file ? file : "?", s->loc.line,
+			s->loc.col, s->ypath ? " (" : "", s->ypath ? s->ypath : "", s->ypath ? ")" : "");
+	}
 	if (r->journal_failed) {
 		fprintf(stderr, "  the journal could not be written, so the step did not run\n");
 		return;
@@ -110,9 +114,12 @@ static int report(cli *c, const bx_plan *plan, const char *state_dir, bx_apply_r
 	return status;
 }
 
+/* The summary ("Plan: 2 to create, …"); -v: every step, as `plan` shows
+ * them (a plan already seen, not reprinted by default). */
 static int print_plan(cli *c, const bx_plan *plan)
 {
-	bx_render_opts ro = { .color = c->color, .verbose = c->verbose > 0 };
+	bx_render_opts ro = { .color = c->color, .verbose = c->verbose > 0, .columns = cli_columns(),
+			      .cwd = cli_cwd(), .summary_only = c->verbose == 0 };
 	cleanup_free char *text = bx_plan_render_text(plan, &ro);
 	if (!text)
 		return -1;
@@ -310,8 +317,14 @@ static int run_apply(cli *c, int argc, char **argv)
 		goto done;
 
 	a.o.locked = true;
+	cli_progress prog;
+	cli_progress_init(&prog, c, "Applying");
+	a.o.progress = cli_progress_step;
+	a.o.progress_ctx = &prog;
 	bx_apply_result r;
-	if (bx_apply(fs, plan, &a.o, &r, &err) < 0) {
+	int ar = bx_apply(fs, plan, &a.o, &r, &err);
+	cli_progress_clear(&prog);
+	if (ar < 0) {
 		status = r.failed ? report(c, plan, a.o.state_dir, &r, err) : cli_fail(c, err);
 		err = NULL;
 		goto out;

@@ -90,9 +90,9 @@ static int run_box_exec(cli *c, int argc, char **argv)
 	 * mode runs the command without any limit: said every time. */
 	if (bc.fs->dirmode)
 		fprintf(stderr,
-			"boxcg: warning: directory mode: %s is a plain directory, not a cgroup2 "
-			"filesystem; %s runs without any limits\n",
-			bc.fs->base_path, cmd[0]);
+			"boxcg: warning: directory mode: %s runs without any limits\n"
+			"  (%s is a plain directory, not a cgroup2 filesystem)\n",
+			cmd[0], bc.fs->base_path);
 	bx_box_create_result cres;
 	status = box_create(c, &bc, class_name, id, true, sets, nsets, &cres);
 	if (status >= 0)

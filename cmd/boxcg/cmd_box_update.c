@@ -96,7 +96,8 @@ static int run_box_update(cli *c, int argc, char **argv)
 	}
 	status = BX_EXIT_OK;
 	if (uo.dry_run) {
-		bx_render_opts ro = { .color = c->color, .verbose = c->verbose > 0 };
+		bx_render_opts ro = { .color = c->color, .verbose = c->verbose > 0,
+				    .columns = cli_columns(), .cwd = cli_cwd() };
 		if (bx_plan_write_text(res.plan, &ro, write_stdout, NULL) < 0) {
 			bx_err(&err, errno, "write the plan");
 			status = cli_fail(c, err);

@@ -21,6 +21,7 @@
 #include "apply/lock.h"
 #include "box/box.h"
 #include "cli.h"
+#include "progress.h"
 #include "core/util.h"
 #include "plan/plan.h"
 #include "plan/state.h"
@@ -238,7 +239,7 @@ static int run_destroy(cli *c, int argc, char **argv)
 		goto out;
 	}
 	/* The plan text has its own directory-mode line: print the steps. */
-	bx_render_opts ro = { .color = c->color };
+	bx_render_opts ro = { .color = c->color, .columns = cli_columns(), .cwd = cli_cwd() };
 	bool dm = plan->dirmode;
 	plan->dirmode = false;
 	text = bx_plan_render_text(plan, &ro);
@@ -260,8 +261,14 @@ static int run_destroy(cli *c, int argc, char **argv)
 		goto fail;
 	}
 	a.o.locked = true;
+	cli_progress prog;
+	cli_progress_init(&prog, c, "Destroying");
+	a.o.progress = cli_progress_step;
+	a.o.progress_ctx = &prog;
 	bx_apply_result r;
-	if (bx_apply(fs, plan, &a.o, &r, &err) < 0) {
+	int ar = bx_apply(fs, plan, &a.o, &r, &err);
+	cli_progress_clear(&prog);
+	if (ar < 0) {
 		status = r.failed ? report(c, a.o.state_dir, &r, err) : cli_fail(c, err);
 		err = NULL;
 		goto out;

@@ -50,7 +50,7 @@ static int run_diff(cli *c, int argc, char **argv)
 		status = cli_fail(c, err);
 		goto out;
 	}
-	bx_render_opts ro = { .color = c->color };
+	bx_render_opts ro = { .color = c->color, .columns = cli_columns(), .cwd = cli_cwd() };
 	text = json ? bx_plan_to_json(drift, &err) : bx_plan_render_drift(drift, &ro);
 	if (!text) {
 		if (!err)

@@ -109,7 +109,8 @@ static int run_plan(cli *c, int argc, char **argv)
 			status = cli_fail(c, err);
 			goto out;
 		}
-		bx_render_opts ro = { .color = c->color, .verbose = c->verbose > 0, .undeclared = drift };
+		bx_render_opts ro = { .color = c->color, .verbose = c->verbose > 0, .undeclared = drift,
+				    .columns = cli_columns(), .cwd = cli_cwd() };
 		if (bx_plan_write_text(plan, &ro, write_stdout, NULL) < 0) {
 			bx_err(&err, errno, "write the plan");
 			status = cli_fail(c, err);

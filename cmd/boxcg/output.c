@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "core/util.h"
@@ -88,4 +90,37 @@ void cli_print_diags(cli *c, bx_diags *d)
 		fprintf(stderr, "%s\n", line);
 		free(line);
 	}
+	if (d->dropped)
+		fprintf(stderr, "boxcg: %zu more %s not shown (the first %d are kept)\n", d->dropped,
+			d->dropped == 1 ? "problem" : "problems", BX_DIAGS_MAX);
+}
+
+unsigned cli_columns(void)
+{
+	const char *e = getenv("COLUMNS");
+	if (e && *e) {
+		char *end;
+		long n = strtol(e, &end, 10);
+		if (!*end && n > 0 && n <= 65535)
+			return (unsigned)n;
+	}
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
+const char *cli_cwd(void)
+{
+	static char *cwd;
+	static bool tried;
+	if (!tried) {
+		tried = true;
+		cwd = getcwd(NULL, 0);
+		if (cwd && cwd[0] != '/') { /* "(unreachable)/…" */
+			free(cwd);
+			cwd = NULL;
+		}
+	}
+	return cwd;
 }

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "core/human.h"
 #include "stats/stats.h"
 #include "units.h"
 
@@ -16,18 +17,8 @@ static const char *special(units_buf *b, int64_t v)
 
 const char *units_bytes(units_buf *b, int64_t v)
 {
-	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	if (special(b, v))
-		return b->s;
-	if (v < 1024) {
-		snprintf(b->s, sizeof b->s, "%" PRId64 "B", v);
-		return b->s;
-	}
-	double x = (double)v / 1024;
-	size_t u = 0;
-	while (x >= 1024 && u + 1 < sizeof unit / sizeof *unit)
-		x /= 1024, u++;
-	snprintf(b->s, sizeof b->s, "%.1f%s", x, unit[u]);
+	if (!special(b, v))
+		bx_human_bytes_1((uint64_t)v, b->s, sizeof b->s);
 	return b->s;
 }
 

@@ -40,9 +40,8 @@ static boxcg_diagnostics *copy_diags(bx_diags *d)
 		g->d.msg = dup_or_null(s->msg ? s->msg : "", &oom);
 		if (!(g->text = bx_diag_format(s)))
 			oom = true;
-		if (s->sev == BX_SEV_ERROR)
-			out->errors++;
 	}
+	out->errors = d->errors; /* also those found beyond BX_DIAGS_MAX */
 	if (oom) {
 		boxcg_diagnostics_free(out);
 		return NULL;

@@ -101,6 +101,8 @@ typedef struct txn {
 	bx_undo *v;
 	size_t n, cap;
 	bx_created created; /* cgroups the steps so far created */
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx;
 } txn;
 
 /* A write (or the record of managed settings, an xattr) inside a cgroup
@@ -136,6 +138,8 @@ static int run_steps(txn *t, bx_error **err)
 			if (bx_step_run(t->fs, &t->hooks, s, err) < 0)
 				goto step_failed;
 			t->res->steps_done++;
+			if (t->progress)
+				t->progress(t->progress_ctx, i + 1, t->plan->n);
 			continue;
 		}
 		bx_undo u;
@@ -156,6 +160,8 @@ static int run_steps(txn *t, bx_error **err)
 		if (bx_step_run(t->fs, &t->hooks, s, err) < 0 || note_created(t, s, err) < 0)
 			goto step_failed;
 		t->res->steps_done++;
+		if (t->progress)
+			t->progress(t->progress_ctx, i + 1, t->plan->n);
 		continue;
 	step_failed:
 		bx_err_wrap(err, "step %zu of %zu", i + 1, t->plan->n);
@@ -205,6 +211,8 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 	bx_lock *lock = NULL;
 	txn t = { .fs = fs, .plan = plan, .res = res, .dirfd = -1, .j = { .fd = -1 } };
 	if (o) {
+		t.progress = o->progress;
+		t.progress_ctx = o->progress_ctx;
 		t.hooks.fault_at = o->fault_at;
 		t.hooks.fault_errno = o->fault_errno;
 		t.hooks.fault_count = o->fault_count;

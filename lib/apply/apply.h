@@ -21,6 +21,11 @@ typedef struct bx_apply_opts {
 	bool locked;             /* the caller holds the lock of state_dir
 	                            already (bx_lock_acquire, apply/lock.h),
 	                            e.g. across observe and plan */
+	/* Called after each step that completes, with how many have (of
+	 * plan->n): the CLI's progress line. NULL: none. Not during a
+	 * rollback. */
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx;
 	/* Test hooks, set by the CLI from BOXCG_TEST_* variables: */
 	long fault_at;           /* > 0: the Nth mutation (journal writes and
 	                            fsyncs included) fails with fault_errno */

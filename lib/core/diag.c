@@ -10,6 +10,14 @@
 void bx_diag_add(bx_diags *d, bx_severity sev, const bx_loc *loc,
 		 const char *path, const char *fmt, ...)
 {
+	if (d->n >= BX_DIAGS_MAX) {
+		d->dropped++;
+		if (sev == BX_SEV_ERROR)
+			d->errors++;
+		else
+			d->warnings++;
+		return;
+	}
 	if (bx_grow(&d->v, &d->cap, d->n + 1, sizeof *d->v) < 0) {
 		d->oom = true;
 		return;

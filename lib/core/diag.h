@@ -24,10 +24,17 @@ typedef struct bx_diag {
 	char *msg;
 } bx_diag;
 
+/* At most this many diagnostics are kept (each is bounded: values are
+ * shown cut, paths are at most BX_YAML_MAX_DEPTH components), so a hostile
+ * file of a million bad entries costs a bounded amount of memory; the
+ * rest are counted (errors, warnings, dropped) but not kept. */
+#define BX_DIAGS_MAX 10000
+
 typedef struct bx_diags {
 	bx_diag *v;
 	size_t n, cap;
-	size_t errors, warnings;
+	size_t errors, warnings; /* every one found, kept or not */
+	size_t dropped;          /* found beyond BX_DIAGS_MAX: counted only */
 	bool oom;
 } bx_diags;
 

@@ -91,3 +91,39 @@ bool bx_streq(const char *a, const char *b)
 		return a == b;
 	return strcmp(a, b) == 0;
 }
+
+char *bx_path_relative(const char *path, const char *cwd)
+{
+	if (!path || !cwd || path[0] != '/' || cwd[0] != '/')
+		return path ? strdup(path) : NULL;
+	/* the longest common run of whole components */
+	size_t common = 0;
+	for (size_t i = 0;; i++) {
+		bool pend = path[i] == '/' || path[i] == '\0';
+		bool cend = cwd[i] == '/' || cwd[i] == '\0';
+		if (pend && cend)
+			common = i;
+		if (path[i] != cwd[i] || !path[i])
+			break;
+	}
+	/* components of cwd below the common part: one "../" each */
+	size_t ups = 0;
+	for (const char *c = cwd + common; *c; c++)
+		if (*c == '/' && c[1] && c[1] != '/')
+			ups++;
+	const char *rest = path + common;
+	while (*rest == '/')
+		rest++;
+	if (!*rest)
+		return strdup(path);
+	size_t n = 3 * ups + strlen(rest);
+	if (n >= strlen(path))
+		return strdup(path);
+	char *out = malloc(n + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < ups; i++, o += 3)
+		memcpy(o, "../", 3);
+	strcpy(o, rest);
+	return out;
+}

@@ -60,4 +60,10 @@ char *bx_esc_ctl(const char *s);
 /* Would bx_esc change s? */
 bool bx_esc_needed(const char *s);
 
+/* `path` as people in directory `cwd` would name it: relative to cwd
+ * ("policies/a.yaml", "../x.yaml") when that is shorter, else as given.
+ * A relative path, a NULL or relative cwd: path as given. Lexical only
+ * (no symlinks resolved). Caller frees; NULL out of memory. */
+char *bx_path_relative(const char *path, const char *cwd);
+
 #endif

@@ -102,7 +102,8 @@ const char *boxcg_policy_root(const boxcg_policy *p);
 size_t boxcg_policy_class_count(const boxcg_policy *p);
 const char *boxcg_policy_class_name(const boxcg_policy *p, size_t i);
 
-/* Diagnostics, sorted by file, line and column. */
+/* Diagnostics, sorted by file, line and column. At most the first 10,000
+ * found are kept (count); errors counts every error found. */
 size_t boxcg_diagnostics_count(const boxcg_diagnostics *d);
 size_t boxcg_diagnostics_errors(const boxcg_diagnostics *d);
 const boxcg_diagnostic *boxcg_diagnostics_at(const boxcg_diagnostics *d, size_t i);

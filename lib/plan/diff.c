@@ -17,9 +17,9 @@
 
 #include "policy/policy.h"
 #include "core/util.h"
+#include "plan/fit.h"
 #include "plan/managed.h"
 #include "plan/normalize.h"
-#include "systemd/sd.h"
 #include "plan/observe_src.h"
 #include "plan/plan_int.h"
 #include "sizes/sizes.h"
@@ -246,46 +246,15 @@ static int build_tree(bx_planner *pr, const bx_scope *scope, bx_error **err)
 
 /* --- controllers ---------------------------------------------------------- */
 
-/* The setting that needs controller `bit` and comes first in the policy
- * text: the line a reader looks at. */
-static bool loc_before(const bx_loc *a, const bx_loc *b)
-{
-	int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
-	if (c)
-		return c < 0;
-	return a->line != b->line ? a->line < b->line : a->col < b->col;
-}
-
-static const bx_setting *first_needing(const bx_settings *s, unsigned bit)
-{
-	const bx_setting *best = NULL;
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i].file_info && (s->v[i].file_info->ctrl & bit) &&
-		    (!best || loc_before(&s->v[i].loc, &best->loc)))
-			best = &s->v[i];
-	return best;
-}
-
+/* Reported once per controller, with the explanation `validate --host`
+ * gives too (plan/fit.c). */
 static void unavailable(bx_planner *pr, unsigned bit, const bx_setting *why)
 {
 	if (pr->unavailable & bit)
 		return;
 	pr->unavailable |= bit;
-	const char *name = bx_ctrl_name(bit);
-	const char *reason =
-		pr->st->v1_bound & bit
-			? "it is bound to a cgroup v1 hierarchy on this host; move it to cgroup v2 "
-			  "(cgroup_no_v1= or systemd.unified_cgroup_hierarchy=1) or drop the setting"
-			: "it is missing from the base's cgroup.controllers: the cgroup above the base "
-			  "has not enabled or delegated it";
-	/* Under a systemd user manager: the drop-in that delegates it. */
-	cleanup_free char *hint = pr->st->v1_bound & bit ? NULL
-						  : bx_sd_delegate_hint(pr->st->base_path, name);
-	bx_planner_fail(pr, 0, "controller %s is not available at %s (needed by %s, %s:%u:%u [%s]): %s%s",
-			name, pr->st->base_path, why ? why->file : "?",
-			why && why->loc.file ? why->loc.file : "?", why ? why->loc.line : 0,
-			why ? why->loc.col : 0, why && why->ypath ? why->ypath : "", reason,
-			hint ? hint : "");
+	cleanup_free char *msg = bx_fit_explain(pr->st, bit, why, true);
+	bx_planner_fail(pr, msg ? 0 : ENOMEM, "%s", msg ? msg : "out of memory");
 }
 
 /* ENABLE, in every ancestor from the base down to `at`, the controllers
@@ -308,7 +277,7 @@ static int ensure_ctrls(bx_planner *pr, size_t at, const bx_settings *s, unsigne
 			unsigned bit = 1u << i;
 			if (!(missing & bit))
 				continue;
-			const bx_setting *why = first_needing(s, bit);
+			const bx_setting *why = bx_fit_first_needing(s, bit);
 			if (x->kind == BX_DN_BASE && !(base->controllers & bit)) {
 				unavailable(pr, bit, why);
 				need &= ~bit;

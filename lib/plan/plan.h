@@ -136,6 +136,15 @@ typedef struct bx_render_opts {
 	 * actions and counted in the summary ("N not in the policy: use
 	 * --prune"); NULL or none: nothing is said. */
 	const bx_plan *undeclared;
+	/* Fit location comments in this many columns: a comment that would
+	 * make its line wider goes on a line of its own. 0: no limit. */
+	unsigned columns;
+	/* Show policy file names relative to this directory (absolute);
+	 * NULL: as they were given. */
+	const char *cwd;
+	/* The header and the summary only, no per-cgroup listing (apply
+	 * without -v). */
+	bool summary_only;
 } bx_render_opts;
 char *bx_plan_render_text(const bx_plan *plan, const bx_render_opts *o);
 /* The same text handed to `fn` in pieces as it is made (a large plan

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "plan/human.h"
 #include "plan/plan_int.h"
 
 #define GREEN "\033[32m"
@@ -18,7 +19,7 @@
 #define BOLD "\033[1m"
 #define DIM "\033[2m"
 #define RESET "\033[0m"
-#define LOC_COLUMN 52 /* where location comments start, when the line fits */
+#define LOC_COLUMN 52 /* where location comments start at the latest, when the line fits */
 
 /* Formatted locations, remembered: ten thousand boxes of a class share
  * the same few. Direct-mapped on the (pooled) YAML path and the line. */
@@ -27,14 +28,23 @@ typedef struct loc_ent {
 	const char *file, *ypath;
 	unsigned line, col;
 	char *text;
-	size_t len;
+	size_t len, width; /* bytes; columns */
+	size_t split;      /* where the YAML path starts in text, 0: none */
 } loc_ent;
+
+/* Policy file names as shown: relative to the current directory. */
+typedef struct rel_ent {
+	const char *file; /* the step's (pooled) name */
+	char *shown;
+} rel_ent;
 
 /* Whole lines of writes into new cgroups: the same for every box of a
  * class. Keyed on the step's (pooled) strings and location. */
 typedef struct line_ent {
 	const char *file, *key, *new, *ypath, *lfile;
 	unsigned line, col;
+	size_t align;   /* the block's comment column the line was made for */
+	bool own;       /* and whether its comments were on lines of their own */
 	char *text;
 	size_t len;
 } line_ent;
@@ -47,6 +57,10 @@ typedef struct out {
 	bx_write_fn fn; /* streaming: the text goes here in pieces */
 	void *ctx;
 	bool failed;    /* fn failed */
+	size_t columns; /* fit location comments in this width; 0: no limit */
+	const char *cwd; /* show policy files relative to it; NULL: as given */
+	rel_ent *rel;   /* the names so shown */
+	size_t nrel, rel_cap;
 } out;
 
 #define FLUSH_AT (64u << 10)
@@ -71,6 +85,11 @@ static void out_done(out *o)
 		free(o->lines[i].text);
 	free(o->lines);
 	o->lines = NULL;
+	for (size_t i = 0; i < o->nrel; i++)
+		free(o->rel[i].shown);
+	free(o->rel);
+	o->rel = NULL;
+	o->nrel = o->rel_cap = 0;
 }
 
 static const char *c_(const out *o, const char *code) { return o->color ? code : ""; }
@@ -125,10 +144,14 @@ static void put_safe(out *o, const char *s)
 	free(e);
 }
 
-static void value(out *o, const char *v)
+/* A value of `file`, in human units where that reads better (plan/human.h). */
+static void value(out *o, const char *file, const char *v)
 {
+	char h[BX_VALUE_HUMAN_MAX];
 	if (!v || !*v)
 		put(o, !v ? "(none)" : "\"\"");
+	else if (bx_value_human(file, v, h, sizeof h))
+		put(o, h);
 	else
 		put_safe(o, v);
 }
@@ -142,68 +165,154 @@ static size_t width_since(const out *o, size_t from)
 	return n;
 }
 
-static void loc_text(out *o, const bx_loc *loc, const char *ypath, const char *none)
+/* The policy file's name as shown (relative to o->cwd), remembered. */
+static const char *shown_file(out *o, const char *file)
 {
+	if (!o->cwd || file[0] != '/')
+		return file;
+	for (size_t i = 0; i < o->nrel; i++)
+		if (o->rel[i].file == file)
+			return o->rel[i].shown;
+	char *shown = bx_path_relative(file, o->cwd);
+	if (!shown || bx_grow(&o->rel, &o->rel_cap, o->nrel + 1, sizeof *o->rel) < 0) {
+		free(shown);
+		return file;
+	}
+	o->rel[o->nrel++] = (rel_ent){ file, shown };
+	return shown;
+}
+
+/* Columns of s[0..n) (UTF-8 aware). */
+static size_t columns_of(const char *s, size_t n)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		w += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return w;
+}
+
+/* Writes "file:line:col ypath"; returns where ypath starts (0: none). */
+static size_t loc_text(out *o, const bx_loc *loc, const char *ypath, const char *none)
+{
+	size_t at = o->b.len, split = 0;
 	if (loc->file) {
-		put_safe(o, loc->file);
+		put_safe(o, shown_file(o, loc->file));
 		put(o, ":");
 		put_uint(o, loc->line);
 		put(o, ":");
 		put_uint(o, loc->col);
-		if (ypath)
+		if (ypath) {
 			put(o, " ");
+			split = o->b.len - at;
+		}
 	}
 	if (ypath)
 		put(o, ypath);
 	if (!loc->file && !ypath)
 		put(o, none);
+	return split;
 }
 
-/* "  # file:line:col ypath", padded so locations line up. `width` is the
- * visible width of what the line holds so far. `cached`: remember the
- * text (steps share a class's few locations; cgroups have their own). */
-static void location(out *o, size_t width, const bx_loc *loc, const char *ypath, const char *none,
-		     bool cached)
+/* A location's text: from the cache (`cached`: steps share a class's few
+ * locations; cgroups have their own), or made into *tmp (the caller
+ * frees tmp->text). NULL: nothing to show, or out of memory. */
+static loc_ent *loc_get(out *o, const bx_loc *loc, const char *ypath, const char *none, bool cached,
+			loc_ent *tmp)
 {
 	if (!loc->file && !ypath && !none)
+		return NULL;
+	if (cached && !o->cache)
+		o->cache = calloc(LOC_CACHE, sizeof *o->cache);
+	loc_ent *e = tmp;
+	*tmp = (loc_ent){0};
+	if (cached && o->cache && (loc->file || ypath)) {
+		size_t h = (((uintptr_t)ypath >> 3) ^ ((uintptr_t)loc->file >> 3) ^ loc->line * 31u ^
+			    loc->col) & (LOC_CACHE - 1);
+		e = &o->cache[h];
+		if (!(e->text && e->file == loc->file && e->ypath == ypath && e->line == loc->line &&
+		      e->col == loc->col)) {
+			free(e->text);
+			*e = (loc_ent){ loc->file, ypath, loc->line, loc->col, NULL, 0, 0, 0 };
+		}
+	}
+	if (!e->text) {
+		/* formatted at the end of the buffer, then taken out */
+		size_t at = o->b.len;
+		e->split = loc_text(o, loc, ypath, none);
+		e->text = o->b.oom ? NULL : strndup(o->b.s + at, o->b.len - at);
+		o->b.len = at;
+		if (o->b.s)
+			o->b.s[at] = '\0';
+		if (!e->text) {
+			o->b.oom = true;
+			return NULL;
+		}
+		e->len = strlen(e->text);
+		e->width = columns_of(e->text, e->len);
+	}
+	return e;
+}
+
+static size_t gap_to(size_t width, size_t align) { return width + 2 <= align ? align - width : 2; }
+
+/* Does the comment fit beside a line `width` wide, at column `align`? */
+static bool loc_fits(out *o, size_t width, size_t align, const bx_loc *loc, const char *ypath,
+		     const char *none, bool cached)
+{
+	loc_ent tmp, *e = loc_get(o, loc, ypath, none, cached, &tmp);
+	bool fits = !e || !o->columns || width + gap_to(width, align) + 2 + e->width <= o->columns;
+	if (e == &tmp)
+		free(tmp.text);
+	return fits;
+}
+
+/* "  # file:line:col ypath", padded to column `align` so locations line
+ * up (two spaces when the line is wider already). `width` is the visible
+ * width of what the line holds so far. `own` (its block does not fit
+ * o->columns beside its lines): the comment goes on a line of its own
+ * below, indented by `indent`; when even that is too wide, the YAML path
+ * goes on one more. */
+static void location(out *o, size_t width, const bx_loc *loc, const char *ypath, const char *none,
+		     bool cached, size_t indent, size_t align, bool own)
+{
+	loc_ent tmp, *e = loc_get(o, loc, ypath, none, cached, &tmp);
+	if (!e)
 		return;
-	pad(o, width < LOC_COLUMN ? LOC_COLUMN - width : 2);
+	own = own && o->columns;
+	bool split = own && e->split && indent + 2 + e->width > o->columns;
+	if (own) {
+		put(o, "\n");
+		pad(o, indent);
+	} else {
+		pad(o, gap_to(width, align));
+	}
 	if (o->color)
 		put(o, DIM);
 	put_n(o, "# ", 2);
-	if (cached && !o->cache)
-		o->cache = calloc(LOC_CACHE, sizeof *o->cache);
-	if (!cached || !o->cache || (!loc->file && !ypath)) {
-		loc_text(o, loc, ypath, none);
+	if (split) {
+		/* "file:line:col" here, the YAML path below */
+		put_n(o, e->text, e->split - 1);
+		if (o->color)
+			put(o, RESET);
+		put(o, "\n");
+		pad(o, indent);
+		if (o->color)
+			put(o, DIM);
+		put_n(o, "# ", 2);
+		put_n(o, e->text + e->split, e->len - e->split);
 	} else {
-		size_t h = (((uintptr_t)ypath >> 3) ^ ((uintptr_t)loc->file >> 3) ^ loc->line * 31u ^
-			    loc->col) & (LOC_CACHE - 1);
-		loc_ent *e = &o->cache[h];
-		if (!(e->text && e->file == loc->file && e->ypath == ypath && e->line == loc->line &&
-		      e->col == loc->col)) {
-			size_t at = o->b.len;
-			loc_text(o, loc, ypath, none);
-			char *t = o->b.oom ? NULL : strndup(o->b.s + at, o->b.len - at);
-			if (!t) {
-				if (o->color)
-					put(o, RESET);
-				return;
-			}
-			free(e->text);
-			*e = (loc_ent){ loc->file, ypath, loc->line, loc->col, t, o->b.len - at };
-		} else {
-			put_n(o, e->text, e->len);
-		}
+		put_n(o, e->text, e->len);
 	}
 	if (o->color)
 		put(o, RESET);
+	if (e == &tmp)
+		free(tmp.text);
 }
 
-/* The visible part of one step's line; returns its width (the text is
- * ASCII but for the arrow). */
+/* The visible part of one step's line; returns its width. */
 static size_t step_text(out *o, const bx_step *s)
 {
-	size_t at = o->b.len, arrows = 0;
+	size_t at = o->b.len;
 	switch (s->op) {
 	case BX_OP_ENABLE:
 	case BX_OP_DISABLE:
@@ -220,26 +329,42 @@ static size_t step_text(out *o, const bx_step *s)
 		}
 		if (s->old) {
 			put(o, ": ");
-			value(o, s->old);
+			value(o, s->file, s->old);
 			put(o, " → ");
-			arrows++;
 		} else {
 			put(o, " = ");
 		}
-		value(o, s->new);
+		value(o, s->file, s->new);
 		break;
 	default:
 		break;
 	}
-	return o->b.len - at - 2 * arrows; /* "→" is three bytes, one column */
+	return width_since(o, at);
 }
 
+/* "      ! text", its words wrapped to o->columns under the text. */
 static void warning(out *o, const char *w)
 {
 	put(o, "      ");
 	put(o, c_(o, YELLOW));
 	put(o, "! ");
-	put(o, w);
+	size_t col = 8;
+	for (const char *p = w; *p;) {
+		size_t n = strcspn(p, " ");
+		size_t cols = columns_of(p, n);
+		if (p != w && o->columns && col + 1 + cols > o->columns) {
+			put(o, "\n");
+			pad(o, 8);
+			col = 8;
+		} else if (p != w) {
+			put(o, " ");
+			col++;
+		}
+		put_n(o, p, n);
+		col += cols;
+		p += n;
+		p += strspn(p, " ");
+	}
 	put(o, c_(o, RESET));
 	put(o, "\n");
 }
@@ -343,6 +468,54 @@ static const char *no_location(const bx_step *s)
 	}
 }
 
+/* The width of a step's line, measured by writing it and taking it back. */
+static size_t step_width(out *o, const bx_step *s)
+{
+	size_t at = o->b.len;
+	size_t w = 4 + step_text(o, s);
+	o->b.len = at;
+	if (o->b.s)
+		o->b.s[at] = '\0';
+	return w;
+}
+
+static bool listed(const bx_step *s)
+{
+	return s->op != BX_OP_MKDIR && s->op != BX_OP_RMDIR && s->op != BX_OP_RECORD;
+}
+
+/* Where a block's location comments start: two columns after its widest
+ * line (`widest` so far: its header), at most LOC_COLUMN, so the comments
+ * of a block of short lines stay aligned and close to them (and fit a
+ * narrow width more often). *own: some comment would not fit o->columns
+ * beside its line, so all of the block's go on lines of their own (a
+ * block reads one way). */
+static size_t block_layout(out *o, const bx_plan *pl, const run *r, size_t from, size_t to,
+			   size_t widest, const bx_step *head, const char *head_none, bool *own)
+{
+	size_t head_w = widest;
+	for (size_t k = from; k < to; k++)
+		for (size_t i = r[k].from; i < r[k].to; i++) {
+			size_t w = listed(&pl->v[i]) ? step_width(o, &pl->v[i]) : 0;
+			if (w > widest)
+				widest = w;
+		}
+	size_t align = widest + 2 < LOC_COLUMN ? widest + 2 : LOC_COLUMN;
+	*own = false;
+	if (!o->columns)
+		return align;
+	if (head && !loc_fits(o, head_w, align, &head->loc, head->ypath, head_none, false))
+		return *own = true, align;
+	for (size_t k = from; k < to; k++)
+		for (size_t i = r[k].from; i < r[k].to; i++) {
+			const bx_step *s = &pl->v[i];
+			if (listed(s) &&
+			    !loc_fits(o, step_width(o, s), align, &s->loc, s->ypath, no_location(s), true))
+				return *own = true, align;
+		}
+	return align;
+}
+
 static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t to)
 {
 	char mark = '~';
@@ -363,9 +536,12 @@ static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t t
 	size_t vis = o->b.len;
 	put(o, " ");
 	put_safe(o, show_cg(r[from].cg));
+	size_t hw = 1 + width_since(o, vis);
+	const char *head_none = mark == '-' ? "not declared by the policy" : NULL;
+	bool own;
+	size_t align = block_layout(o, pl, r, from, to, hw, head, head_none, &own);
 	if (head)
-		location(o, 1 + width_since(o, vis), &head->loc, head->ypath,
-			 mark == '-' ? "not declared by the policy" : NULL, false);
+		location(o, hw, &head->loc, head->ypath, head_none, false, 2, align, own);
 	put(o, "\n");
 	if (head && head->warning)
 		warning(o, head->warning);
@@ -385,7 +561,8 @@ static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t t
 					e = &o->lines[h];
 					if (e->text && e->file == s->file && e->key == s->key && e->new == s->new &&
 					    e->ypath == s->ypath && e->lfile == s->loc.file &&
-					    e->line == s->loc.line && e->col == s->loc.col) {
+					    e->line == s->loc.line && e->col == s->loc.col && e->align == align &&
+					    e->own == own) {
 						put_n(o, e->text, e->len);
 						continue;
 					}
@@ -394,15 +571,16 @@ static void block(out *o, const bx_plan *pl, const run *r, size_t from, size_t t
 			size_t at = o->b.len;
 			put(o, "    ");
 			size_t w = step_text(o, s);
-			location(o, 4 + w, &s->loc, s->ypath, no_location(s), true);
+			location(o, 4 + w, &s->loc, s->ypath, no_location(s), true, 6, align, own);
 			put(o, "\n");
 			if (s->warning)
 				warning(o, s->warning);
 			char *t = e && !o->b.oom ? strndup(o->b.s + at, o->b.len - at) : NULL;
 			if (t) {
 				free(e->text);
-				*e = (line_ent){ s->file, s->key,   s->new, s->ypath, s->loc.file,
-						 s->loc.line, s->loc.col, t, o->b.len - at };
+				*e = (line_ent){ s->file,     s->key,     s->new, s->ypath, s->loc.file,
+						 s->loc.line, s->loc.col, align,  own,      t,
+						 o->b.len - at };
 			}
 		}
 }
@@ -464,7 +642,8 @@ static void undeclared_summary(out *o, const bx_plan *u)
 	put(o, " not in the policy: use --prune.\n");
 }
 
-static void render(out *o, const bx_plan *pl, bool verbose, const bx_plan *undeclared)
+static void render(out *o, const bx_plan *pl, bool verbose, const bx_plan *undeclared,
+		   bool summary_only)
 {
 	header(o, pl);
 	if (!bx_plan_has_changes(pl)) {
@@ -477,25 +656,27 @@ static void render(out *o, const bx_plan *pl, bool verbose, const bx_plan *undec
 		records_note(o, pl, verbose);
 		return;
 	}
-	size_t nr;
-	run *r = runs_of(pl, &nr);
-	if (!r) {
-		o->b.oom = true;
-		return;
+	if (!summary_only) {
+		size_t nr;
+		run *r = runs_of(pl, &nr);
+		if (!r) {
+			o->b.oom = true;
+			return;
+		}
+		put(o, "boxcg will perform these actions:\n\n");
+		for (size_t i = 0; i < nr;) {
+			size_t j = i + 1;
+			while (j < nr && same_cg(&r[j], &r[i]))
+				j++;
+			block(o, pl, r, i, j);
+			flush(o, false);
+			i = j;
+		}
+		free(r);
+		out_done(o);
+		undeclared_list(o, undeclared, true);
+		put(o, "\n");
 	}
-	put(o, "boxcg will perform these actions:\n\n");
-	for (size_t i = 0; i < nr;) {
-		size_t j = i + 1;
-		while (j < nr && same_cg(&r[j], &r[i]))
-			j++;
-		block(o, pl, r, i, j);
-		flush(o, false);
-		i = j;
-	}
-	free(r);
-	out_done(o);
-	undeclared_list(o, undeclared, true);
-	put(o, "\n");
 	if (o->color)
 		put(o, BOLD);
 	put(o, "Plan:");
@@ -514,16 +695,17 @@ static void render(out *o, const bx_plan *pl, bool verbose, const bx_plan *undec
 
 char *bx_plan_render_text(const bx_plan *pl, const bx_render_opts *ro)
 {
-	out o = { .color = ro && ro->color };
-	render(&o, pl, ro && ro->verbose, ro ? ro->undeclared : NULL);
+	out o = { .color = ro && ro->color, .columns = ro ? ro->columns : 0, .cwd = ro ? ro->cwd : NULL };
+	render(&o, pl, ro && ro->verbose, ro ? ro->undeclared : NULL, ro && ro->summary_only);
 	out_done(&o);
 	return bx_buf_take(&o.b);
 }
 
 int bx_plan_write_text(const bx_plan *pl, const bx_render_opts *ro, bx_write_fn fn, void *ctx)
 {
-	out o = { .color = ro && ro->color, .fn = fn, .ctx = ctx };
-	render(&o, pl, ro && ro->verbose, ro ? ro->undeclared : NULL);
+	out o = { .color = ro && ro->color, .fn = fn, .ctx = ctx, .columns = ro ? ro->columns : 0,
+		  .cwd = ro ? ro->cwd : NULL };
+	render(&o, pl, ro && ro->verbose, ro ? ro->undeclared : NULL, ro && ro->summary_only);
 	out_done(&o);
 	bool oom = o.b.oom;
 	flush(&o, true);
@@ -571,7 +753,7 @@ static void drift_line(out *o, const bx_step *s)
 			put(o, "]");
 		}
 		put(o, " is ");
-		value(o, s->old);
+		value(o, s->file, s->old);
 		if (!s->loc.file && !s->ypath) {
 			/* an io.weight device line follows the default weight */
 			if (s->new && strcmp(s->new, "default") == 0) {
@@ -579,19 +761,20 @@ static void drift_line(out *o, const bx_step *s)
 				break;
 			}
 			put(o, ", no longer declared (the kernel's default is ");
-			value(o, s->new);
+			value(o, s->file, s->new);
 			put(o, ")");
 			break;
 		}
 		put(o, ", the policy says ");
-		value(o, s->new);
+		value(o, s->file, s->new);
 		break;
 	case BX_OP_RECORD: /* bookkeeping, not drift: skipped by the caller */
 		break;
 	}
 	size_t w = width_since(o, at);
 	put(o, c_(o, RESET));
-	location(o, w, &s->loc, s->ypath, none, true);
+	location(o, w, &s->loc, s->ypath, none, true, 4, LOC_COLUMN,
+		 !loc_fits(o, w, LOC_COLUMN, &s->loc, s->ypath, none, true));
 	put(o, "\n");
 	/* drift carries refusals in the warning: say why it stays */
 	if (s->op == BX_OP_RMDIR && s->warning) {
@@ -606,7 +789,7 @@ static void drift_line(out *o, const bx_step *s)
 
 char *bx_plan_render_drift(const bx_plan *pl, const bx_render_opts *ro)
 {
-	out o = { .color = ro && ro->color };
+	out o = { .color = ro && ro->color, .columns = ro ? ro->columns : 0, .cwd = ro ? ro->cwd : NULL };
 	header(&o, pl);
 	/* what the plan creates is reported as missing, once */
 	char **made = calloc(pl->n + 1, sizeof *made);

@@ -91,6 +91,7 @@ typedef struct bx_cdecl {
 	bool unresolved;          /* unknown parent, in or under a cycle: not compiled */
 	size_t parent;            /* index of the parent class (when extends) */
 	int depth;                /* 1 for a class without `extends`; its block's layer */
+	const struct bx_cdecl *sizes_src; /* resolved: the class whose `sizes:` applies, or NULL */
 	bx_view bview, sview;
 } bx_cdecl;
 

@@ -84,6 +84,8 @@ static void resolve_one(bx_front *f, bx_cdecl *c, const bx_cdecl *parent)
 {
 	static const bx_view empty = {0};
 	c->depth = parent ? parent->depth + 1 : 1;
+	/* ancestors first: one step each, not a walk up every chain */
+	c->sizes_src = c->sizes ? c : parent ? parent->sizes_src : NULL;
 	if (!f->dview_built) {
 		/* the root of every chain starts from `defaults` (layer 0) */
 		build_view(f, &f->dview, &empty, &f->defaults, 0);

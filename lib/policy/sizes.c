@@ -164,12 +164,10 @@ void bx_sizes_check(bx_front *f, bx_cdecl *c)
 
 const bx_cdecl *bx_sizes_of(const bx_front *f, const bx_cdecl *c)
 {
-	for (size_t guard = 0; c && guard <= f->nclasses; guard++) {
-		if (c->sizes)
-			return c;
-		if (!c->extends || c->unresolved)
-			return NULL;
-		c = &f->classes[c->parent];
-	}
-	return NULL;
+	(void)f;
+	if (!c || c->sizes)
+		return c;
+	/* set by bx_resolve, ancestors first (a walk up each chain was
+	 * quadratic in a long `extends` chain) */
+	return c->unresolved ? NULL : c->sizes_src;
 }

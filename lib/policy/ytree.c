@@ -1,8 +1,8 @@
 /* libyaml events → a node tree with marks. Refuses what the policy
  * language does not need and an attacker could abuse: aliases (no
  * expansion at all, so no alias bombs), tags, several documents, nesting
- * deeper than BX_YAML_MAX_DEPTH, more than BX_YAML_MAX_NODES nodes, and
- * duplicate keys (which libyaml accepts). */
+ * deeper than BX_YAML_MAX_DEPTH, a tree needing more than
+ * BX_YAML_MAX_TREE_BYTES, and duplicate keys (which libyaml accepts). */
 #include "policy/ytree.h"
 
 #include <stdarg.h>
@@ -27,7 +27,8 @@ typedef struct builder {
 	size_t depth;
 	bx_ynode **pending;
 	size_t npending, cap;
-	size_t nodes;
+	size_t bytes;  /* what this file's tree holds so far (the budget) */
+	bool over;     /* the budget ran out: diagnosed once */
 	bool failed;
 	/* Diagnostics at nodes wait until the tree is whole: a path needs
 	 * every ancestor's children in place. */
@@ -38,6 +39,24 @@ typedef struct builder {
 	size_t nlater, later_cap;
 } builder;
 
+/* Count `n` more bytes against the tree's budget, before taking them.
+ * False (the file is abandoned, diagnosed once) when they do not fit. */
+static bool budget(builder *b, size_t n, size_t line, size_t col)
+{
+	if (n <= BX_YAML_MAX_TREE_BYTES - b->bytes) {
+		b->bytes += n;
+		return true;
+	}
+	if (!b->over) {
+		b->over = true;
+		bx_fdiag_at(b->f, BX_SEV_ERROR, b->file, (unsigned)line, (unsigned)col,
+			    "the YAML tree of this file needs more than %d MiB of memory (the limit); "
+			    "split the policy into several files", BX_YAML_MAX_TREE_MIB);
+	}
+	b->failed = true;
+	return false;
+}
+
 __attribute__((format(printf, 3, 4))) static void defer(builder *b, const bx_ynode *at, const char *fmt, ...)
 {
 	char *msg = NULL;
@@ -45,6 +64,11 @@ __attribute__((format(printf, 3, 4))) static void defer(builder *b, const bx_yno
 	va_start(ap, fmt);
 	int r = vasprintf(&msg, fmt, ap);
 	va_end(ap);
+	/* a message and its slot count: a file of aliases is a file of messages */
+	if (r >= 0 && !budget(b, (size_t)r + 1 + sizeof *b->later, at->line, at->col)) {
+		free(msg);
+		return;
+	}
 	if (r < 0 || bx_grow(&b->later, &b->later_cap, b->nlater + 1, sizeof *b->later) < 0) {
 		free(msg);
 		b->f->oom = true;
@@ -64,13 +88,8 @@ static void flush_deferred(builder *b)
 
 static bx_ynode *new_node(builder *b, bx_ykind kind, const yaml_mark_t *m)
 {
-	if (++b->nodes > BX_YAML_MAX_NODES) {
-		bx_fdiag_at(b->f, BX_SEV_ERROR, b->file, (unsigned)m->line + 1, (unsigned)m->column + 1,
-			    "more than %d YAML nodes in one file; split the policy into several files",
-			    BX_YAML_MAX_NODES);
-		b->failed = true;
+	if (!budget(b, sizeof(bx_ynode), m->line + 1, m->column + 1))
 		return NULL;
-	}
 	bx_ynode *n = bx_arena_take(&b->f->arena, sizeof *n);
 	if (!n) {
 		b->f->oom = true;
@@ -94,11 +113,14 @@ static bool attach(builder *b, bx_ynode *n)
 		return true;
 	}
 	frame *fr = &b->stack[b->depth - 1];
+	size_t had = b->cap;
 	if (bx_grow(&b->pending, &b->cap, b->npending + 1, sizeof *b->pending) < 0) {
 		b->f->oom = true;
 		b->failed = true;
 		return false;
 	}
+	if (b->cap > had && !budget(b, (b->cap - had) * sizeof *b->pending, n->line, n->col))
+		return false;
 	size_t pos = b->npending - fr->start;
 	if (pos >= UINT32_MAX) {
 		b->failed = true;
@@ -197,6 +219,12 @@ static void close_container(builder *b)
 		/* only when parsing stopped half-way through a pair */
 		nk--;
 	}
+	if (!b->failed && !budget(b, (nk ? nk : 1) * sizeof(bx_ynode *), c->line, c->col)) {
+		b->npending = fr->start;
+		c->u.kids = NULL;
+		c->n = 0;
+		return;
+	}
 	bx_ynode **kids = bx_arena_array(&b->f->arena, nk ? nk : 1, sizeof *kids);
 	if (!kids) {
 		b->f->oom = true;
@@ -237,6 +265,10 @@ static void on_scalar(builder *b, yaml_event_t *ev)
 	}
 	bool nul = memchr(v, '\0', len) != NULL;
 	if (len > UINT32_MAX) {
+		n->kind = BX_Y_BAD;
+		return;
+	}
+	if (!budget(b, len + 1, n->line, n->col)) {
 		n->kind = BX_Y_BAD;
 		return;
 	}

@@ -1,6 +1,7 @@
 /* The YAML node tree: built from libyaml events, every node with its
  * file:line:col. It is the source of truth for locations, duplicate keys
- * and the input limits (depth, node count, no aliases, one document).
+ * and the input limits (depth, the tree's memory, no aliases, one
+ * document).
  *
  * Nodes live in the front end's arena. Scalars are NUL-terminated (a
  * scalar holding a NUL character is refused while parsing). */
@@ -35,9 +36,14 @@ struct bx_ynode {
 	} u;
 };
 
-/* Limits on one file's tree; exceeding one is a diagnostic, never a crash. */
+/* Limits on one file's tree; exceeding one is a diagnostic, never a crash.
+ * The tree's budget counts every byte the builder keeps for a file as it
+ * takes it: nodes, child arrays, scalar text, the stack of pending
+ * children and messages waiting for their paths. A 4 MiB file of
+ * 100,000 boxes needs about 30 MiB; `[1,1,…]` of 4 MiB would need 96. */
 #define BX_YAML_MAX_DEPTH 32
-#define BX_YAML_MAX_NODES 500000
+#define BX_YAML_MAX_TREE_MIB 64
+#define BX_YAML_MAX_TREE_BYTES ((size_t)BX_YAML_MAX_TREE_MIB << 20)
 
 struct bx_front;
 

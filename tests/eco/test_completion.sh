@@ -102,7 +102,7 @@ e "plan" boxcg -q --root=/r pl
 # Options per command.
 e "--detailed-exitcode --help --json --out --prune --state" boxcg plan --
 e "--plan --prune" boxcg apply --p
-e "--format --help --json" boxcg validate --
+e "--format --help --host --json" boxcg validate --
 e "--class --help --set" boxcg box create id1 --
 e "-- --class --help --rm --set" boxcg box exec id1 --
 e "--class --help --json --kill --timeout" boxcg box delete id1 --
@@ -114,7 +114,7 @@ e "--class --help --state" boxcg show pol --
 # Options anywhere, as GNU getopt permutes them: after a policy path too;
 # after "--" every word is a policy path.
 e "--detailed-exitcode --help --json --out --prune --state" boxcg plan pol --
-e "--format --help --json" boxcg validate pol/a.yaml --
+e "--format --help --host --json" boxcg validate pol/a.yaml --
 e "--plan --prune" boxcg apply pol --p
 e "pol/a.yaml pol/b.yml pol/sub" boxcg plan pol pol/
 e "pol/a.yaml pol/b.yml pol/sub" boxcg plan pol --json pol/

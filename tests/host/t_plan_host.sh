@@ -31,7 +31,7 @@ bx() { "$BOXCG" --root "$CG_BASE" --state-dir "$S" "$@"; }
 expect_status 2 bx plan --detailed-exitcode "$TEST_TMP/p.yaml"
 assert_contains "+ boxlite/small/s1" "$OUT"
 assert_contains "cgroup.max.descendants = 5" "$OUT"
-[ -z "$hugetlb" ] || assert_contains "hugetlb.2MB.max = 4194304" "$OUT"
+[ -z "$hugetlb" ] || assert_contains "hugetlb.2MB.max = 4 MiB" "$OUT"
 assert_contains "Plan: 3 to create," "$OUT"
 case $OUT in *"Directory mode"*) fail "a cgroup2 base planned as a plain directory: $OUT" ;; esac
 

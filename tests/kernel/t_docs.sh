@@ -85,7 +85,7 @@ for doc in "$docs"/*/; do
 			base=${step%.cmd}
 			n=$((n + 1))
 			status=0
-			(cd "$work" && NO_COLOR=1 HOME=$work sh -c "$(cat "$step")") >"$TEST_TMP/got.raw" 2>&1 </dev/null || status=$?
+			(cd "$work" && NO_COLOR=1 COLUMNS=80 HOME=$work sh -c "$(cat "$step")") >"$TEST_TMP/got.raw" 2>&1 </dev/null || status=$?
 			sed "s#$work#/tmp/demo#g" "$TEST_TMP/got.raw" >"$TEST_TMP/got"
 			if matches "$base.want" "$TEST_TMP/got" "$base.vary" && [ "$status" = "$(cat "$base.status")" ]; then
 				note "ok   $(cat "$base.where")"

@@ -85,10 +85,10 @@ assert_contains '"steps": []' "$OUT"
 # One value changed behind boxcg's back: one write, in kernel form.
 echo 2000000 >"$box/memory.max"
 expect_status 2 bx plan --detailed-exitcode "$TEST_TMP/p.yaml"
-assert_contains "memory.max: 1998848 → 999424" "$OUT"
+assert_contains "memory.max: 1952 KiB → 976 KiB" "$OUT"
 assert_contains "Plan: 0 to create, 1 to change, 0 to remove." "$OUT"
 expect_status 2 bx diff "$TEST_TMP/p.yaml"
-assert_contains "boxlite/small/b1: memory.max is 1998848, the policy says 999424" "$OUT"
+assert_contains "boxlite/small/b1: memory.max is 1952 KiB, the policy says 976 KiB" "$OUT"
 
 # The same plan from a snapshot of this kernel, without touching it.
 expect_ok bx snapshot -o "$TEST_TMP/snap.json" "$TEST_TMP/p.yaml"

@@ -60,8 +60,8 @@ assert_file_eq "$box/memory.high" 536870912
 expect_status 2 bx plan --detailed-exitcode "$TEST_TMP/v2.yaml"
 live=$OUT
 note "$live"
-assert_contains "memory.max: 1073741824 → max" "$OUT"
-assert_contains "memory.max: 4294967296 → max" "$OUT"
+assert_contains "memory.max: 1 GiB → max" "$OUT"
+assert_contains "memory.max: 4 GiB → max" "$OUT"
 assert_contains "io.max[$RAM_MAJMIN]: rbps=1048576 wbps=max riops=max wiops=max → rbps=max wbps=max riops=max wiops=max" "$OUT"
 assert_contains "cpu.weight: 200 → 100" "$OUT"
 case $OUT in *memory.high*) fail "the plan touches memory.high, which boxcg never set" ;; esac

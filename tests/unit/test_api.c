@@ -116,6 +116,23 @@ START_TEST(policy_diagnostics_are_iterable)
 	free(want);
 	boxcg_diagnostics_free(d);
 
+	/* More problems than are kept: the first 10,000 listed, every error counted. */
+	bx_buf many = {0};
+	bx_buf_puts(&many, "version: 1\nclasses: { a: {} }\nboxes: [");
+	for (int i = 0; i < 10004; i++)
+		bx_buf_puts(&many, "1, ");
+	bx_buf_puts(&many, "1]\n");
+	char *text = bx_buf_take(&many);
+	ck_assert_int_eq(boxcg_policy_load_buffer(a.t, "many.yaml", text, strlen(text), &p, &d, &err), -1);
+	ck_assert_str_eq(boxcg_error_message(err), "the policy has 10005 errors");
+	boxcg_error_free(err), err = NULL;
+	ck_assert_uint_eq(boxcg_diagnostics_count(d), 10000);
+	ck_assert_uint_eq(boxcg_diagnostics_errors(d), 10005);
+	ck_assert_ptr_nonnull(boxcg_diagnostics_at(d, 9999));
+	ck_assert_ptr_null(boxcg_diagnostics_at(d, 10000));
+	boxcg_diagnostics_free(d);
+	free(text);
+
 	/* A valid policy: its classes in declaration order. */
 	const char *good = "version: 1\nroot: rt\nclasses:\n  b: { box: { pids: { max: 2 } } }\n"
 			   "  a: { box: { pids: { max: 3 } } }\n";

@@ -5,8 +5,10 @@
 
 #include "core/diag.h"
 #include "core/err.h"
+#include "core/human.h"
 #include "core/util.h"
 #include "knobs.h"
+#include "plan/human.h"
 #include <string.h>
 
 START_TEST(err_carries_errno_and_context)
@@ -88,6 +90,128 @@ START_TEST(registry_lookups)
 }
 END_TEST
 
+
+START_TEST(human_bytes_exact_or_rounded)
+{
+	static const struct {
+		uint64_t v;
+		const char *text;
+		bool exact;
+	} cases[] = {
+		{ 0, "0", true },
+		{ 1023, "1023", true },
+		{ 1024, "1 KiB", true },
+		{ 1536, "1.5 KiB", true },
+		{ 1025, "1.0 KiB", false },
+		{ 4096, "4 KiB", true },
+		{ 1998848, "1952 KiB", true },           /* not whole MiB: KiB, exact */
+		{ 999424, "976 KiB", true },
+		{ 3ull << 29, "1.5 GiB", true },
+		{ 4ull << 30, "4 GiB", true },
+		{ (4ull << 30) - 1, "4.0 GiB", false },   /* close to, not, 4 GiB */
+		{ 7730937856ull, "7.2 GiB", false },
+		{ 10000ull << 20, "9.8 GiB", false },      /* 10000 MiB: five digits */
+		{ 9999ull << 20, "9999 MiB", true },
+		{ 8ull << 40, "8 TiB", true },
+		{ UINT64_MAX, "16.0 EiB", false },
+	};
+	char buf[BX_HUMAN_MAX];
+	for (size_t i = 0; i < BX_ARRAY_LEN(cases); i++) {
+		bool exact = bx_human_bytes(cases[i].v, buf, sizeof buf);
+		ck_assert_msg(strcmp(buf, cases[i].text) == 0, "%llu: %s, want %s",
+			      (unsigned long long)cases[i].v, buf, cases[i].text);
+		ck_assert_msg(exact == cases[i].exact, "%llu: exact %d", (unsigned long long)cases[i].v,
+			      exact);
+	}
+	/* the observability form: one decimal always */
+	bx_human_bytes_1(512, buf, sizeof buf);
+	ck_assert_str_eq(buf, "512B");
+	bx_human_bytes_1(4ull << 30, buf, sizeof buf);
+	ck_assert_str_eq(buf, "4.0GiB");
+	bx_human_bytes_1(1536, buf, sizeof buf);
+	ck_assert_str_eq(buf, "1.5KiB");
+}
+END_TEST
+
+START_TEST(human_cpus)
+{
+	char buf[BX_HUMAN_MAX];
+	ck_assert(bx_human_cpus(200000, 100000, buf, sizeof buf));
+	ck_assert_str_eq(buf, "2 CPUs");
+	ck_assert(bx_human_cpus(100000, 100000, buf, sizeof buf));
+	ck_assert_str_eq(buf, "1 CPU");
+	ck_assert(bx_human_cpus(50000, 100000, buf, sizeof buf));
+	ck_assert_str_eq(buf, "0.5 CPUs");
+	ck_assert(bx_human_cpus(233000, 100000, buf, sizeof buf));
+	ck_assert_str_eq(buf, "2.33 CPUs");
+	ck_assert(!bx_human_cpus(33333, 100000, buf, sizeof buf));
+	ck_assert_str_eq(buf, "0.33 CPUs");
+	ck_assert(!bx_human_cpus(1000, 1000000, buf, sizeof buf)); /* 0.001: rounds to 0 */
+	ck_assert_str_eq(buf, "0 CPUs");
+	ck_assert(!bx_human_cpus(UINT64_MAX, 1000, buf, sizeof buf)); /* no overflow */
+}
+END_TEST
+
+START_TEST(plan_values_for_people)
+{
+	static const struct {
+		const char *file, *value, *shown; /* NULL: as it is */
+	} cases[] = {
+		{ "memory.max", "4294967296", "4 GiB" },
+		{ "memory.high", "7730937856", "7.2 GiB (7730937856)" },
+		{ "memory.max", "max", NULL },
+		{ "memory.min", "0", NULL },
+		{ "memory.low", "512", NULL },
+		{ "memory.swap.max", "1073741824", "1 GiB" },
+		{ "memory.zswap.max", "1073741824", "1 GiB" },
+		{ "hugetlb.2MB.max", "2097152", "2 MiB" },
+		{ "hugetlb.max", "2097152", NULL },
+		{ "cpu.max", "200000 100000", "2 CPUs (200000 100000)" },
+		{ "cpu.max", "max 100000", NULL },
+		{ "cpu.max", "200000 0", NULL },
+		{ "cpu.max", "200000", NULL },
+		{ "cpu.max", "200000 100000 7", NULL },
+		{ "pids.max", "4096", NULL },
+		{ "cpu.weight", "10000", NULL },
+		{ "memory.max", "1x", NULL },
+		{ "memory.max", "99999999999999999999999", NULL }, /* beyond 64 bits */
+		{ "memory.max", "", NULL },
+	};
+	char buf[BX_VALUE_HUMAN_MAX];
+	for (size_t i = 0; i < BX_ARRAY_LEN(cases); i++) {
+		bool h = bx_value_human(cases[i].file, cases[i].value, buf, sizeof buf);
+		ck_assert_msg(h == (cases[i].shown != NULL), "%s %s", cases[i].file, cases[i].value);
+		if (h)
+			ck_assert_str_eq(buf, cases[i].shown);
+	}
+	ck_assert(!bx_value_human("memory.max", "4294967296", buf, 8)); /* too small a buffer */
+}
+END_TEST
+
+START_TEST(paths_relative_to_cwd)
+{
+	static const struct {
+		const char *path, *cwd, *shown;
+	} cases[] = {
+		{ "/work/src/policies/a.yaml", "/work/src", "policies/a.yaml" },
+		{ "/work/src/a.yaml", "/work/src/sub", "../a.yaml" },
+		{ "/work/srcx/a.yaml", "/work/src", "../srcx/a.yaml" },
+		{ "/etc/boxcg/a.yaml", "/home/user/deep/down/here", "/etc/boxcg/a.yaml" },
+		{ "/etc/boxcg/a.yaml", "/", "etc/boxcg/a.yaml" },
+		{ "policies/a.yaml", "/work", "policies/a.yaml" },
+		{ "/work/src", "/work/src", "/work/src" },
+		{ "/work/src/a.yaml", NULL, "/work/src/a.yaml" },
+		{ "/work/src/a.yaml", "relative", "/work/src/a.yaml" },
+	};
+	for (size_t i = 0; i < BX_ARRAY_LEN(cases); i++) {
+		char *r = bx_path_relative(cases[i].path, cases[i].cwd);
+		ck_assert_str_eq(r, cases[i].shown);
+		free(r);
+	}
+	ck_assert_ptr_null(bx_path_relative(NULL, "/"));
+}
+END_TEST
+
 Suite *suite_core(void);
 START_TEST(escape_makes_outside_text_terminal_safe)
 {
@@ -123,6 +247,10 @@ Suite *suite_core(void)
 	tcase_add_test(t, controller_lists_read_back_in_kernel_order);
 	tcase_add_test(t, registry_lookups);
 	tcase_add_test(t, escape_makes_outside_text_terminal_safe);
+	tcase_add_test(t, human_bytes_exact_or_rounded);
+	tcase_add_test(t, human_cpus);
+	tcase_add_test(t, plan_values_for_people);
+	tcase_add_test(t, paths_relative_to_cwd);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan/fit.h"
 #include "plan/plan_int.h"
 #include "test_plan_fixture.h"
 
@@ -389,6 +390,69 @@ START_TEST(missing_controller_names_why)
 }
 END_TEST
 
+/* validate --host and plan give one explanation: for every state, the
+ * gaps of plan/fit.c, explained with their place, are plan's errors, in
+ * plan's order, naming the same setting; without the place, the same text
+ * less the parenthesised location. */
+START_TEST(fit_gaps_are_plans_errors)
+{
+	bx_policy *p = small_policy();
+	size_t c = fx_class(p, "aaa", 30); /* sorted first: its settings are met first */
+	fx_set(p, c, "box", "io.weight", "default", "50", 31);
+	fx_set(p, c, "box", "pids.max", NULL, "9", 32);
+	static const struct {
+		const char *ctrls;
+		unsigned v1, enabled;
+		size_t gaps;
+	} cases[] = {
+		{ "cpu pids", BX_CTRL_MEMORY, 0, 2 },      /* io, memory (v1) */
+		{ "memory", 0, 0, 3 },                     /* io, pids, cpu */
+		{ "cpu memory pids io", 0, 0, 0 },
+		{ "cpu memory", 0, BX_CTRL_PIDS, 1 },      /* pids already enabled: only io */
+		{ "", BX_CTRL_CPU | BX_CTRL_IO, 0, 4 },
+	};
+	for (size_t k = 0; k < BX_ARRAY_LEN(cases); k++) {
+		bx_state *st = fx_state();
+		st->v[0].controllers = bx_ctrl_parse_list(cases[k].ctrls);
+		st->v[0].subtree_control = cases[k].enabled;
+		st->v1_bound = cases[k].v1;
+		bx_state_sort(st);
+		bx_fit_gap *g = NULL;
+		size_t n = 0;
+		bx_error *e = NULL;
+		ck_assert_int_eq(bx_fit_gaps(p, st, &g, &n, &e), 0);
+		ck_assert_msg(n == cases[k].gaps, "case %zu: %zu gaps", k, n);
+		bx_buf want = {0};
+		bx_buf_add(&want, "", 0);
+		for (size_t i = 0; i < n; i++) {
+			char *with = bx_fit_explain(st, g[i].ctrl, g[i].why, true);
+			char *without = bx_fit_explain(st, g[i].ctrl, g[i].why, false);
+			char *loc = bx_sprintf(", %s:%u:%u [%s])", g[i].why->loc.file, g[i].why->loc.line,
+					       g[i].why->loc.col, g[i].why->ypath);
+			char *at = strstr(with, loc);
+			ck_assert_ptr_nonnull(at);
+			char *cut = bx_sprintf("%.*s)%s", (int)(at - with), with, at + strlen(loc));
+			ck_assert_str_eq(cut, without);
+			bx_buf_printf(&want, "%s\n", with);
+			free(with), free(without), free(loc), free(cut);
+		}
+		char *w = bx_buf_take(&want);
+		if (n) {
+			bx_plan_opts o = {0};
+			char *got = plan_err(p, st, &o);
+			ck_assert_str_eq(got, w);
+			free(got);
+		} else {
+			bx_plan_free(plan_ok(p, st, false));
+		}
+		free(w);
+		free(g);
+		bx_state_free(st);
+	}
+	bx_policy_free(p);
+}
+END_TEST
+
 START_TEST(missing_file_with_controller_enabled_is_an_error)
 {
 	bx_policy *p = fx_policy("boxlite");
@@ -596,6 +660,7 @@ Suite *suite_plan(void)
 	tcase_add_test(t, burst_lowered_before_quota_raised_after);
 	tcase_add_test(t, idle_off_resets_weight_and_nice_changes_it);
 	tcase_add_test(t, missing_controller_names_why);
+	tcase_add_test(t, fit_gaps_are_plans_errors);
 	tcase_add_test(t, missing_file_with_controller_enabled_is_an_error);
 	tcase_add_test(t, misc_resource_missing_on_host);
 	tcase_add_test(t, warnings_for_irreversible_effects);

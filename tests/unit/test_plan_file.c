@@ -84,7 +84,7 @@ START_TEST(text_groups_steps_by_cgroup)
 	bx_render_opts ro = { .color = false };
 	char *t = bx_plan_render_text(pl, &ro);
 	ck_assert_msg(strstr(t, "~ boxlite/small/b1\n    io.max[8:0]"), "%s", t);
-	ck_assert_msg(strstr(t, "\n    memory.high: 1073741824 → 536870912 "), "%s", t);
+	ck_assert_msg(strstr(t, "\n    memory.high: 1 GiB → 512 MiB "), "%s", t);
 	ck_assert_msg(strstr(t, "# policy.yaml:8:15 classes.small.box.memory.high\n"
 				"      ! lowering memory.high"),
 		      "%s", t);
@@ -92,7 +92,7 @@ START_TEST(text_groups_steps_by_cgroup)
 				"rbps=1048576 wbps=max riops=max wiops=max"),
 		      "%s", t);
 	ck_assert_msg(strstr(t, "+ boxlite/small/b2"), "%s", t);
-	ck_assert_msg(strstr(t, "    cpu.max = 100000 100000"), "%s", t);
+	ck_assert_msg(strstr(t, "    cpu.max = 1 CPU (100000 100000)"), "%s", t);
 	ck_assert_msg(strstr(t, "- boxlite/old"), "%s", t);
 	ck_assert_msg(strstr(t, "# not declared by the policy"), "%s", t);
 	ck_assert_msg(strstr(t, "\nPlan: 1 to create, 5 to change, 1 to remove.\n"), "%s", t);
@@ -115,6 +115,53 @@ START_TEST(text_groups_steps_by_cgroup)
 }
 END_TEST
 
+/* bx_render_opts: columns and summary_only (cwd: tests/golden/plan/location-width). */
+START_TEST(text_fits_the_width)
+{
+	bx_policy *p = policy();
+	bx_state *st = state();
+	bx_plan *pl = compute(p, st, true);
+	/* no limit: every comment beside its line */
+	bx_render_opts ro = { .color = false };
+	char *wide = bx_plan_render_text(pl, &ro);
+	ck_assert_msg(strstr(wide, "memory.high: 1 GiB → 512 MiB  "), "%s", wide);
+	ck_assert_ptr_null(strstr(wide, "\n      # "));
+	free(wide);
+	/* 60 columns: comments that do not fit go below, indented */
+	ro.columns = 60;
+	char *t = bx_plan_render_text(pl, &ro);
+	ck_assert_msg(strstr(t, "\n    memory.high: 1 GiB → 512 MiB\n"
+				"      # policy.yaml:8:15 classes.small.box.memory.high\n"),
+		      "%s", t);
+	/* no line wider than 60 but the step lines themselves (io.max) */
+	for (char *line = t, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		size_t cols = 0;
+		for (char *c = line; c < nl; c++)
+			cols += ((unsigned char)*c & 0xC0) != 0x80;
+		ck_assert_msg(cols <= 60 || strncmp(line, "    io.max", 10) == 0, "%.*s",
+			      (int)(nl - line), line);
+	}
+	free(t);
+	/* 30: the YAML path on a line of its own as well */
+	ro.columns = 30;
+	t = bx_plan_render_text(pl, &ro);
+	ck_assert_msg(strstr(t, "\n    memory.high: 1 GiB → 512 MiB\n"
+				"      # policy.yaml:8:15\n"
+				"      # classes.small.box.memory.high\n"),
+		      "%s", t);
+	free(t);
+	/* the summary only */
+	ro.summary_only = true;
+	t = bx_plan_render_text(pl, &ro);
+	ck_assert_str_eq(t, "Plan: 1 to create, 5 to change, 1 to remove.\n");
+	free(t);
+	bx_plan_free(pl);
+	bx_state_free(st);
+	bx_policy_free(p);
+}
+END_TEST
+
 START_TEST(drift_lists_each_difference)
 {
 	bx_policy *p = policy();
@@ -123,8 +170,7 @@ START_TEST(drift_lists_each_difference)
 	bx_error *e = NULL;
 	ck_assert_int_eq(bx_plan_drift(p, st, &pl, &e), 0);
 	char *t = bx_plan_render_drift(pl, NULL);
-	ck_assert_msg(strstr(t, "boxlite/small/b1: memory.high is 1073741824, the policy says "
-				"536870912"),
+	ck_assert_msg(strstr(t, "boxlite/small/b1: memory.high is 1 GiB, the policy says 512 MiB"),
 		      "%s", t);
 	ck_assert_msg(strstr(t, "boxlite/small/b2: missing"), "%s", t);
 	/* b2's own writes are not listed: it is missing */
@@ -268,6 +314,7 @@ Suite *suite_plan_file(void)
 	TCase *t = tcase_create("plan_file");
 	tcase_add_test(t, json_round_trip_renders_identically);
 	tcase_add_test(t, text_groups_steps_by_cgroup);
+	tcase_add_test(t, text_fits_the_width);
 	tcase_add_test(t, drift_lists_each_difference);
 	tcase_add_test(t, planfile_fresh_then_stale);
 	tcase_add_test(t, hostile_plans_refused);

@@ -173,14 +173,14 @@ START_TEST(removed_keys_go_back_to_the_kernel_default)
 	 * bookkeeping, not counted and not shown */
 	ck_assert_uint_eq(pl->to_change, 1 + 5);
 	char *text = bx_plan_render_text(pl, NULL);
-	ck_assert_msg(strstr(text, "    memory.max: 1073741824 → max                    # no longer "
+	ck_assert_msg(strstr(text, "    memory.max: 1 GiB → max                         # no longer "
 				   "declared: the kernel's default\n"),
 		      "%s", text);
 	ck_assert_msg(strstr(text, "\nPlan: 0 to create, 6 to change, 0 to remove.\n"), "%s", text);
 	ck_assert_msg(!strstr(text, "user.boxcg.managed"), "%s", text);
 	free(text);
 	text = bx_plan_render_drift(pl, NULL);
-	ck_assert_msg(strstr(text, "boxlite/small/b1: memory.max is 1073741824, no longer declared "
+	ck_assert_msg(strstr(text, "boxlite/small/b1: memory.max is 1 GiB, no longer declared "
 				   "(the kernel's default is max)"),
 		      "%s", text);
 	ck_assert_msg(!strstr(text, "user.boxcg.managed"), "%s", text);
@@ -320,9 +320,9 @@ START_TEST(records_between_steps_are_not_shown)
 	char *text = bx_plan_render_text(pl, NULL);
 	ck_assert_str_eq(text, "boxcg will perform these actions:\n\n"
 			       "~ a\n"
-			       "    pids.max: 2 → 1                                 # no longer declared: "
+			       "    pids.max: 2 → 1    # no longer declared: "
 			       "the kernel's default\n"
-			       "    memory.max: 2 → 1                               # no longer declared: "
+			       "    memory.max: 2 → 1  # no longer declared: "
 			       "the kernel's default\n"
 			       "\nPlan: 0 to create, 2 to change, 0 to remove.\n");
 	free(text);

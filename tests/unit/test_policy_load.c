@@ -309,16 +309,42 @@ START_TEST(hostile_sizes_and_depth)
 	free(d);
 	free(deep);
 
-	/* node count */
+	/* the tree's memory: 1.7 million one-byte items are more than the
+	 * 64 MiB budget (32-byte nodes, child pointers, text) */
 	bx_buf_puts(&b, "version: 1\nclasses: {a: {}}\nx: [");
-	for (int i = 0; i < 500001; i++)
+	for (int i = 0; i < 1700000; i++)
 		bx_buf_puts(&b, "1,");
 	bx_buf_puts(&b, "1]\n");
 	char *wide = bx_buf_take(&b);
+	ck_assert_uint_lt(strlen(wide), 4u << 20);
 	d = load_str(wide, &ok);
-	ck_assert(strstr(d, "error: more than 500000 YAML nodes in one file; split the policy into several files\n"));
+	ck_assert_msg(strstr(d, "error: the YAML tree of this file needs more than 64 MiB of memory (the limit); "
+				"split the policy into several files\n"), "%s", d);
+	ck_assert_ptr_eq(strchr(d, '\n'), d + strlen(d) - 1); /* the only diagnostic */
 	free(d);
 	free(wide);
+
+	/* a file of aliases is a file of messages: they count too */
+	bx_buf_puts(&b, "version: 1\nclasses: {a: {}}\nx: [&a 1");
+	for (int i = 0; i < 1300000; i++)
+		bx_buf_puts(&b, ",*a");
+	bx_buf_puts(&b, "]\n");
+	char *aliases = bx_buf_take(&b);
+	ck_assert_uint_lt(strlen(aliases), 4u << 20);
+	bx_host_facts hf = facts();
+	bx_diags dd = {0};
+	bx_policy *p = NULL;
+	bx_error *err = NULL;
+	ck_assert_int_eq(bx_policy_load_buffer("t.yaml", aliases, strlen(aliases), &hf, &p, &dd, &err), 0);
+	ck_assert_ptr_null(p);
+	ck_assert_uint_eq(dd.n, BX_DIAGS_MAX);
+	ck_assert_uint_eq(dd.errors, dd.n + dd.dropped);
+	bool budget = false;
+	for (size_t i = 0; i < dd.n; i++)
+		budget |= strstr(dd.v[i].msg, "more than 64 MiB of memory") != NULL;
+	ck_assert(budget);
+	bx_diags_free(&dd);
+	free(aliases);
 }
 END_TEST
 

@@ -20,7 +20,7 @@ _boxcg_box_commands="create exec attach delete list stats update freeze thaw"
 
 _boxcg_cmd_opts() {
 	case $1 in
-	validate) echo "-h --help --format= --json" ;;
+	validate) echo "-h --help --format= --json --host" ;;
 	schema) echo "-h --help" ;;
 	doctor) echo "-h --help --json" ;;
 	show) echo "-h --help -c= --class= --state=" ;;

@@ -1,0 +1,67 @@
+/* A plan's values for people (human.h). */
+#include "plan/human.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/human.h"
+
+/* The files whose value is a byte count (or max). */
+static bool bytes_file(const char *file)
+{
+	static const char *const names[] = {
+		"memory.min",      "memory.low",      "memory.high",      "memory.max",
+		"memory.swap.max", "memory.swap.high", "memory.zswap.max",
+	};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(file, names[i]) == 0)
+			return true;
+	size_t n = strlen(file);
+	return strncmp(file, "hugetlb.", 8) == 0 && n > 12 && strcmp(file + n - 4, ".max") == 0;
+}
+
+/* A decimal number that fits 64 bits, and nothing else; its end in *end. */
+static bool number(const char *s, uint64_t *v, const char **end)
+{
+	uint64_t x = 0;
+	const char *p = s;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (x > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return false;
+		x = x * 10 + (uint64_t)(*p - '0');
+	}
+	if (p == s)
+		return false;
+	*v = x;
+	*end = p;
+	return true;
+}
+
+bool bx_value_human(const char *file, const char *value, char *buf, size_t len)
+{
+	if (!file || !value || len < BX_VALUE_HUMAN_MAX)
+		return false;
+	uint64_t v, q, period;
+	const char *end;
+	char h[BX_HUMAN_MAX];
+	if (bytes_file(file)) {
+		if (!number(value, &v, &end) || *end || v < 1024)
+			return false;
+		if (bx_human_bytes(v, h, sizeof h))
+			snprintf(buf, len, "%s", h);
+		else
+			snprintf(buf, len, "%s (%s)", h, value);
+		return true;
+	}
+	if (strcmp(file, "cpu.max") == 0) {
+		/* "QUOTA PERIOD"; "max PERIOD" reads best as it is */
+		if (!number(value, &q, &end) || *end != ' ' || !number(end + 1, &period, &end) || *end ||
+		    period == 0)
+			return false;
+		bx_human_cpus(q, period, h, sizeof h);
+		snprintf(buf, len, "%s (%s)", h, value);
+		return true;
+	}
+	return false;
+}
