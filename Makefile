@@ -24,11 +24,15 @@ BASHCOMPDIR  ?= $(PREFIX)/share/bash-completion/completions
 
 CC           ?= cc
 PKG_CONFIG   ?= pkg-config
-DEPS_PKGS    := yaml-0.1 libcyaml jansson libsystemd
+DEPS_PKGS    := yaml-0.1 libcyaml jansson
 SANITIZE     ?=
 OPT          ?= -O2 -g
 
-DEPS_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS) 2>/dev/null)
+# libsystemd (sd-bus) is dlopen()ed by lib/systemd/bus.c only when systemd
+# must be asked for the delegated unit: its header at build time, never a
+# link (ARCHITECTURE.md, "Optional libraries are opened when used").
+SD_PKGS      := libsystemd
+DEPS_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS) $(SD_PKGS) 2>/dev/null)
 DEPS_LIBS    = $(shell $(PKG_CONFIG) --libs $(DEPS_PKGS) 2>/dev/null)
 # The CLI alone serves HTTP (boxcg metrics --listen) and dlopen()s
 # libmicrohttpd when it does: its header at build time, never a link.

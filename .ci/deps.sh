@@ -25,7 +25,7 @@ need_pkgconfig yaml-0.1 libyaml-dev
 need_pkgconfig libcyaml libcyaml-dev
 need_pkgconfig jansson libjansson-dev
 need_pkgconfig libmicrohttpd libmicrohttpd-dev # boxcg metrics --listen (the CLI only)
-need_pkgconfig libsystemd libsystemd-dev # sd-bus: the delegated unit on systemd hosts (lib/systemd)
+need_pkgconfig libsystemd libsystemd-dev # sd-bus header: the delegated unit on systemd hosts (lib/systemd; dlopen()ed at run time)
 
 if [ "$want" = test ]; then
 	need_pkgconfig check check

@@ -299,7 +299,7 @@ static int run_apply(cli *c, int argc, char **argv)
 	if (a.planfile && bx_planfile_load(a.planfile, &plan, &then, &err) < 0)
 		return cli_fail(c, err);
 	/* The base is --root or discovery, never the plan file's. */
-	if (bx_cgfs_open(c->root, &fs, &err) < 0)
+	if (bx_cgfs_open_state(c->root, c->state_dir, &fs, &err) < 0)
 		goto fail;
 	if (bx_apply_guard(&a.o, &lock, &err) < 0)
 		goto fail;

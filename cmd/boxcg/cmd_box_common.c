@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "apply/apply.h"
 #include "cmd_box.h"
@@ -12,8 +13,13 @@ int box_open(cli *c, char **paths, int npaths, box_ctx *bc)
 {
 	*bc = (box_ctx){0};
 	bx_error *err = NULL;
-	if (bx_cgfs_open(c->root, &bc->fs, &err) < 0)
+	if (bx_cgfs_open_state(c->root, c->state_dir, &bc->fs, &err) < 0)
 		return cli_fail(c, err);
+	if (c->verbose && bc->fs->base_how)
+		fprintf(stderr, "boxcg: base %s: the cgroup of boxcg.service, %s\n", bc->fs->base_path,
+			strcmp(bc->fs->base_how, "cache") == 0
+				? "from the cache in the state directory (no D-Bus)"
+				: "asked systemd over D-Bus");
 	static const char *const dflt[] = { BX_DEFAULT_POLICY };
 	const char *const *pv = npaths ? (const char *const *)paths : dflt;
 	size_t pn = npaths ? (size_t)npaths : 1;

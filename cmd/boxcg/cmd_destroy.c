@@ -201,7 +201,7 @@ static int run_destroy(cli *c, int argc, char **argv)
 	strv nested = {0};
 	bx_diags d = {0};
 	bx_scope scope = {0};
-	if (bx_cgfs_open(c->root, &fs, &err) < 0)
+	if (bx_cgfs_open_state(c->root, c->state_dir, &fs, &err) < 0)
 		goto fail;
 	if (bx_policy_load((const char *const *)argv + optind, (size_t)(argc - optind), &fs->facts, &p,
 			   &d, &err) < 0)

@@ -81,7 +81,7 @@ int bx_target_open(cli *c, const char *state_path, bx_target *t, bx_error **err)
 		t->facts = t->snap->facts;
 		return 0;
 	}
-	if (bx_cgfs_open(c->root, &t->fs, err) < 0)
+	if (bx_cgfs_open_state(c->root, c->state_dir, &t->fs, err) < 0)
 		return -1;
 	t->facts = t->fs->facts;
 	/* A crashed transaction leaves the tree half changed: say so. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "apply/apply.h"
 
 int boxcg_target_open(const char *root, const char *state_dir, boxcg_target **out,
 		      boxcg_error **err)
@@ -20,7 +21,7 @@ int boxcg_target_open(const char *root, const char *state_dir, boxcg_target **ou
 		bx_err(&e, ENOMEM, "open target");
 		return bx_api_fail(err, e);
 	}
-	if (bx_cgfs_open(root, &t->fs, &e) < 0) {
+	if (bx_cgfs_open_state(root, state_dir ? state_dir : BX_APPLY_STATE_DIR, &t->fs, &e) < 0) {
 		boxcg_target_close(t);
 		return bx_api_fail(err, e);
 	}

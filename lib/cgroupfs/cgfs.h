@@ -33,6 +33,10 @@ typedef struct bx_cgfs {
 	bool hybrid;          /* cgroup2 mounted beside v1 hierarchies */
 	unsigned v1_bound;    /* controllers bound to v1 hierarchies (bx_ctrl bits) */
 	bx_host_facts facts;  /* this host's facts (directory mode too) */
+	/* How a discovered base on a systemd host was found: "cache" (the
+	 * state directory's record, no D-Bus), "systemd" (asked over D-Bus);
+	 * NULL otherwise. Static text. */
+	const char *base_how;
 	/* Fault injection for tests: when > 0, the Nth mutation from now
 	 * (mkdir, rmdir, write) fails with fail_errno instead of running. */
 	long fail_after;
@@ -94,6 +98,10 @@ int bx_cgfs_discover(const char *mountinfo, const char *proc_cgroup, bool as_roo
  * run in, checked for write access). A root that is neither cgroup2 nor a
  * plain directory is refused. */
 int bx_cgfs_open(const char *root, bx_cgfs **out, bx_error **err);
+/* The same, with the state directory (NULL: none) where, on a systemd
+ * host, the delegated base is cached between commands
+ * (systemd/basecache.h). */
+int bx_cgfs_open_state(const char *root, const char *state_dir, bx_cgfs **out, bx_error **err);
 void bx_cgfs_close(bx_cgfs *fs);
 
 /* The cgroup2 mount point from a mountinfo text (testable); NULL if none. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "systemd/basecache.h"
 #include "systemd/sd.h"
 
 static int read_text(const char *path, char **out)
@@ -126,6 +127,11 @@ static int given_root_facts(bx_cgfs *fs, char **mountinfo, bx_mountinfo *mi, bx_
 
 int bx_cgfs_open(const char *root, bx_cgfs **out, bx_error **err)
 {
+	return bx_cgfs_open_state(root, NULL, out, err);
+}
+
+int bx_cgfs_open_state(const char *root, const char *state_dir, bx_cgfs **out, bx_error **err)
+{
 	*out = NULL;
 	bx_cgfs *fs = calloc(1, sizeof *fs);
 	if (!fs)
@@ -155,8 +161,10 @@ int bx_cgfs_open(const char *root, bx_cgfs **out, bx_error **err)
 		if (sd) {
 			free(found);
 			found = NULL;
-			if (bx_sd_find_base(mi.cg2_mount, as_root, &found, err) < 0)
+			bool cached;
+			if (bx_sd_base(mi.cg2_mount, as_root, state_dir, &found, &cached, err) < 0)
 				goto out;
+			fs->base_how = cached ? "cache" : "systemd";
 		}
 		root = found;
 		if (open_base(fs, root, err) < 0)

@@ -61,7 +61,10 @@ typedef struct boxcg_target boxcg_target;
  *         (the cgroup2 mount for root; otherwise the delegated cgroup the
  *         caller runs in, from /proc/self/cgroup).
  *   state_dir: where the transaction lock and journal live; NULL:
- *         /run/boxcg. Rootless callers pass a directory of their own. */
+ *         /run/boxcg. Rootless callers pass a directory of their own.
+ *         On a systemd host it also holds the record of the delegated
+ *         base (sd-base), so that opening a target seldom asks systemd
+ *         over D-Bus. */
 int boxcg_target_open(const char *root, const char *state_dir, boxcg_target **out,
 		      boxcg_error **err);
 /* The absolute path of the base directory. */

@@ -33,7 +33,66 @@ int bx_sd_find_base(const char *mount, bool as_root, char **base, bx_error **err
 
 #else
 
+#include <dlfcn.h>
 #include <systemd/sd-bus.h>
+
+/* libsystemd is opened with dlopen() when systemd must be asked, never
+ * linked: a command that finds its base in the cache (basecache.h) or is
+ * given --root does not load it and the five libraries it pulls in
+ * (ARCHITECTURE.md, "Optional libraries are opened when used"). The
+ * soname of the ABI the header describes (Debian: libsystemd0). */
+#define SD_SONAME "libsystemd.so.0"
+
+#define SD_FUNCS(X)                                                                              \
+	X(sd_bus_flush_close_unref) \
+	X(sd_bus_message_unref) \
+	X(sd_bus_error_free) \
+	X(sd_bus_new) \
+	X(sd_bus_set_address) \
+	X(sd_bus_start) \
+	X(sd_bus_unref) \
+	X(sd_bus_open_system) \
+	X(sd_bus_open_user) \
+	X(sd_bus_error_is_set) \
+	X(sd_bus_path_encode) \
+	X(sd_bus_get_property_string) \
+	X(sd_bus_get_property_trivial) \
+	X(sd_bus_get_property_strv) \
+	X(sd_bus_message_new_method_call) \
+	X(sd_bus_message_append) \
+	X(sd_bus_message_open_container) \
+	X(sd_bus_message_close_container) \
+	X(sd_bus_call)
+
+static struct {
+#define X(f) __typeof__(f) *f;
+	SD_FUNCS(X)
+#undef X
+} sdl;
+
+static int sd_open(bx_error **err)
+{
+	static void *handle;
+	if (handle)
+		return 0;
+	void *h = dlopen(SD_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return bx_err(err, ENOENT,
+			      "systemd runs this host and boxcg asks it for its delegated unit with "
+			      "%s, which cannot be loaded (Debian: apt-get install libsystemd0): %s; "
+			      "or pass --root DIR (a cgroup delegated to boxcg)",
+			      SD_SONAME, dlerror());
+#define X(f)                                                                                     \
+	if (!(*(void **)&sdl.f = dlsym(h, #f))) {                                               \
+		memset(&sdl, 0, sizeof sdl);                                                     \
+		dlclose(h);                                                                      \
+		return bx_err(err, ENOSYS, "%s has no %s: too old a libsystemd", SD_SONAME, #f); \
+	}
+	SD_FUNCS(X)
+#undef X
+	handle = h; /* kept open until exit */
+	return 0;
+}
 
 #define SD_DEST "org.freedesktop.systemd1"
 #define SD_PATH "/org/freedesktop/systemd1"
@@ -41,11 +100,24 @@ int bx_sd_find_base(const char *mount, bool as_root, char **base, bx_error **err
 #define SD_UNIT_IFACE "org.freedesktop.systemd1.Unit"
 #define SD_SERVICE_IFACE "org.freedesktop.systemd1.Service"
 
-static void bus_unrefp(sd_bus **b) { sd_bus_flush_close_unref(*b); }
-static void msg_unrefp(sd_bus_message **m) { sd_bus_message_unref(*m); }
+static void bus_unrefp(sd_bus **b)
+{
+	if (*b)
+		sdl.sd_bus_flush_close_unref(*b);
+}
+static void msg_unrefp(sd_bus_message **m)
+{
+	if (*m)
+		sdl.sd_bus_message_unref(*m);
+}
+static void sd_error_freep(sd_bus_error *e)
+{
+	if (sdl.sd_bus_error_free)
+		sdl.sd_bus_error_free(e);
+}
 #define cleanup_bus __attribute__((cleanup(bus_unrefp)))
 #define cleanup_msg __attribute__((cleanup(msg_unrefp)))
-#define cleanup_sd_error __attribute__((cleanup(sd_bus_error_free)))
+#define cleanup_sd_error __attribute__((cleanup(sd_error_freep)))
 
 static const char *manager_name(bool user)
 {
@@ -68,11 +140,11 @@ static int connect_private(const char *socket_path, sd_bus **out)
 	cleanup_free char *addr = bx_sprintf("unix:path=%s", socket_path);
 	if (!addr)
 		return -ENOMEM;
-	int r = sd_bus_new(&b);
+	int r = sdl.sd_bus_new(&b);
 	if (r < 0)
 		return r;
-	if ((r = sd_bus_set_address(b, addr)) < 0 || (r = sd_bus_start(b)) < 0) {
-		sd_bus_unref(b);
+	if ((r = sdl.sd_bus_set_address(b, addr)) < 0 || (r = sdl.sd_bus_start(b)) < 0) {
+		sdl.sd_bus_unref(b);
 		return r;
 	}
 	*out = b;
@@ -88,7 +160,7 @@ static int open_manager(bool as_root, sd_bus **bus, bx_error **err)
 	if (as_root) {
 		if (connect_private("/run/systemd/private", bus) == 0)
 			return 0;
-		int r = sd_bus_open_system(bus);
+		int r = sdl.sd_bus_open_system(bus);
 		if (r < 0)
 			return bx_err(err, -r, "connect to the system manager (/run/systemd/private, "
 					       "then the system bus)");
@@ -104,7 +176,7 @@ static int open_manager(bool as_root, sd_bus **bus, bx_error **err)
 	int r = connect_private(sock, bus);
 	if (r == 0)
 		return 0;
-	if (xdg && sd_bus_open_user(bus) == 0)
+	if (xdg && sdl.sd_bus_open_user(bus) == 0)
 		return 0;
 	return bx_err(err, -r,
 		      "connect to the user manager of uid %u (%s): it is not running; it runs while "
@@ -114,7 +186,7 @@ static int open_manager(bool as_root, sd_bus **bus, bx_error **err)
 
 static int call_err(bx_error **err, int r, const sd_bus_error *e, const char *what)
 {
-	if (e && sd_bus_error_is_set(e))
+	if (e && sdl.sd_bus_error_is_set(e))
 		return bx_err(err, 0, "%s: %s", what, e->message ? e->message : e->name);
 	return bx_err(err, -r, "%s", what);
 }
@@ -125,7 +197,7 @@ static int call_err(bx_error **err, int r, const sd_bus_error *e, const char *wh
 static char *unit_path(bx_error **err)
 {
 	char *p = NULL;
-	int r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", BX_SD_UNIT, &p);
+	int r = sdl.sd_bus_path_encode("/org/freedesktop/systemd1/unit", BX_SD_UNIT, &p);
 	if (r < 0) {
 		bx_err(err, -r, "encode the object path of %s", BX_SD_UNIT);
 		return NULL;
@@ -137,7 +209,7 @@ static int get_string(sd_bus *bus, const char *path, const char *iface, const ch
 		      char **out, bx_error **err)
 {
 	cleanup_sd_error sd_bus_error e = SD_BUS_ERROR_NULL;
-	int r = sd_bus_get_property_string(bus, SD_DEST, path, iface, prop, &e, out);
+	int r = sdl.sd_bus_get_property_string(bus, SD_DEST, path, iface, prop, &e, out);
 	if (r < 0) {
 		cleanup_free char *what = bx_sprintf("read %s of %s", prop, BX_SD_UNIT);
 		return call_err(err, r, &e, what ? what : "read a unit property");
@@ -178,7 +250,7 @@ static int query(sd_bus *bus, bool user, bool full, bx_sd_unit *u, bx_error **er
 		return -1;
 	cleanup_sd_error sd_bus_error e = SD_BUS_ERROR_NULL;
 	int deleg = 0;
-	int r = sd_bus_get_property_trivial(bus, SD_DEST, path, SD_SERVICE_IFACE, "Delegate", &e, 'b',
+	int r = sdl.sd_bus_get_property_trivial(bus, SD_DEST, path, SD_SERVICE_IFACE, "Delegate", &e, 'b',
 					    &deleg);
 	if (r < 0)
 		return call_err(err, r, &e, "read Delegate of " BX_SD_UNIT);
@@ -188,7 +260,7 @@ static int query(sd_bus *bus, bool user, bool full, bx_sd_unit *u, bx_error **er
 		return u->delegated ? 0 : bx_err(err, ENOMEM, "ask systemd");
 	}
 	char **ctrls = NULL;
-	r = sd_bus_get_property_strv(bus, SD_DEST, path, SD_SERVICE_IFACE, "DelegateControllers", &e,
+	r = sdl.sd_bus_get_property_strv(bus, SD_DEST, path, SD_SERVICE_IFACE, "DelegateControllers", &e,
 				     &ctrls);
 	if (r < 0)
 		return call_err(err, r, &e, "read DelegateControllers of " BX_SD_UNIT);
@@ -206,6 +278,8 @@ static int query(sd_bus *bus, bool user, bool full, bx_sd_unit *u, bx_error **er
 int bx_sd_unit_query(bool as_root, bx_sd_unit *u, bx_error **err)
 {
 	memset(u, 0, sizeof *u);
+	if (sd_open(err) < 0)
+		return -1;
 	cleanup_bus sd_bus *bus = NULL;
 	if (open_manager(as_root, &bus, err) < 0)
 		return -1;
@@ -220,26 +294,26 @@ static int start_transient(sd_bus *bus, bx_error **err)
 {
 	cleanup_sd_error sd_bus_error e = SD_BUS_ERROR_NULL;
 	cleanup_msg sd_bus_message *m = NULL, *reply = NULL;
-	int r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
+	int r = sdl.sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
 					       "StartTransientUnit");
 	if (r >= 0)
-		r = sd_bus_message_append(m, "ss", BX_SD_UNIT, "fail");
+		r = sdl.sd_bus_message_append(m, "ss", BX_SD_UNIT, "fail");
 	if (r >= 0)
-		r = sd_bus_message_open_container(m, 'a', "(sv)");
+		r = sdl.sd_bus_message_open_container(m, 'a', "(sv)");
 	if (r >= 0)
-		r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)", "Description", "s",
+		r = sdl.sd_bus_message_append(m, "(sv)(sv)(sv)(sv)", "Description", "s",
 					  "boxcg: the delegated cgroup boxes live in", "Delegate", "b", 1,
 					  "Type", "s", "exec", "CollectMode", "s", "inactive-or-failed");
 	if (r >= 0)
-		r = sd_bus_message_append(m, "(sv)", "ExecStart", "a(sasb)", 1, "/bin/sleep", 2,
+		r = sdl.sd_bus_message_append(m, "(sv)", "ExecStart", "a(sasb)", 1, "/bin/sleep", 2,
 					  "/bin/sleep", "infinity", 0);
 	if (r >= 0)
-		r = sd_bus_message_close_container(m);
+		r = sdl.sd_bus_message_close_container(m);
 	if (r >= 0)
-		r = sd_bus_message_append(m, "a(sa(sv))", 0);
+		r = sdl.sd_bus_message_append(m, "a(sa(sv))", 0);
 	if (r < 0)
 		return bx_err(err, -r, "build the StartTransientUnit call");
-	r = sd_bus_call(bus, m, 0, &e, &reply);
+	r = sdl.sd_bus_call(bus, m, 0, &e, &reply);
 	if (r < 0)
 		return call_err(err, r, &e, "start " BX_SD_UNIT " in the user manager");
 	return 0;
@@ -300,14 +374,14 @@ static int attach_self(sd_bus *bus, bx_error **err)
 {
 	cleanup_sd_error sd_bus_error e = SD_BUS_ERROR_NULL;
 	cleanup_msg sd_bus_message *m = NULL, *reply = NULL;
-	int r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
+	int r = sdl.sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
 					       "AttachProcessesToUnit");
 	if (r >= 0)
-		r = sd_bus_message_append(m, "ssau", BX_SD_UNIT, "/" BX_SD_HOLDER, 1,
+		r = sdl.sd_bus_message_append(m, "ssau", BX_SD_UNIT, "/" BX_SD_HOLDER, 1,
 					  (uint32_t)getpid());
 	if (r < 0)
 		return bx_err(err, -r, "build the AttachProcessesToUnit call");
-	r = sd_bus_call(bus, m, 0, &e, &reply);
+	r = sdl.sd_bus_call(bus, m, 0, &e, &reply);
 	if (r < 0)
 		return call_err(err, r, &e,
 				"have the user manager move boxcg into " BX_SD_UNIT "/" BX_SD_HOLDER);
@@ -355,6 +429,8 @@ int bx_sd_find_base(const char *mount, bool as_root, char **base, bx_error **err
 {
 	*base = NULL;
 	bool user = !as_root;
+	if (sd_open(err) < 0)
+		return -1;
 	cleanup_bus sd_bus *bus = NULL;
 	if (open_manager(as_root, &bus, err) < 0)
 		return -1;

@@ -18,8 +18,11 @@
  * the unit's cgroup (cgroup v2 allows no processes in a cgroup whose
  * children have controllers enabled; a name with a leading dot can never be
  * a policy root), and the unit's cgroup is the base. The managers are
- * reached over D-Bus with sd-bus (libsystemd): their private sockets
- * (/run/systemd/private, $XDG_RUNTIME_DIR/systemd/private), then the bus.
+ * reached over D-Bus with sd-bus (libsystemd, opened with dlopen() only
+ * when a lookup is needed; a missing library is an error naming the
+ * package libsystemd0): their private sockets (/run/systemd/private,
+ * $XDG_RUNTIME_DIR/systemd/private), then the bus. The answer is cached
+ * between commands (basecache.h).
  *
  * A boxcg built without libsystemd (the static binary of the busybox
  * kernel guest) reports on a systemd host that it cannot ask systemd, and

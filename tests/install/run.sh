@@ -44,6 +44,13 @@ needed=$(readelf -d "$dest$prefix/bin/boxcg" | sed -n 's/.*Shared library: \[\(.
 grep -q '^libcyaml' <<<"$needed" || die "readelf found no NEEDED entries in boxcg: $needed"
 grep -q microhttpd <<<"$needed" && die "boxcg links libmicrohttpd; it must dlopen it for --listen"
 ok "boxcg does not link libmicrohttpd ($(wc -l <<<"$needed") libraries needed)"
+# libsystemd (sd-bus) is opened only when systemd must be asked for the
+# delegated unit: neither the CLI nor the library links it.
+grep -q libsystemd <<<"$needed" && die "boxcg links libsystemd; lib/systemd/bus.c must dlopen it"
+lneeded=$(readelf -d "$lib/libboxcg.so" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p')
+grep -q '^libcyaml' <<<"$lneeded" || die "readelf found no NEEDED entries in libboxcg.so: $lneeded"
+grep -q libsystemd <<<"$lneeded" && die "libboxcg.so links libsystemd; lib/systemd/bus.c must dlopen it"
+ok "boxcg and libboxcg.so do not link libsystemd ($(wc -l <<<"$lneeded") libraries needed by the library)"
 
 # The header stands alone: no internal header is needed.
 grep -q '#include "' "$dest$prefix/include/boxcg.h" && die "boxcg.h includes a project header"
