@@ -44,8 +44,8 @@ for from in none weight nice idle; do
 		box=$base/boxlite/c/b1
 		note "== $from -> $to"
 		expect_ok boxcg --root "$base" --state-dir "$S" apply "$TEST_TMP/from-$from.yaml"
-		expect_ok boxcg --root "$base" --state-dir "$S" apply "$TEST_TMP/to-$to.yaml"
-		note "$OUT"
+		expect_ok boxcg --root "$base" --state-dir "$S" apply -v "$TEST_TMP/to-$to.yaml"
+		note "$OUT" # -v: the whole listing (apply alone prints the summary)
 		case $from-$to in
 		idle-weight | idle-nice)
 			assert_contains "cpu.idle: 1 → 0" "$OUT" "$from -> $to: idle cleared first"
