@@ -20,15 +20,11 @@ int bx_apply_guard(const bx_apply_opts *o, bx_lock **out, bx_error **err)
 	}
 	if (pending) {
 		bx_lock_release(lock);
-		/* The message says what to do; the errno (EAGAIN) is for
-		 * callers, without its strerror appended. */
-		bx_err(err, 0,
-		       "%s/" BX_JOURNAL_NAME " holds the journal of an interrupted transaction: "
-		       "run `boxcg recover` first",
-		       dir);
-		if (err && *err && !(*err)->errnum)
-			(*err)->errnum = EAGAIN;
-		return -1;
+		/* The message says what to do; EAGAIN is for callers. */
+		return bx_err_said(err, EAGAIN,
+				   "%s/" BX_JOURNAL_NAME " holds the journal of an interrupted "
+				   "transaction: run `boxcg recover` first",
+				   dir);
 	}
 	*out = lock;
 	return 0;

@@ -16,9 +16,4 @@ static inline int bx_box_pass(bx_error **err, bx_error *e)
 	return -1;
 }
 
-/* An error whose message already says what errnum means: carries the
- * errno without appending its strerror. Returns -1. */
-int bx_box_err(bx_error **err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 #endif

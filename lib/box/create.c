@@ -55,7 +55,7 @@ int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 {
 	*res = (bx_box_create_result){0};
 	if (!bx_box_id_valid(id))
-		return bx_box_err(err, EINVAL, "invalid box id \"%s\": use letters, digits, '_' and '-', "
+		return bx_err_said(err, EINVAL, "invalid box id \"%s\": use letters, digits, '_' and '-', "
 				      "starting with a letter or digit, at most 64", id ? id : "");
 	const bx_class *c = class_name ? bx_policy_class(p, class_name) : NULL;
 	if (!c)
@@ -87,15 +87,15 @@ int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		goto out;
 	if (in && (!o->exist_ok || in != c)) {
 		if (in == c)
-			bx_box_err(err, EEXIST, "box %s already exists in class %s", id, c->name);
+			bx_err_said(err, EEXIST, "box %s already exists in class %s", id, c->name);
 		else
-			bx_box_err(err, EEXIST, "box %s already exists in class %s (box ids are unique "
+			bx_err_said(err, EEXIST, "box %s already exists in class %s (box ids are unique "
 					    "across classes)",
 			       id, in->name);
 		goto out;
 	}
 	if (in && own) {
-		bx_box_err(err, EEXIST, "box %s already exists: --set sizes a box only when it is "
+		bx_err_said(err, EEXIST, "box %s already exists: --set sizes a box only when it is "
 					"created (`boxcg box update` changes them)", id);
 		goto out;
 	}

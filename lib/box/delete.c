@@ -155,7 +155,7 @@ static int report_remaining(bx_cgfs *fs, const char *cg, int timeout_ms, bx_erro
 	}
 	bx_error_free(timeout_e);
 	if (n == 0) {
-		bx_box_err(err, ETIMEDOUT,
+		bx_err_said(err, ETIMEDOUT,
 			   "kill box %s: still populated after %s (SIGKILL sent; its last processes "
 			   "were still exiting); the box is kept",
 			   cg, after);
@@ -165,7 +165,7 @@ static int report_remaining(bx_cgfs *fs, const char *cg, int timeout_ms, bx_erro
 	bool stuck = bx_procs_describe(pids, n, 8, &b);
 	free(pids);
 	cleanup_free char *list = bx_buf_take(&b);
-	bx_box_err(err, ETIMEDOUT,
+	bx_err_said(err, ETIMEDOUT,
 		   "kill box %s: %zu %s still in it after %s (SIGKILL sent): %s%s; the box is kept", cg,
 		   n, n == 1 ? "process" : "processes", after, list ? list : "?",
 		   stuck ? " (state D: uninterruptible sleep, in I/O most often; SIGKILL takes "
@@ -216,11 +216,11 @@ int bx_box_delete(bx_cgfs *fs, const char *cg, const bx_box_delete_opts *o,
 	*res = (bx_box_delete_result){0};
 	int ex = bx_cgfs_exists(fs, cg, err);
 	if (ex <= 0)
-		return ex < 0 ? -1 : bx_box_err(err, ENOENT, "no box at %s", cg);
+		return ex < 0 ? -1 : bx_err_said(err, ENOENT, "no box at %s", cg);
 	if (bx_box_nprocs(fs, cg, &res->nprocs, err) < 0)
 		return -1;
 	if (res->nprocs && !o->kill)
-		return bx_box_err(err, EBUSY,
+		return bx_err_said(err, EBUSY,
 			      "box %s is populated: %zu %s in it; stop %s, or delete with --kill", cg,
 			      res->nprocs, res->nprocs == 1 ? "process" : "processes",
 			      res->nprocs == 1 ? "it" : "them");

@@ -56,5 +56,5 @@ int bx_exec_resolve(const char *cmd, const char *path_env, char **out, bx_error 
 	}
 	if (seen == EACCES)
 		return bx_err(err, EACCES, "%s: found in PATH but not executable", cmd);
-	return bx_box_err(err, ENOENT, "%s: command not found", cmd);
+	return bx_err_said(err, ENOENT, "%s: command not found", cmd);
 }

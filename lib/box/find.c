@@ -27,7 +27,7 @@ int bx_box_find(bx_cgfs *fs, const bx_policy *p, const char *id, const bx_class 
 {
 	*out = NULL;
 	if (!bx_box_id_valid(id))
-		return bx_box_err(err, EINVAL, "invalid box id \"%s\": use letters, digits, '_' and '-', "
+		return bx_err_said(err, EINVAL, "invalid box id \"%s\": use letters, digits, '_' and '-', "
 				      "starting with a letter or digit, at most 64", id ? id : "");
 	for (size_t i = 0; i < p->nclasses; i++) {
 		cleanup_free char *cg = bx_box_path(p, p->classes[i].name, id);
@@ -39,14 +39,14 @@ int bx_box_find(bx_cgfs *fs, const bx_policy *p, const char *id, const bx_class 
 		if (!r)
 			continue;
 		if (*out)
-			return bx_box_err(err, EEXIST,
+			return bx_err_said(err, EEXIST,
 				      "box %s exists in class %s and in class %s: name the class with "
 				      "--class",
 				      id, (*out)->name, p->classes[i].name);
 		*out = &p->classes[i];
 	}
 	if (!*out)
-		return bx_box_err(err, ENOENT, "no box %s in any class of the policy (under %s/%s)", id,
+		return bx_err_said(err, ENOENT, "no box %s in any class of the policy (under %s/%s)", id,
 			      fs->base_path, p->root);
 	return 0;
 }
@@ -58,7 +58,7 @@ int bx_box_locate(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		return bx_box_find(fs, p, id, out, err);
 	*out = NULL;
 	if (!bx_box_id_valid(id))
-		return bx_box_err(err, EINVAL, "invalid box id \"%s\"", id ? id : "");
+		return bx_err_said(err, EINVAL, "invalid box id \"%s\"", id ? id : "");
 	const bx_class *c = bx_policy_class(p, class_name);
 	if (!c)
 		return bx_policy_no_class(p, class_name, ENOENT, err);
@@ -69,7 +69,7 @@ int bx_box_locate(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 	if (r < 0)
 		return bx_err_wrap(err, "find box %s", id);
 	if (!r)
-		return bx_box_err(err, ENOENT, "no box %s in class %s (%s/%s)", id, c->name, fs->base_path,
+		return bx_err_said(err, ENOENT, "no box %s in class %s (%s/%s)", id, c->name, fs->base_path,
 			      cg);
 	*out = c;
 	return 0;
@@ -102,22 +102,4 @@ int bx_box_nprocs(bx_cgfs *fs, const char *cg, size_t *n, bx_error **err)
 	}
 	bx_strv_free(kids, nk);
 	return r;
-}
-
-int bx_box_err(bx_error **err, int errnum, const char *fmt, ...)
-{
-	if (!err || *err)
-		return -1;
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = NULL;
-	int n = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return bx_err(err, errnum, "out of memory while reporting an error");
-	bx_err(err, 0, "%s", msg);
-	free(msg);
-	if (*err)
-		(*err)->errnum = errnum;
-	return -1;
 }

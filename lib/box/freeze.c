@@ -61,7 +61,7 @@ int bx_box_set_frozen(bx_cgfs *fs, const char *cg, bool freeze, int timeout_ms, 
 	if (r <= 0)
 		return r;
 	if (!freeze)
-		return bx_box_err(err, ETIMEDOUT, "%s still reads frozen 1 after %d ms", cg, timeout_ms);
+		return bx_err_said(err, ETIMEDOUT, "%s still reads frozen 1 after %d ms", cg, timeout_ms);
 	/* not frozen in time: thaw again rather than leave it half-frozen */
 	bx_error *e = NULL;
 	if (err && *err) {
@@ -70,13 +70,13 @@ int bx_box_set_frozen(bx_cgfs *fs, const char *cg, bool freeze, int timeout_ms, 
 		return -1;
 	}
 	if (bx_cgfs_write(fs, cg, "cgroup.freeze", "0", &e) < 0) {
-		bx_box_err(err, ETIMEDOUT, "%s did not freeze within %d ms, and writing 0 back to "
+		bx_err_said(err, ETIMEDOUT, "%s did not freeze within %d ms, and writing 0 back to "
 					   "cgroup.freeze failed too: %s",
 			   cg, timeout_ms, e->msg);
 		bx_error_free(e);
 		return -1;
 	}
-	return bx_box_err(err, ETIMEDOUT,
+	return bx_err_said(err, ETIMEDOUT,
 			  "%s did not freeze within %d ms (a process in uninterruptible sleep?); "
 			  "wrote 0 back to cgroup.freeze, so it runs as before",
 			  cg, timeout_ms);

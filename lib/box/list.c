@@ -120,7 +120,7 @@ int bx_box_info_read(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const c
 		return bx_err(err, ENOMEM, "box %s", id);
 	int ex = bx_cgfs_exists(fs, cg, err);
 	if (ex <= 0)
-		return ex < 0 ? -1 : bx_box_err(err, ENOENT, "no box %s in class %s", id, c->name);
+		return ex < 0 ? -1 : bx_err_said(err, ENOENT, "no box %s in class %s", id, c->name);
 	bx_box_info b;
 	int r = fill(fs, c, slice, id, &b, err);
 	if (r == 0 && !(b.limits = calloc(1, sizeof *b.limits)))

@@ -42,7 +42,7 @@ static int check_memory(bx_cgfs *fs, const char *cg, const char *id, const bx_se
 	char a[32], b[32];
 	bx_fmt_bytes(limit, a, sizeof a);
 	bx_fmt_bytes(used, b, sizeof b);
-	return bx_box_err(err, EBUSY,
+	return bx_err_said(err, EBUSY,
 			  "box %s uses %s (memory.current), more than the memory.max of %s it would "
 			  "get: the kernel would reclaim and OOM-kill in it rather than refuse; nothing "
 			  "changed (--force writes it anyway)",
@@ -67,9 +67,9 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 {
 	*res = (bx_box_update_result){0};
 	if (!bx_box_id_valid(id))
-		return bx_box_err(err, EINVAL, "invalid box id \"%s\"", id ? id : "");
+		return bx_err_said(err, EINVAL, "invalid box id \"%s\"", id ? id : "");
 	if (!o->nsets)
-		return bx_box_err(err, EINVAL, "update box %s: nothing to change (give KEY=VALUE)", id);
+		return bx_err_said(err, EINVAL, "update box %s: nothing to change (give KEY=VALUE)", id);
 	bx_lock *lock = NULL;
 	if (bx_apply_guard(&o->apply, &lock, err) < 0)
 		return -1;

@@ -1,6 +1,7 @@
 #include "core/err.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,18 +16,15 @@ static char *vformat(const char *fmt, va_list ap)
 	return s;
 }
 
-int bx_err(bx_error **err, int errnum, const char *fmt, ...)
+static int verr(bx_error **err, int errnum, bool with_strerror, const char *fmt, va_list ap)
 {
 	if (!err || *err)
 		return -1;
 	bx_error *e = calloc(1, sizeof *e);
 	if (!e)
 		return -1;
-	va_list ap;
-	va_start(ap, fmt);
 	char *m = vformat(fmt, ap);
-	va_end(ap);
-	if (m && errnum) {
+	if (m && errnum && with_strerror) {
 		char *full = bx_sprintf("%s: %s", m, strerror(errnum));
 		free(m);
 		m = full;
@@ -34,6 +32,24 @@ int bx_err(bx_error **err, int errnum, const char *fmt, ...)
 	e->errnum = errnum;
 	e->msg = m ? m : strdup("out of memory while reporting an error");
 	*err = e;
+	return -1;
+}
+
+int bx_err(bx_error **err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	verr(err, errnum, true, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int bx_err_said(bx_error **err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	verr(err, errnum, false, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 

@@ -26,6 +26,11 @@ typedef struct bx_error {
 int bx_err(bx_error **err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The same for an error whose message says it all: errnum is kept for
+ * callers (EINVAL, EAGAIN, ...), no strerror is appended. */
+int bx_err_said(bx_error **err, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Prefix the existing error's message with context; returns -1. */
 int bx_err_wrap(bx_error **err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

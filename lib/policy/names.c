@@ -111,9 +111,6 @@ int bx_policy_no_class(const bx_policy *p, const char *name, int code, bx_error 
 	if (!err || *err)
 		return -1;
 	const char *hint = name && p ? bx_suggest(name, class_name_at, p, p->nclasses) : NULL;
-	bx_err(err, 0, "the policy has no class \"%s\"%s%s%s", name ? name : "",
-	       hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
-	if (*err)
-		(*err)->errnum = code; /* the message says it; no strerror appended */
-	return -1;
+	return bx_err_said(err, code, "the policy has no class \"%s\"%s%s%s", name ? name : "",
+			   hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
 }

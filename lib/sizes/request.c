@@ -23,23 +23,6 @@ void bx_owns_free(bx_owns *o)
 	*o = (bx_owns){0};
 }
 
-/* An error whose message says it all (errno kept, no strerror). */
-static int fail(bx_error **err, int errnum, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = NULL;
-	int n = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return bx_err(err, ENOMEM, "own values");
-	bx_err(err, 0, "%s", msg);
-	free(msg);
-	if (err && *err)
-		(*err)->errnum = errnum;
-	return -1;
-}
-
 /* Put `v` for key `k` into `o`, keeping the class's key order. */
 static int put(bx_owns *o, const bx_class *c, const bx_open_key *k, const bx_own_val *v)
 {
@@ -76,7 +59,7 @@ static int one(const bx_class *c, const char *set, bx_owns *o, bx_error **err)
 {
 	const char *eq = strchr(set, '=');
 	if (!eq || eq == set || !eq[1])
-		return fail(err, EINVAL, "--set %s: expected KEY=VALUE (memory.max=2GiB)", set);
+		return bx_err_said(err, EINVAL, "--set %s: expected KEY=VALUE (memory.max=2GiB)", set);
 	cleanup_free char *key = strndup(set, (size_t)(eq - set));
 	if (!key)
 		return bx_err(err, ENOMEM, "own values");
@@ -85,22 +68,22 @@ static int one(const bx_class *c, const char *set, bx_owns *o, bx_error **err)
 		char keys[512];
 		open_list(c, keys, sizeof keys);
 		if (!c->nopen)
-			return fail(err, EPERM, "%s: class %s (%s:%u:%u) opens no limits to its boxes "
+			return bx_err_said(err, EPERM, "%s: class %s (%s:%u:%u) opens no limits to its boxes "
 						"(it has no sizes:)", key, c->name, c->loc.file ? c->loc.file : "?",
 				    c->loc.line, c->loc.col);
-		return fail(err, EPERM, "%s: class %s (%s:%u:%u) does not open it to its boxes; it opens %s",
+		return bx_err_said(err, EPERM, "%s: class %s (%s:%u:%u) does not open it to its boxes; it opens %s",
 			    key, c->name, c->loc.file ? c->loc.file : "?", c->loc.line, c->loc.col, keys);
 	}
 	char why[BX_WHY_MAX];
 	bx_own_val v;
 	if (bx_own_parse(k->knob, eq + 1, true, &v, why) < 0)
-		return fail(err, EINVAL, "%s: %s", key, why);
+		return bx_err_said(err, EINVAL, "%s: %s", key, why);
 	if (bx_own_cmp(&v, &k->lo) < 0 || bx_own_cmp(&v, &k->hi) > 0) {
 		char a[32], lo[32], hi[32];
 		bx_own_format(k->knob, &v, true, a, sizeof a);
 		bx_own_format(k->knob, &k->lo, true, lo, sizeof lo);
 		bx_own_format(k->knob, &k->hi, true, hi, sizeof hi);
-		return fail(err, ERANGE, "%s=%s is out of range for class %s: %s to %s (%s:%u:%u [%s])",
+		return bx_err_said(err, ERANGE, "%s=%s is out of range for class %s: %s to %s (%s:%u:%u [%s])",
 			    key, a, c->name, lo, hi, k->loc.file ? k->loc.file : "?", k->loc.line,
 			    k->loc.col, k->ypath ? k->ypath : "");
 	}

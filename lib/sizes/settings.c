@@ -134,12 +134,11 @@ int bx_sizes_settings(const bx_class *c, const bx_owns *o, const bx_host_facts *
 			if (mem->v.max) {
 				char pct[48];
 				fmt_pct(s->pct_mant, s->pct_scale, pct, sizeof pct);
-				bx_err(err, 0, "%s is %s%% of memory.max (%s:%u:%u [%s]), which "
-					       "this box sets to max",
-				       s->file, pct, s->loc.file ? s->loc.file : "?",
-				       s->loc.line, s->loc.col, s->ypath ? s->ypath : "");
-				if (err && *err)
-					(*err)->errnum = EINVAL;
+				bx_err_said(err, EINVAL,
+					    "%s is %s%% of memory.max (%s:%u:%u [%s]), which this box "
+					    "sets to max",
+					    s->file, pct, s->loc.file ? s->loc.file : "?", s->loc.line,
+					    s->loc.col, s->ypath ? s->ypath : "");
 				goto fail;
 			}
 			uint64_t base = (uint64_t)mem->v.n + (uint64_t)mem->open->overhead, b;
