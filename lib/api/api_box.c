@@ -32,6 +32,7 @@ int boxcg_box_create(boxcg_target *t, const boxcg_policy *p, const char *class_n
 	bx_box_create_opts o = { .exist_ok = flags & BOXCG_CREATE_EXIST_OK };
 	o.apply.state_dir = t->state_dir;
 	o.apply.keep = &t->keep;
+	o.frame = &t->frame;
 	bx_box_create_result res;
 	int r = bx_box_create(t->fs, p->p, class_name, id, &o, &res, &e);
 	bx_apply_result_free(&res.apply);

@@ -43,6 +43,7 @@ int boxcg_box_exec(boxcg_target *t, const boxcg_policy *p, const char *class_nam
 	bx_box_create_opts co = { .exist_ok = true };
 	co.apply.state_dir = t->state_dir;
 	co.apply.keep = &t->keep;
+	co.frame = &t->frame;
 	bx_box_create_result cres;
 	int r = bx_box_create(t->fs, p->p, class_name, id, &co, &cres, &e);
 	bx_apply_result_free(&cres.apply);

@@ -11,6 +11,7 @@
 #include "cgroupfs/cgfs.h"
 #include "core/diag.h"
 #include "core/err.h"
+#include "frame/frame.h"
 #include "model.h"
 #include "plan/plan.h"
 #include "plan/state.h"
@@ -25,6 +26,8 @@ struct boxcg_target {
 	char *state_dir;   /* NULL: the default */
 	bx_lock_keep keep; /* the state directory and its lock file, kept
 	                      open between calls (apply/lock.h) */
+	bx_frame frame;    /* the cgroups above its boxes, remembered
+	                      between box transactions (lib/frame) */
 };
 
 struct boxcg_policy {

@@ -61,6 +61,7 @@ int boxcg_box_create_sized(boxcg_target *t, const boxcg_policy *p, const char *c
 				 .sets = (const char *const *)v, .nsets = nsets };
 	o.apply.state_dir = t->state_dir;
 	o.apply.keep = &t->keep;
+	o.frame = &t->frame;
 	bx_box_create_result res;
 	int r = bx_box_create(t->fs, p->p, class_name, id, &o, &res, &e);
 	bx_apply_result_free(&res.apply);
@@ -89,6 +90,7 @@ int boxcg_box_update(boxcg_target *t, const boxcg_policy *p, const char *class_n
 				 .force = flags & BOXCG_UPDATE_FORCE };
 	o.apply.state_dir = t->state_dir;
 	o.apply.keep = &t->keep;
+	o.frame = &t->frame;
 	bx_box_update_result res;
 	int r = bx_box_update(t->fs, p->p, class_name, id, &o, &res, &e);
 	bx_api_sets_free(v, nsets);

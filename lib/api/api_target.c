@@ -38,6 +38,7 @@ void boxcg_target_close(boxcg_target *t)
 	if (!t)
 		return;
 	bx_lock_keep_close(&t->keep);
+	bx_frame_forget(&t->frame);
 	bx_cgfs_close(t->fs);
 	free(t->state_dir);
 	free(t);

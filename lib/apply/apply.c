@@ -101,6 +101,7 @@ typedef struct txn {
 	bx_undo *v;
 	size_t n, cap;
 	bx_created created; /* cgroups the steps so far created */
+	const bx_state *seen; /* bx_apply_opts.seen */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
 } txn;
@@ -128,6 +129,19 @@ static int note_created(txn *t, const bx_step *s, bx_error **err)
 	return 0;
 }
 
+/* No step before step i writes the file (or the record) step i does. */
+static bool first_touch(const bx_plan *p, size_t i)
+{
+	const bx_step *s = &p->v[i];
+	for (size_t j = 0; j < i; j++) {
+		const bx_step *o = &p->v[j];
+		if (o->op == s->op && bx_streq(o->cgroup, s->cgroup) &&
+		    (s->op != BX_OP_WRITE || bx_streq(o->file, s->file)))
+			return false;
+	}
+	return true;
+}
+
 static int run_steps(txn *t, bx_error **err)
 {
 	for (size_t i = 0; i < t->plan->n; i++) {
@@ -143,7 +157,8 @@ static int run_steps(txn *t, bx_error **err)
 			continue;
 		}
 		bx_undo u;
-		if (bx_capture(t->fs, s, (long)i, &u, err) < 0)
+		bool first = t->seen && first_touch(t->plan, i);
+		if (bx_capture(t->fs, s, (long)i, t->seen, first, &u, err) < 0)
 			goto step_failed;
 		if (bx_grow(&t->v, &t->cap, t->n + 1, sizeof *t->v) < 0) {
 			bx_undo_free(&u);
@@ -212,6 +227,7 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 	txn t = { .fs = fs, .plan = plan, .res = res, .dirfd = -1, .j = { .fd = -1 } };
 	if (o) {
 		t.progress = o->progress;
+		t.seen = o->seen;
 		t.progress_ctx = o->progress_ctx;
 		t.hooks.fault_at = o->fault_at;
 		t.hooks.fault_errno = o->fault_errno;
@@ -272,6 +288,17 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 		.boot_id = (char *)boot_id, /* not freed: the header is only written */
 		.base_id = (char *)base_id,
 	};
+	/* A step outside one box may change what frames remember of the
+	 * cgroups above boxes (lib/frame): advance the generation first. */
+	if (!(o && o->box_local)) {
+		const bx_lock *l = lock ? lock : o ? o->held : NULL;
+		if ((l ? bx_lock_advance(l, err) : bx_state_advance(t.dirfd, dir, err)) < 0) {
+			res->failed = true;
+			res->rolled_back = true; /* nothing ran */
+			r = -1;
+			goto out;
+		}
+	}
 	/* Records are fsynced only where the tree outlives a power loss
 	 * (journal.h says why). */
 	if (bx_journal_begin(&t.j, t.dirfd, &t.hooks, &hdr, fs->dirmode, err) < 0) {

@@ -29,6 +29,16 @@ typedef struct bx_apply_opts {
 	struct bx_lock_keep *keep; /* NULL, or a lock kept open between
 	                            transactions (apply/lock.h; a runtime's
 	                            boxcg_target) */
+	const struct bx_state *seen; /* NULL, or what the plan was computed from,
+	                            observed under this same lock just before:
+	                            captures take what it holds instead of
+	                            reading it again (apply/capture.h) */
+	bool box_local;          /* every step is in one box's own cgroup: the
+	                            state directory's generation is not
+	                            advanced (apply/lock.h). Otherwise it is,
+	                            before the first mutation, so that frames
+	                            of long-lived handles (lib/frame) read the
+	                            cgroups above their boxes again. */
 	/* Called after each step that completes, with how many have (of
 	 * plan->n): the CLI's progress line. NULL: none. Not during a
 	 * rollback. */

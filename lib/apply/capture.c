@@ -149,7 +149,38 @@ static int exists(bx_cgfs *fs, const char *cg, bool want, bx_error **err)
 	return 0;
 }
 
-int bx_capture(bx_cgfs *fs, const bx_step *s, long index, bx_undo *u, bx_error **err)
+/* The capture as the observation already read it: 1 when taken, 0 when
+ * it must be read, -1 on OOM. */
+static int from_seen(bx_cgfs *fs, const bx_step *s, const bx_state *seen, bool first, bx_undo *u,
+		     bx_error **err)
+{
+	const bx_cg_state *cg = seen ? bx_state_find(seen, u->cg) : NULL;
+	if (!cg)
+		return 0;
+	if (s->op == BX_OP_MKDIR)
+		return cg->exists ? 0 : 1; /* seen missing under this lock */
+	if (!first || !cg->exists)
+		return 0;
+	if (s->op == BX_OP_RECORD) {
+		if (!(cg->observed & BX_OBS_MANAGED) || cg->managed_unsupported)
+			return 0;
+		const char *m = cg->managed;
+		if (bx_fileset_add(&u->old, BX_MANAGED_XATTR, m, m ? strlen(m) : 0) < 0)
+			return bx_err(err, ENOMEM, "capture");
+		return 1;
+	}
+	if (s->op != BX_OP_WRITE || fs->dirmode || bx_is_cpu_weight_file(s->file))
+		return 0;
+	const bx_file_state *f = bx_cg_file(cg, s->file);
+	if (!f || !f->raw)
+		return 0;
+	if (bx_fileset_add(&u->old, s->file, f->raw, strlen(f->raw)) < 0)
+		return bx_err(err, ENOMEM, "capture");
+	return 1;
+}
+
+int bx_capture(bx_cgfs *fs, const bx_step *s, long index, const bx_state *seen, bool first,
+	       bx_undo *u, bx_error **err)
 {
 	memset(u, 0, sizeof *u);
 	u->step = index;
@@ -159,6 +190,18 @@ int bx_capture(bx_cgfs *fs, const bx_step *s, long index, bx_undo *u, bx_error *
 		return bx_err(err, ENOMEM, "capture");
 	u->has_exact = fs->dirmode;
 	int r = 0;
+	if (s->op == BX_OP_WRITE) {
+		u->file = s->file ? strdup(s->file) : NULL;
+		u->key = s->key ? strdup(s->key) : NULL;
+		if (!u->file || (s->key && !u->key)) {
+			r = bx_err(err, s->file ? ENOMEM : EINVAL, "capture: write step without a file");
+			goto out;
+		}
+	}
+	if ((r = from_seen(fs, s, seen, first, u, err)) != 0) {
+		r = r < 0 ? -1 : 0;
+		goto out;
+	}
 	switch (s->op) {
 	case BX_OP_MKDIR:
 		r = exists(fs, u->cg, false, err);
@@ -180,12 +223,6 @@ int bx_capture(bx_cgfs *fs, const bx_step *s, long index, bx_undo *u, bx_error *
 		break;
 	}
 	case BX_OP_WRITE:
-		u->file = s->file ? strdup(s->file) : NULL;
-		u->key = s->key ? strdup(s->key) : NULL;
-		if (!u->file || (s->key && !u->key)) {
-			r = bx_err(err, s->file ? ENOMEM : EINVAL, "capture: write step without a file");
-			break;
-		}
 		if (bx_is_cpu_weight_file(u->file)) {
 			for (size_t i = 0; r == 0 && i < BX_ARRAY_LEN(cpu_weight_files); i++)
 				r = take(fs, u, cpu_weight_files[i],
@@ -200,6 +237,7 @@ int bx_capture(bx_cgfs *fs, const bx_step *s, long index, bx_undo *u, bx_error *
 	default:
 		r = bx_err(err, EINVAL, "unknown step operation %d", (int)s->op);
 	}
+out:
 	if (r < 0)
 		bx_undo_free(u);
 	return r;

@@ -11,6 +11,7 @@
 #include "cgroupfs/cgfs.h"
 #include "core/err.h"
 #include "plan/plan.h"
+#include "plan/state.h"
 
 /* Parse a subtree_control write ("+cpu +memory -io") into the controllers
  * it enables and disables. -1 (EINVAL) on anything else. */
@@ -20,6 +21,14 @@ int bx_ctrl_tokens(const char *write, unsigned *plus, unsigned *minus);
  * their undo records carry all three. */
 bool bx_is_cpu_weight_file(const char *file);
 
-int bx_capture(bx_cgfs *fs, const bx_step *s, long index, bx_undo *u, bx_error **err);
+/* seen: NULL, or what the plan was computed from, observed under the
+ * same lock in this transaction (bx_apply_opts.seen). Then what it holds
+ * is not read again: a cgroup to create that it saw missing, and, for the
+ * first step of the plan that touches them, a cgroup2 file's value and a
+ * cgroup's record of managed settings. Directory mode reads files again
+ * for their exact bytes. first: no earlier step of the plan touches what
+ * this one does. */
+int bx_capture(bx_cgfs *fs, const bx_step *s, long index, const bx_state *seen, bool first,
+	       bx_undo *u, bx_error **err);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "core/err.h"
@@ -25,6 +26,8 @@ typedef struct bx_lock {
 	int dirfd;  /* the state directory */
 	char *dir;  /* its path, for messages */
 	struct bx_lock_keep *keep; /* a kept lock (below): release unlocks only */
+	uint64_t gen;    /* the state directory's generation when taken */
+	bool gen_known;  /* gen was read under the lock */
 } bx_lock;
 
 /* A lock kept open between transactions, for a runtime that makes many
@@ -73,6 +76,14 @@ void bx_lock_keep_close(bx_lock_keep *keep);
 
 /* Release and free (a kept lock: unlock only); NULL is fine. */
 void bx_lock_release(bx_lock *l);
+
+/* The state directory's generation (apply/generation.c): the lock file's
+ * size. bx_lock_read_gen reads it into l->gen (held lock); bx_lock_advance
+ * adds one (l->gen stays what was read), bx_state_advance the same through the state directory's fd
+ * when the caller holds the lock without its bx_lock. */
+int bx_lock_read_gen(bx_lock *l);
+int bx_lock_advance(const bx_lock *l, bx_error **err);
+int bx_state_advance(int dirfd, const char *dir, bx_error **err);
 
 /* The pid written in a lock file's text, or 0 when it holds none. */
 long bx_lock_parse_pid(const char *text);

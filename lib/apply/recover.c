@@ -108,8 +108,10 @@ int bx_recover_with(const bx_apply_opts *o, bx_recover_result *res, bx_error **e
 		if (doc.has_header) {
 			res->base = strdup(doc.hdr.base);
 			res->other_boot = from_another_boot(&doc.hdr);
+			/* the undo may touch any cgroup: frames read again */
 			r = res->other_boot ? bx_journal_remove(lock->dirfd, &h, err)
-					    : replay(lock, &doc, &h, res, err);
+			    : bx_lock_advance(lock, err) < 0 ? -1
+							     : replay(lock, &doc, &h, res, err);
 		} else {
 			/* The header never made it to disk: nothing was changed. */
 			r = bx_journal_remove(lock->dirfd, &h, err);

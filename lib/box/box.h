@@ -20,6 +20,7 @@
 #include "box/spawn.h"
 #include "cgroupfs/cgfs.h"
 #include "core/err.h"
+#include "frame/frame.h"
 #include "model.h"
 #include "plan/plan.h"
 #include "sizes/sizes.h"
@@ -51,6 +52,8 @@ typedef struct bx_box_create_opts {
 	const char *const *sets; /* the box's own values: "KEY=VALUE" for limits
 	                            its class opens (sizes/sizes.h) */
 	size_t nsets;
+	struct bx_frame *frame;  /* NULL, or what a long-lived handle remembers
+	                            of the cgroups above its boxes (lib/frame) */
 } bx_box_create_opts;
 
 typedef struct bx_box_create_result {
@@ -74,6 +77,7 @@ typedef struct bx_box_update_opts {
 	size_t nsets;
 	bool dry_run;            /* plan only */
 	bool force;              /* lower memory.max below memory.current anyway */
+	struct bx_frame *frame;  /* as bx_box_create_opts.frame */
 } bx_box_update_opts;
 
 typedef struct bx_box_update_result {

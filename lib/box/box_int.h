@@ -2,8 +2,14 @@
 #ifndef BX_BOX_INT_H
 #define BX_BOX_INT_H
 
+#include "apply/apply.h"
 #include "core/err.h"
 #include "core/util.h"
+#include "frame/frame.h"
+#include "plan/plan.h"
+#include "plan/state.h"
+
+struct bx_lock;
 
 /* Hand a caught error `e` to the caller's *err (or free it when the
  * caller did not ask, or already has one). Returns -1. */
@@ -15,5 +21,20 @@ static inline int bx_box_pass(bx_error **err, bx_error *e)
 		bx_error_free(e);
 	return -1;
 }
+
+/* framed.c: observe one box's scope through the handle's frame (NULL:
+ * live), at the generation of the lock held; *used says whether the frame
+ * answered. */
+int bx_box_observe(bx_cgfs *fs, const bx_policy *p, const bx_scope *scope, const char *box_cg,
+		   bx_frame *frame, const struct bx_lock *lock, bx_state **out, bool *used,
+		   bx_error **err);
+/* Every step of the plan is in box_cg or below it. */
+bool bx_plan_in_box(const bx_plan *plan, const char *box_cg);
+/* A failed box transaction whose observation the frame answered, cleanly
+ * rolled back with an error a stale frame causes: forget the frame and
+ * try once more. */
+bool bx_box_retry(bool frame_used, const bx_error *e, const bx_apply_result *r);
+/* Forget the frame and the session's directory descriptors. */
+void bx_box_forget(bx_cgfs *fs, bx_frame *frame);
 
 #endif

@@ -32,22 +32,40 @@ static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const char *class_nam
 {
 	bx_scope scope = { .class_name = class_name, .box_id = id };
 	bx_plan_opts po = { .scope = scope, .box_own = own };
-	bx_state *st = NULL;
-	bx_plan *plan = NULL;
-	int r = bx_observe(fs, p, &scope, &st, err);
-	if (r == 0)
-		r = bx_plan_compute(p, st, &po, &plan, err);
-	if (r == 0 && plan->n) {
-		bx_apply_opts ao = o->apply;
-		ao.locked = true;
-		ao.held = lock;
-		r = bx_apply(fs, plan, &ao, &res->apply, err);
+	cleanup_free char *cg = bx_box_path(p, class_name, id);
+	if (!cg)
+		return bx_err(err, ENOMEM, "box %s", id);
+	for (int attempt = 0;; attempt++) {
+		bx_state *st = NULL;
+		bx_plan *plan = NULL;
+		bool used = false;
+		bx_error *e = NULL;
+		int r = bx_box_observe(fs, p, &scope, cg, o->frame, lock, &st, &used, &e);
 		if (r == 0)
-			res->created = plan->to_create;
+			r = bx_plan_compute(p, st, &po, &plan, &e);
+		if (r == 0 && plan->n) {
+			bx_apply_opts ao = o->apply;
+			ao.locked = true;
+			ao.held = lock;
+			ao.box_local = bx_plan_in_box(plan, cg);
+			ao.seen = st;
+			bx_apply_result_free(&res->apply);
+			r = bx_apply(fs, plan, &ao, &res->apply, &e);
+			if (r == 0)
+				res->created = plan->to_create;
+		}
+		bx_plan_free(plan);
+		bx_state_free(st);
+		if (r < 0 && attempt == 0 && bx_box_retry(used, e, &res->apply)) {
+			/* the frame may be stale: once more, reading the tree */
+			bx_box_forget(fs, o->frame);
+			bx_error_free(e);
+			continue;
+		}
+		if (r < 0)
+			bx_frame_forget(o->frame);
+		return r < 0 ? bx_box_pass(err, e) : 0;
 	}
-	bx_plan_free(plan);
-	bx_state_free(st);
-	return r;
 }
 
 int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,

@@ -50,16 +50,54 @@ static int check_memory(bx_cgfs *fs, const char *cg, const char *id, const bx_se
 }
 
 static int plan_update(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const char *id,
-		       const char *own, bx_plan **plan, bx_error **err)
+		       const char *cg, const char *own, const bx_box_update_opts *o,
+		       const bx_lock *lock, bool *used, bx_state **st, bx_plan **plan,
+		       bx_error **err)
 {
 	bx_scope scope = { .class_name = c->name, .box_id = id };
 	bx_plan_opts po = { .scope = scope, .box_own = own, .no_fingerprint = true };
-	bx_state *st = NULL;
-	int r = bx_observe(fs, p, &scope, &st, err);
+	int r = bx_box_observe(fs, p, &scope, cg, o->frame, lock, st, used, err);
 	if (r == 0)
-		r = bx_plan_compute(p, st, &po, plan, err);
-	bx_state_free(st);
+		r = bx_plan_compute(p, *st, &po, plan, err);
 	return r;
+}
+
+/* Plan and apply the new values; once more against the live tree when a
+ * stale frame may be why it failed. */
+static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const char *id,
+			  const char *cg, const bx_box_update_opts *o, const bx_lock *lock,
+			  bx_box_update_result *res, bx_error **err)
+{
+	for (int attempt = 0;; attempt++) {
+		bool used = false;
+		bx_error *e = NULL;
+		bx_plan_free(res->plan);
+		res->plan = NULL;
+		bx_state *st = NULL;
+		int r = plan_update(fs, p, c, id, cg, res->own, o, lock, &used, &st, &res->plan, &e);
+		if (r == 0 && (o->dry_run || !res->plan->n)) {
+			bx_state_free(st);
+			return 0;
+		}
+		if (r == 0) {
+			bx_apply_opts ao = o->apply;
+			ao.locked = true;
+			ao.held = lock;
+			ao.box_local = bx_plan_in_box(res->plan, cg);
+			ao.seen = st;
+			bx_apply_result_free(&res->apply);
+			r = bx_apply(fs, res->plan, &ao, &res->apply, &e);
+		}
+		bx_state_free(st);
+		if (r < 0 && attempt == 0 && bx_box_retry(used, e, &res->apply)) {
+			bx_box_forget(fs, o->frame);
+			bx_error_free(e);
+			continue;
+		}
+		if (r < 0)
+			bx_frame_forget(o->frame);
+		return r < 0 ? bx_box_pass(err, e) : 0;
+	}
 }
 
 int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
@@ -95,16 +133,7 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		goto wrap;
 	if (check_memory(fs, cg, id, &s, o->force, err) < 0)
 		goto wrap;
-	if (plan_update(fs, p, c, id, res->own, &res->plan, err) < 0)
-		goto wrap;
-	if (o->dry_run || !res->plan->n) {
-		r = 0;
-		goto out;
-	}
-	bx_apply_opts ao = o->apply;
-	ao.locked = true;
-	ao.held = lock;
-	r = bx_apply(fs, res->plan, &ao, &res->apply, err);
+	r = plan_and_apply(fs, p, c, id, cg, o, lock, res, err);
 	if (r == 0)
 		goto out;
 wrap:

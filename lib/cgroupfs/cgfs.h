@@ -174,6 +174,9 @@ int bx_pread_all(int fd, bool regular, char **out);
  * would not be seen. Calls nest. -1 (ENOMEM) leaves the cache off. */
 int bx_cgfs_cache_begin(bx_cgfs *fs);
 void bx_cgfs_cache_end(bx_cgfs *fs);
+/* Close what the session holds (it stays open): after a failure that may
+ * come from a directory removed behind the session's back. */
+void bx_cgfs_cache_flush(bx_cgfs *fs);
 
 /* An O_RDONLY|O_DIRECTORY fd of cgroup `cg` for reading its files and
  * xattrs: in a session the cached one (*borrowed: not to be closed), else

@@ -105,6 +105,13 @@ void bx_cgfs_cache_end(bx_cgfs *fs)
 	fs->cache = NULL;
 }
 
+void bx_cgfs_cache_flush(bx_cgfs *fs)
+{
+	if (fs->cache)
+		for (size_t i = 0; i < SLOTS; i++)
+			drop(&fs->cache->v[i]);
+}
+
 void bx_cgfs_cache_free(bx_cgfs *fs)
 {
 	if (fs->cache)

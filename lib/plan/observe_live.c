@@ -190,7 +190,7 @@ static int live_managed(void *ctx, void *h, const char *cg, char **text, bool *u
 	return *text ? 0 : bx_err(err, ENOMEM, "observe");
 }
 
-static void live_src(bx_cgfs *fs, bx_obs_src *src)
+void bx_obs_live_src(bx_cgfs *fs, bx_obs_src *src)
 {
 	*src = (bx_obs_src){
 		.ctx = fs,
@@ -215,20 +215,20 @@ int bx_observe(bx_cgfs *fs, const bx_policy *p, const bx_scope *scope, bx_state 
 	       bx_error **err)
 {
 	bx_obs_src src;
-	live_src(fs, &src);
+	bx_obs_live_src(fs, &src);
 	return bx_observe_with(&src, p, scope, out, err);
 }
 
 int bx_observe_again(bx_cgfs *fs, const bx_state *then, bx_state **out, bx_error **err)
 {
 	bx_obs_src src;
-	live_src(fs, &src);
+	bx_obs_live_src(fs, &src);
 	return bx_observe_again_with(&src, then, out, err);
 }
 
 int bx_observe_tree(bx_cgfs *fs, const char *tree, bx_state **out, bx_error **err)
 {
 	bx_obs_src src;
-	live_src(fs, &src);
+	bx_obs_live_src(fs, &src);
 	return bx_observe_tree_with(&src, tree, out, err);
 }

@@ -161,7 +161,7 @@ static int snap_managed(void *ctx, void *h, const char *cg, char **text, bool *u
 	return 0;
 }
 
-static void snap_src(const bx_state *snap, bx_obs_src *src)
+void bx_obs_snap_src(const bx_state *snap, bx_obs_src *src)
 {
 	*src = (bx_obs_src){
 		.ctx = (void *)snap,
@@ -188,6 +188,6 @@ int bx_observe_snapshot(const bx_state *snap, const bx_policy *p, const bx_scope
 	if (!snap->sorted)
 		return bx_err(err, EINVAL, "snapshot state is not sorted (bx_state_sort)");
 	bx_obs_src src;
-	snap_src(snap, &src);
+	bx_obs_snap_src(snap, &src);
 	return bx_observe_with(&src, p, scope, out, err);
 }

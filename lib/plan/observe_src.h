@@ -40,6 +40,11 @@ typedef struct bx_obs_src {
 	bx_host_facts facts;
 } bx_obs_src;
 
+/* The two sources: the live cgroupfs (observe_live.c) and a recorded
+ * state (observe_snap.c; sorted). */
+void bx_obs_live_src(bx_cgfs *fs, bx_obs_src *src);
+void bx_obs_snap_src(const bx_state *snap, bx_obs_src *src);
+
 int bx_observe_with(const bx_obs_src *src, const bx_policy *p, const bx_scope *scope,
 		    bx_state **out, bx_error **err);
 int bx_observe_again_with(const bx_obs_src *src, const bx_state *then, bx_state **out,

@@ -75,6 +75,34 @@ int bx_cg_set_file(bx_cg_state *cg, const char *name, const char *raw)
 	return 0;
 }
 
+int bx_state_copy_cg(bx_state *st, const bx_cg_state *from)
+{
+	bx_cg_state *cg = bx_state_add(st, from->path);
+	if (!cg)
+		return -1;
+	char *path = cg->path;
+	*cg = *from;
+	cg->path = path;
+	cg->managed = NULL;
+	cg->files = NULL;
+	cg->nfiles = cg->nfiles_cap = 0;
+	cg->children = NULL;
+	cg->nchildren = 0;
+	if (from->managed && !(cg->managed = strdup(from->managed)))
+		return -1;
+	for (size_t i = 0; i < from->nfiles; i++)
+		if (bx_cg_set_file(cg, from->files[i].name, from->files[i].raw) < 0)
+			return -1;
+	if (from->nchildren) {
+		if (!(cg->children = calloc(from->nchildren, sizeof *cg->children)))
+			return -1;
+		for (size_t i = 0; i < from->nchildren; i++, cg->nchildren++)
+			if (!(cg->children[i] = strdup(from->children[i])))
+				return -1;
+	}
+	return 0;
+}
+
 static int cmp_cg(const void *a, const void *b)
 {
 	const bx_cg_state *x = a, *y = b;

@@ -75,6 +75,12 @@ int bx_observe(bx_cgfs *fs, const bx_policy *p, const bx_scope *scope, bx_state 
  * snapshot was taken on. Fails naming what the snapshot does not cover. */
 int bx_observe_snapshot(const bx_state *snap, const bx_policy *p, const bx_scope *scope,
 			bx_state **out, bx_error **err);
+/* The same observation with every cgroup that `memo` (sorted) records
+ * answered from it instead of the host, and the others read live: how a
+ * long-lived handle skips re-reading a box's ancestors (lib/frame). NULL
+ * memo: bx_observe. */
+int bx_observe_memo(bx_cgfs *fs, const bx_state *memo, const bx_policy *p, const bx_scope *scope,
+		    bx_state **out, bx_error **err);
 /* Observe again exactly what `then` observed (same cgroups, same files,
  * same BX_OBS_* bits): how a saved plan is checked for staleness without
  * the policy. */
@@ -98,6 +104,8 @@ bx_state *bx_state_new(const char *base_path, bool dirmode);
 bx_cg_state *bx_state_add(bx_state *st, const char *path);
 /* Record a file (raw NULL = absent); replaces an earlier entry. -1 on OOM. */
 int bx_cg_set_file(bx_cg_state *cg, const char *name, const char *raw);
+/* Append a deep copy of `cg` (from another state). -1 on OOM. */
+int bx_state_copy_cg(bx_state *st, const bx_cg_state *cg);
 /* Sort v ancestors-first (bx_path_cmp) so lookups are binary searches. */
 void bx_state_sort(bx_state *st);
 /* Compare cgroup paths so that a cgroup sorts right before its

@@ -176,7 +176,8 @@ START_TEST(semantic_undo_restores_every_value)
 		bx_hooks h = {0};
 		bx_error *e = NULL;
 		for (size_t i = 0; i < m; i++) {
-			ck_assert_msg(bx_capture(f.fs, &f.b.v[i], (long)i, &v[i], &e) == 0, "%s", e->msg);
+			ck_assert_msg(bx_capture(f.fs, &f.b.v[i], (long)i, NULL, false, &v[i], &e) == 0,
+				      "%s", e->msg);
 			ck_assert_msg(bx_step_run(f.fs, &h, &f.b.v[i], &e) == 0, "step %zu: %s", i + 1,
 				      e->msg);
 		}
@@ -223,7 +224,8 @@ START_TEST(undo_is_safe_when_the_step_never_ran)
 				  strcmp(f.b.v[j].cgroup, f.b.v[i].cgroup) == 0;
 		if (in_new)
 			continue;
-		ck_assert_msg(bx_capture(f.fs, &f.b.v[i], (long)i, &v[n], &e) == 0, "%s", e->msg);
+		ck_assert_msg(bx_capture(f.fs, &f.b.v[i], (long)i, NULL, false, &v[n], &e) == 0, "%s",
+			      e->msg);
 		n++;
 	}
 	bx_rollback rb = { .fs = f.fs, .hooks = &h, .exact = true };

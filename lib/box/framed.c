@@ -1,0 +1,43 @@
+/* Box transactions through a frame (lib/frame): observe with what the
+ * handle remembers, tell the applier when a plan stays inside the box,
+ * and decide when a failure deserves one more try against the live tree. */
+#include <errno.h>
+#include <string.h>
+
+#include "apply/lock.h"
+#include "box/box.h"
+#include "box/box_int.h"
+
+int bx_box_observe(bx_cgfs *fs, const bx_policy *p, const bx_scope *scope, const char *box_cg,
+		   bx_frame *frame, const bx_lock *lock, bx_state **out, bool *used, bx_error **err)
+{
+	bool known = lock && lock->gen_known;
+	return bx_frame_observe(frame, fs, known, known ? lock->gen : 0, p, scope, box_cg, out,
+				used, err);
+}
+
+bool bx_plan_in_box(const bx_plan *plan, const char *box_cg)
+{
+	size_t n = strlen(box_cg);
+	for (size_t i = 0; i < plan->n; i++) {
+		const char *cg = plan->v[i].cgroup;
+		if (!cg || strncmp(cg, box_cg, n) != 0 || (cg[n] && cg[n] != '/'))
+			return false;
+	}
+	return true;
+}
+
+bool bx_box_retry(bool frame_used, const bx_error *e, const bx_apply_result *r)
+{
+	if (!frame_used || !e || r->rollback_failed || r->journal_failed)
+		return false;
+	/* what a stale frame makes the kernel say: an interface file of a
+	 * controller no longer enabled above, or a cgroup no longer there */
+	return e->errnum == ENOENT || e->errnum == ENODEV;
+}
+
+void bx_box_forget(bx_cgfs *fs, bx_frame *frame)
+{
+	bx_frame_forget(frame);
+	bx_cgfs_cache_flush(fs);
+}
