@@ -34,6 +34,12 @@ bool bx_plan_in_box(const bx_plan *plan, const char *box_cg);
  * rolled back with an error a stale frame causes: forget the frame and
  * try once more. */
 bool bx_box_retry(bool frame_used, const bx_error *e, const bx_apply_result *r);
+/* The directory cache session of a box transaction: the frame's parked
+ * descriptors revived when it holds at the lock's generation; parked
+ * again at the end when the transaction succeeded. begin: whether a
+ * session is open (end it then). */
+bool bx_box_session_begin(bx_cgfs *fs, bx_frame *frame, const struct bx_lock *lock);
+void bx_box_session_end(bx_cgfs *fs, bx_frame *frame, bool ok);
 /* Forget the frame and the session's directory descriptors. */
 void bx_box_forget(bx_cgfs *fs, bx_frame *frame);
 

@@ -125,10 +125,10 @@ int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 	/* Under the lock nobody else changes the tree: one directory cache
 	 * for observe and apply, so each cgroup is opened once (begun after
 	 * the existence check, which looks in every class). */
-	bool cached = bx_cgfs_cache_begin(fs) == 0;
+	bool cached = bx_box_session_begin(fs, o->frame, lock);
 	r = plan_and_apply(fs, p, c->name, id, own, o, lock, res, err);
 	if (cached)
-		bx_cgfs_cache_end(fs);
+		bx_box_session_end(fs, o->frame, r == 0);
 	if (r < 0)
 		bx_err_wrap(err, "create box %s of class %s", id, c->name);
 out:

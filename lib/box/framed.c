@@ -41,3 +41,17 @@ void bx_box_forget(bx_cgfs *fs, bx_frame *frame)
 	bx_frame_forget(frame);
 	bx_cgfs_cache_flush(fs);
 }
+
+bool bx_box_session_begin(bx_cgfs *fs, bx_frame *frame, const bx_lock *lock)
+{
+	bool known = lock && lock->gen_known;
+	bool warm = bx_frame_holds(frame, fs, known, known ? lock->gen : 0);
+	return bx_cgfs_cache_resume(fs, warm) == 0;
+}
+
+void bx_box_session_end(bx_cgfs *fs, bx_frame *frame, bool ok)
+{
+	if (ok)
+		bx_frame_park(frame, fs);
+	bx_cgfs_cache_end(fs);
+}

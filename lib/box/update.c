@@ -125,7 +125,7 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 	}
 	/* Under the lock: one directory cache from here to the commit, so
 	 * the box and its ancestors are opened once. */
-	cached = bx_cgfs_cache_begin(fs) == 0;
+	cached = bx_box_session_begin(fs, o->frame, lock);
 	/* its values now, then the new ones over them */
 	if (bx_box_own_read(fs, c, cg, &ow, err) < 0 ||
 	    bx_sizes_request(c, o->sets, o->nsets, &ow, err) < 0 ||
@@ -142,7 +142,7 @@ wrap:
 	bx_err_wrap(err, "update box %s of class %s", id, c ? c->name : "?");
 out:
 	if (cached)
-		bx_cgfs_cache_end(fs);
+		bx_box_session_end(fs, o->frame, r == 0);
 	bx_settings_free(&s);
 	bx_owns_free(&ow);
 	bx_lock_release(lock);

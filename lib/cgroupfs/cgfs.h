@@ -52,6 +52,9 @@ typedef struct bx_cgfs {
 	/* Between bx_cgfs_cache_begin and _end: directory fds of the last
 	 * cgroups accessed (cgroupfs/dircache.c). NULL outside a session. */
 	struct bx_cgfs_dircache *cache;
+	/* Between sessions: the descriptors a session chose to keep
+	 * (bx_cgfs_cache_park), until the next one revives or drops them. */
+	struct bx_cgfs_dircache *parked;
 	/* The journal header's boot id and the base's identity, read at the
 	 * first transaction (lib/apply): fixed for the process and the fd. */
 	char *boot_id, *base_id;
@@ -174,6 +177,13 @@ int bx_pread_all(int fd, bool regular, char **out);
  * would not be seen. Calls nest. -1 (ENOMEM) leaves the cache off. */
 int bx_cgfs_cache_begin(bx_cgfs *fs);
 void bx_cgfs_cache_end(bx_cgfs *fs);
+/* Park: when the outermost session ends, keep the descriptors of these
+ * cgroups (the others are closed) for the next session that revives them:
+ * bx_cgfs_cache_resume(fs, true). A session begun any other way closes
+ * them first. The caller answers for their still being the cgroups of
+ * those names (lib/frame: the state directory's generation). */
+void bx_cgfs_cache_park(bx_cgfs *fs, const char *const *cgs, size_t n);
+int bx_cgfs_cache_resume(bx_cgfs *fs, bool revive);
 /* Close what the session holds (it stays open): after a failure that may
  * come from a directory removed behind the session's back. */
 void bx_cgfs_cache_flush(bx_cgfs *fs);

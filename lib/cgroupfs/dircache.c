@@ -38,6 +38,7 @@ typedef struct slot {
 	int fd;
 	bool guarded;   /* nobody else can move it or what is above it */
 	bool closed;    /* and nobody else can move what is in it */
+	bool keep;      /* parked when the session ends (bx_cgfs_cache_park) */
 } slot;
 
 struct bx_cgfs_dircache {
@@ -79,8 +80,23 @@ static bool closed_to_others(const bx_cgfs *fs, int fd)
 	return (st.st_uid == geteuid() || st.st_uid == 0) && !(st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
-int bx_cgfs_cache_begin(bx_cgfs *fs)
+static void cache_free(struct bx_cgfs_dircache *c)
 {
+	if (!c)
+		return;
+	for (size_t i = 0; i < SLOTS; i++)
+		drop(&c->v[i]);
+	free(c);
+}
+
+int bx_cgfs_cache_resume(bx_cgfs *fs, bool revive)
+{
+	if (!fs->cache && fs->parked && revive) {
+		fs->cache = fs->parked;
+		fs->parked = NULL;
+	}
+	cache_free(fs->parked);
+	fs->parked = NULL;
 	if (!fs->cache) {
 		fs->cache = calloc(1, sizeof *fs->cache);
 		if (!fs->cache) {
@@ -95,14 +111,45 @@ int bx_cgfs_cache_begin(bx_cgfs *fs)
 	return 0;
 }
 
+int bx_cgfs_cache_begin(bx_cgfs *fs)
+{
+	return bx_cgfs_cache_resume(fs, false);
+}
+
+void bx_cgfs_cache_park(bx_cgfs *fs, const char *const *cgs, size_t n)
+{
+	if (!fs->cache)
+		return;
+	for (size_t i = 0; i < SLOTS; i++) {
+		slot *e = &fs->cache->v[i];
+		for (size_t k = 0; e->path && k < n && !e->keep; k++)
+			e->keep = strcmp(e->path, cgs[k]) == 0;
+	}
+}
+
 void bx_cgfs_cache_end(bx_cgfs *fs)
 {
-	if (!fs->cache || --fs->cache->depth > 0)
+	struct bx_cgfs_dircache *c = fs->cache;
+	if (!c || --c->depth > 0)
 		return;
-	for (size_t i = 0; i < SLOTS; i++)
-		drop(&fs->cache->v[i]);
-	free(fs->cache);
 	fs->cache = NULL;
+	bool kept = false;
+	for (size_t i = 0; i < SLOTS; i++) {
+		slot *e = &c->v[i];
+		if (e->path && e->keep && !c->path_only) {
+			e->keep = false; /* the next session parks again */
+			kept = true;
+		} else {
+			drop(e);
+		}
+	}
+	c->path_only = false;
+	if (kept) {
+		cache_free(fs->parked);
+		fs->parked = c;
+	} else {
+		free(c);
+	}
 }
 
 void bx_cgfs_cache_flush(bx_cgfs *fs)
@@ -117,6 +164,8 @@ void bx_cgfs_cache_free(bx_cgfs *fs)
 	if (fs->cache)
 		fs->cache->depth = 1;
 	bx_cgfs_cache_end(fs);
+	cache_free(fs->parked);
+	fs->parked = NULL;
 }
 
 static slot *lookup(struct bx_cgfs_dircache *c, const char *dir, size_t len, uint32_t h)
@@ -215,17 +264,23 @@ bool bx_dircache_owns(const bx_cgfs *fs, int fd)
 	return false;
 }
 
-void bx_dircache_forget(bx_cgfs *fs, const char *cg)
+static void forget_in(struct bx_cgfs_dircache *c, const char *cg)
 {
-	if (!fs->cache)
+	if (!c)
 		return;
 	size_t n = strlen(cg);
 	for (size_t i = 0; i < SLOTS; i++) {
-		slot *e = &fs->cache->v[i];
+		slot *e = &c->v[i];
 		if (e->path && e->len >= n && memcmp(e->path, cg, n) == 0 &&
 		    (e->len == n || e->path[n] == '/'))
 			drop(e);
 	}
+}
+
+void bx_dircache_forget(bx_cgfs *fs, const char *cg)
+{
+	forget_in(fs->cache, cg);
+	forget_in(fs->parked, cg);
 }
 
 int bx_cgfs_dir_get(bx_cgfs *fs, const char *cg, int *fd, bool *borrowed, bx_error **err)

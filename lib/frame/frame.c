@@ -40,6 +40,30 @@ static void remember(bx_frame *f, const bx_state *st, uint64_t gen, const char *
 		bx_state_sort(f->memo);
 }
 
+bool bx_frame_holds(bx_frame *f, const bx_cgfs *fs, bool gen_known, uint64_t gen)
+{
+	if (!f || !f->memo)
+		return false;
+	if (!gen_known || f->gen != gen || f->memo->dirmode != fs->dirmode ||
+	    strcmp(f->memo->base_path, fs->base_path ? fs->base_path : "") != 0) {
+		bx_frame_forget(f);
+		return false;
+	}
+	return true;
+}
+
+void bx_frame_park(const bx_frame *f, bx_cgfs *fs)
+{
+	if (!f || !f->memo)
+		return;
+	const char *v[16];
+	size_t n = 0;
+	for (size_t i = 0; i < f->memo->n && n < 16; i++)
+		if (f->memo->v[i].exists && *f->memo->v[i].path)
+			v[n++] = f->memo->v[i].path;
+	bx_cgfs_cache_park(fs, v, n);
+}
+
 int bx_frame_observe(bx_frame *f, bx_cgfs *fs, bool gen_known, uint64_t gen,
 		     const bx_policy *p, const bx_scope *scope, const char *box_cg,
 		     bx_state **out, bool *used, bx_error **err)
@@ -49,9 +73,7 @@ int bx_frame_observe(bx_frame *f, bx_cgfs *fs, bool gen_known, uint64_t gen,
 		bx_frame_forget(f);
 		return bx_observe(fs, p, scope, out, err);
 	}
-	if (f->memo && (f->gen != gen || f->memo->dirmode != fs->dirmode ||
-			strcmp(f->memo->base_path, fs->base_path ? fs->base_path : "") != 0))
-		bx_frame_forget(f);
+	bx_frame_holds(f, fs, gen_known, gen);
 	*used = f->memo != NULL;
 	if (bx_observe_memo(fs, f->memo, p, scope, out, err) < 0)
 		return -1;

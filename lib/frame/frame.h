@@ -39,6 +39,15 @@ int bx_frame_observe(bx_frame *f, bx_cgfs *fs, bool gen_known, uint64_t gen,
 		     const bx_policy *p, const bx_scope *scope, const char *box_cg,
 		     bx_state **out, bool *used, bx_error **err);
 
+/* Whether what the frame remembers holds at generation `gen` (forgotten
+ * when it does not): its cgroups' directory descriptors, parked between
+ * sessions (cgroupfs/cgfs.h), may be revived. */
+bool bx_frame_holds(bx_frame *f, const bx_cgfs *fs, bool gen_known, uint64_t gen);
+
+/* Park the directory descriptors of the cgroups it remembers (existing
+ * ones) when the session ends. */
+void bx_frame_park(const bx_frame *f, bx_cgfs *fs);
+
 /* Remember nothing (after a failure that may come from a stale frame). */
 void bx_frame_forget(bx_frame *f);
 

@@ -1,0 +1,152 @@
+/* Frames (lib/frame): what a target remembers of the cgroups above its
+ * boxes, the state directory's generation that keeps it true, and the
+ * second try against the live tree when it was not. Directory roots. */
+#include "test_box_fixture.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/api_int.h"
+#include "boxcg.h"
+
+Suite *suite_frame(void);
+
+#define POLICY                                                \
+	"version: 1\n"                                        \
+	"classes:\n"                                          \
+	"  vm:\n"                                             \
+	"    box:\n"                                          \
+	"      pids: { max: 32 }\n"                           \
+	"    sizes:\n"                                        \
+	"      pids.max: { min: 1, max: 64 }\n"
+
+typedef struct api {
+	bxf f;
+	boxcg_target *t;
+	boxcg_policy *p;
+} api;
+
+static void api_open(api *a)
+{
+	bxf_open(&a->f, NULL);
+	boxcg_error *err = NULL;
+	ck_assert_int_eq(boxcg_target_open(a->f.root, a->f.state, &a->t, &err), 0);
+	int rc = boxcg_policy_load_buffer(a->t, "p.yaml", POLICY, strlen(POLICY), &a->p, NULL, &err);
+	ck_assert_msg(rc == 0, "load: %s", err ? boxcg_error_message(err) : "?");
+}
+
+static void api_close(api *a)
+{
+	boxcg_policy_free(a->p);
+	boxcg_target_close(a->t);
+	bxf_close(&a->f);
+}
+
+/* OK(call, what): the call succeeds (err is read after it). */
+#define OK(call, what)                                                                   \
+	do {                                                                             \
+		int rc_ = (call);                                                        \
+		ck_assert_msg(rc_ == 0, "%s: %s", what, err ? boxcg_error_message(err) : "?"); \
+	} while (0)
+
+/* The generation: the size of <state>/lock. */
+static long generation(api *a)
+{
+	char *path = bx_sprintf("%s/lock", a->f.state);
+	struct stat st;
+	long g = stat(path, &st) == 0 ? (long)st.st_size : -1;
+	free(path);
+	return g;
+}
+
+START_TEST(generation_advances_only_outside_boxes)
+{
+	api a;
+	api_open(&a);
+	boxcg_error *err = NULL;
+	/* the first box creates its class slice: a change above boxes */
+	OK(boxcg_box_create(a.t, a.p, "vm", "v1", 0, &err), "create v1");
+	long g = generation(&a);
+	ck_assert_int_eq(g, 1);
+	ck_assert_ptr_nonnull(a.t->frame.memo);
+	/* box-local transactions leave it */
+	OK(boxcg_box_create(a.t, a.p, "vm", "v2", 0, &err), "create v2");
+	boxcg_set s[] = { { "pids.max", "9" } };
+	OK(boxcg_box_update(a.t, a.p, "vm", "v2", s, 1, 0, NULL, &err), "update v2");
+	OK(boxcg_box_delete(a.t, a.p, "vm", "v2", 0, 1000, &err), "delete v2");
+	ck_assert_int_eq(generation(&a), g);
+	char *v = bxf_get(&a.f, "boxlite/vm/v1/pids.max");
+	ck_assert_str_eq(v, "32\n");
+	free(v);
+	/* the frame was read at that generation */
+	ck_assert_uint_eq(a.t->frame.gen, (uint64_t)g);
+	api_close(&a);
+}
+END_TEST
+
+START_TEST(another_generation_reads_the_tree_again)
+{
+	api a;
+	api_open(&a);
+	boxcg_error *err = NULL;
+	OK(boxcg_box_create(a.t, a.p, "vm", "v1", 0, &err), "create v1");
+	long g = generation(&a);
+	bx_state *before = a.t->frame.memo;
+	ck_assert_ptr_nonnull(before);
+	/* another boxcg's apply would have advanced it */
+	char *lock = bx_sprintf("%s/lock", a.f.state);
+	ck_assert_int_eq(truncate(lock, g + 1), 0);
+	free(lock);
+	ck_assert(!bx_frame_holds(&a.t->frame, a.t->fs, true, (uint64_t)g + 1));
+	ck_assert_ptr_null(a.t->frame.memo);
+	OK(boxcg_box_create(a.t, a.p, "vm", "v2", 0, &err), "create v2");
+	ck_assert_ptr_nonnull(a.t->frame.memo);
+	ck_assert_uint_eq(a.t->frame.gen, (uint64_t)g + 1);
+	ck_assert(bx_frame_holds(&a.t->frame, a.t->fs, true, (uint64_t)g + 1));
+	ck_assert(!bx_frame_holds(&a.t->frame, a.t->fs, false, 0)); /* unknown: never */
+	api_close(&a);
+}
+END_TEST
+
+/* Someone outside boxcg removes the class slice behind a warm frame: the
+ * box transaction fails on the kernel's (here the filesystem's) word,
+ * rolls back, and succeeds against the live tree. */
+START_TEST(a_stale_frame_gets_a_second_try)
+{
+	api a;
+	api_open(&a);
+	boxcg_error *err = NULL;
+	OK(boxcg_box_create(a.t, a.p, "vm", "v1", 0, &err), "create v1");
+	/* the first made the slice and advanced the generation: this one
+	 * leaves the frame warm */
+	OK(boxcg_box_create(a.t, a.p, "vm", "v1b", 0, &err), "create v1b");
+	ck_assert(bx_frame_holds(&a.t->frame, a.t->fs, true, (uint64_t)generation(&a)));
+	char *slice = bx_sprintf("%s/boxlite", a.f.root);
+	ck_assert_int_eq(nftw(slice, bxf_rm, 16, FTW_DEPTH | FTW_PHYS), 0);
+	free(slice);
+	OK(boxcg_box_create(a.t, a.p, "vm", "v2", 0, &err), "create v2 after the slice went");
+	char *v = bxf_get(&a.f, "boxlite/vm/v2/pids.max");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_str_eq(v, "32\n");
+	free(v);
+	/* and an update after its class slice is gone and made again */
+	boxcg_set s[] = { { "pids.max", "7" } };
+	OK(boxcg_box_update(a.t, a.p, "vm", "v2", s, 1, 0, NULL, &err), "update v2");
+	v = bxf_get(&a.f, "boxlite/vm/v2/pids.max");
+	ck_assert_str_eq(v, "7\n");
+	free(v);
+	api_close(&a);
+}
+END_TEST
+
+Suite *suite_frame(void)
+{
+	Suite *s = suite_create("frame");
+	TCase *tc = tcase_create("frame");
+	tcase_add_test(tc, generation_advances_only_outside_boxes);
+	tcase_add_test(tc, another_generation_reads_the_tree_again);
+	tcase_add_test(tc, a_stale_frame_gets_a_second_try);
+	suite_add_tcase(s, tc);
+	return s;
+}
