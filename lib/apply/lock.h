@@ -6,9 +6,11 @@
  * or others: whoever can write there could forge a journal that
  * `boxcg recover` would then replay.
  *
- * The lock is flock(LOCK_EX) on <state>/lock, which the holder fills with
- * its pid; the kernel drops it when the holder dies, so a crash never
- * leaves a stale lock behind. */
+ * The lock is flock(LOCK_EX) on <state>/lock, and nothing else: the file
+ * stays empty, nothing is written into it. The kernel drops the lock when
+ * the holder dies, so a crash never leaves a stale lock behind. Who holds
+ * it is asked only when an applier gives up waiting: the kernel's lock
+ * table (/proc/locks) names the process that took the flock. */
 #ifndef BX_APPLY_LOCK_H
 #define BX_APPLY_LOCK_H
 
@@ -63,7 +65,10 @@ int bx_state_file_open(int dirfd, const char *dir, const char *name, int flags, 
 		       bx_error **err);
 
 /* Take the lock, waiting up to `timeout` seconds (0: try once). When
- * another process keeps it, fails with EWOULDBLOCK naming its pid. */
+ * another process keeps it, fails with EWOULDBLOCK naming its pid as
+ * /proc/locks gives it (no pid when /proc/locks is unreadable or the
+ * holder let go meanwhile). The pid is the process that called flock: a
+ * child that inherited its fd may hold the lock on after it exits. */
 int bx_lock_acquire(const char *state_dir, double timeout, bx_lock **out, bx_error **err);
 
 /* The same through a kept lock (keep NULL: bx_lock_acquire). */
@@ -74,7 +79,14 @@ void bx_lock_keep_close(bx_lock_keep *keep);
 /* Release and free (a kept lock: unlock only); NULL is fine. */
 void bx_lock_release(bx_lock *l);
 
-/* The pid written in a lock file's text, or 0 when it holds none. */
-long bx_lock_parse_pid(const char *text);
+/* The pid holding a flock on the file dev/ino according to a /proc/locks
+ * text, or 0 when no line says so. A line counts when it is a granted
+ * FLOCK (WRITE or READ: a shared flock blocks ours too) whose
+ * MAJ:MIN:INODE ("%02x:%02x:%lu", major and minor in hex) is dev/ino;
+ * "->" lines (waiters, blocked: they hold nothing) and lines cut short or
+ * malformed do not. POSIX and OFD locks do not count: on a local file
+ * system they never conflict with a flock, so their owner is not what
+ * keeps us waiting, and naming it would mislead. The first match wins. */
+long bx_lock_holder_parse(const char *locks, dev_t dev, ino_t ino);
 
 #endif
