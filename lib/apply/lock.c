@@ -1,11 +1,13 @@
 #include "apply/lock.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -105,26 +107,155 @@ int bx_state_file_open(int dirfd, const char *dir, const char *name, int flags, 
 	return 0;
 }
 
-long bx_lock_parse_pid(const char *text)
+/* One field of a /proc/locks line: the next run of non-blanks. */
+static bool next_field(const char **p, const char *end, const char **f, size_t *n)
 {
-	if (!text)
-		return 0;
-	char *end;
-	errno = 0;
-	long pid = strtol(text, &end, 10);
-	if (errno || end == text || pid <= 0 || (*end && *end != '\n'))
-		return 0;
-	return pid;
+	const char *s = *p;
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	const char *e = s;
+	while (e < end && *e != ' ' && *e != '\t')
+		e++;
+	*f = s;
+	*n = (size_t)(e - s);
+	*p = e;
+	return e > s;
 }
 
-static long read_holder(int fd)
+static bool field_is(const char *f, size_t n, const char *want)
+{
+	return n == strlen(want) && memcmp(f, want, n) == 0;
+}
+
+/* An unsigned number in `base` filling the field exactly; false on
+ * anything else (sign, blank, overflow). */
+static bool field_num(const char *f, size_t n, int base, unsigned long long *v)
 {
 	char buf[32];
-	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-	if (n <= 0)
-		return 0;
+	if (n == 0 || n >= sizeof buf)
+		return false;
+	memcpy(buf, f, n);
 	buf[n] = '\0';
-	return bx_lock_parse_pid(buf);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)buf[i];
+		if (!(base == 16 ? isxdigit(c) : isdigit(c)))
+			return false;
+	}
+	char *e;
+	errno = 0;
+	*v = strtoull(buf, &e, base);
+	return !errno && *e == '\0';
+}
+
+/* The pid of one /proc/locks line when it is a granted flock on dev/ino,
+ * else 0. The line: "ID: FLOCK  ADVISORY  WRITE PID MAJ:MIN:INO START END". */
+static long holder_in_line(const char *p, const char *end, unsigned long long maj,
+			   unsigned long long min, unsigned long long ino)
+{
+	const char *f;
+	size_t n;
+	unsigned long long v, pid;
+	/* "12:" */
+	if (!next_field(&p, end, &f, &n) || n < 2 || f[n - 1] != ':' ||
+	    !field_num(f, n - 1, 10, &v))
+		return 0;
+	/* FLOCK only ("->" here: a waiter, blocked behind the holder, holds
+	 * nothing; POSIX, OFDLCK, LEASE…: not a flock, see lock.h) */
+	if (!next_field(&p, end, &f, &n) || !field_is(f, n, "FLOCK"))
+		return 0;
+	if (!next_field(&p, end, &f, &n) ||
+	    !(field_is(f, n, "ADVISORY") || field_is(f, n, "MANDATORY")))
+		return 0;
+	/* A shared flock blocks our exclusive one as well: READ names a holder too. */
+	if (!next_field(&p, end, &f, &n) || !(field_is(f, n, "WRITE") || field_is(f, n, "READ")))
+		return 0;
+	if (!next_field(&p, end, &f, &n) || !field_num(f, n, 10, &pid) || pid == 0 ||
+	    pid > (unsigned long long)LONG_MAX)
+		return 0;
+	/* "fd:01:12345": major and minor in hex, the inode in decimal */
+	if (!next_field(&p, end, &f, &n))
+		return 0;
+	const char *c1 = memchr(f, ':', n);
+	const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(f + n - c1 - 1)) : NULL;
+	unsigned long long fmaj, fmin, fino;
+	if (!c2 || !field_num(f, (size_t)(c1 - f), 16, &fmaj) ||
+	    !field_num(c1 + 1, (size_t)(c2 - c1 - 1), 16, &fmin) ||
+	    !field_num(c2 + 1, (size_t)(f + n - c2 - 1), 10, &fino))
+		return 0;
+	/* start and end ("EOF" or a number), then nothing: a cut line is no match */
+	if (!next_field(&p, end, &f, &n) || !field_num(f, n, 10, &v))
+		return 0;
+	if (!next_field(&p, end, &f, &n) || !(field_is(f, n, "EOF") || field_num(f, n, 10, &v)))
+		return 0;
+	if (next_field(&p, end, &f, &n))
+		return 0;
+	if (fmaj != maj || fmin != min || fino != ino)
+		return 0;
+	return (long)pid;
+}
+
+long bx_lock_holder_parse(const char *locks, dev_t dev, ino_t ino)
+{
+	if (!locks)
+		return 0;
+	for (const char *p = locks; *p;) {
+		const char *nl = strchr(p, '\n');
+		const char *end = nl ? nl : p + strlen(p);
+		long pid = holder_in_line(p, end, major(dev), minor(dev), (unsigned long long)ino);
+		if (pid > 0)
+			return pid;
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+#define LOCKS_MAX (8u << 20) /* of /proc/locks read: a bound, far above real tables */
+
+/* Who holds a flock on the file of fd, from the kernel's lock table;
+ * 0 when it cannot tell (no /proc, no entry: released meanwhile). Only
+ * on the failure path: nothing of this runs while the lock is free. */
+static long lock_holder(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return 0;
+	int pf = open("/proc/locks", O_RDONLY | O_CLOEXEC);
+	if (pf < 0)
+		return 0;
+	size_t len = 0, cap = 0;
+	char *text = NULL;
+	bool full = false;
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			if (cap >= LOCKS_MAX) {
+				full = true;
+				break;
+			}
+			size_t ncap = cap ? cap * 2 : 16384;
+			char *t = realloc(text, ncap);
+			if (!t)
+				break;
+			text = t;
+			cap = ncap;
+		}
+		ssize_t r = read(pf, text + len, cap - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	close(pf);
+	if (!text)
+		return 0;
+	text[len] = '\0';
+	if (full) { /* cut at the last whole line */
+		char *nl = strrchr(text, '\n');
+		*(nl ? nl + 1 : text) = '\0';
+	}
+	long pid = bx_lock_holder_parse(text, st.st_dev, st.st_ino);
+	free(text);
+	return pid;
 }
 
 static double now_seconds(void)
@@ -139,20 +270,13 @@ void bx_lock_release(bx_lock *l)
 	if (!l)
 		return;
 	if (l->keep) {
-		/* kept open for the next transaction: empty the pid, unlock */
-		if (ftruncate(l->fd, 0) < 0) {
-			/* Harmless: the next holder overwrites it. */
-		}
+		/* kept open for the next transaction: unlock only */
 		flock(l->fd, LOCK_UN);
 		atomic_store(&l->keep->busy, false);
 		return;
 	}
 	if (l->fd >= 0) {
-		/* Empty the pid first, so nobody names a process that is gone. */
-		if (ftruncate(l->fd, 0) < 0) {
-			/* Harmless: the next holder overwrites it. */
-		}
-		flock(l->fd, LOCK_UN);
+		flock(l->fd, LOCK_UN); /* a no-op when it never got the lock */
 		close(l->fd);
 	}
 	if (l->dirfd >= 0)
@@ -184,50 +308,38 @@ static int lock_open(const char *state_dir, bx_lock **out, bx_error **err)
 	return 0;
 }
 
-/* flock within the timeout, then the pid. On failure the lock is
- * released (a kept one: closed, it is opened anew next time). */
+/* flock within the timeout: that is all a transaction costs (nothing is
+ * written into the file). Only when it gives up does it ask the kernel's
+ * lock table who holds it. On failure the lock is released (a kept one:
+ * bx_lock_acquire_kept closes it, it is opened anew next time). */
 static int lock_take(bx_lock *l, const char *state_dir, double timeout, bx_error **err)
 {
 	double deadline = now_seconds() + (timeout > 0 ? timeout : 0);
-	long holder = 0;
 	for (;;) {
 		if (flock(l->fd, LOCK_EX | LOCK_NB) == 0)
-			break;
+			return 0;
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			bx_err(err, errno, "lock %s/" LOCK_NAME, state_dir);
-			l->fd = (close(l->fd), -1); /* not ours: leave its pid alone */
 			bx_lock_release(l);
 			return -1;
 		}
-		long h = read_holder(l->fd);
-		if (h)
-			holder = h;
-		if (now_seconds() >= deadline) {
-			if (holder)
-				bx_err(err, EWOULDBLOCK,
-				       "another boxcg (pid %ld) holds the lock %s/" LOCK_NAME
-				       " (waited %gs; see --lock-timeout)",
-				       holder, state_dir, timeout > 0 ? timeout : 0);
-			else
-				bx_err(err, EWOULDBLOCK,
-				       "another boxcg holds the lock %s/" LOCK_NAME
-				       " (waited %gs; see --lock-timeout)",
-				       state_dir, timeout > 0 ? timeout : 0);
-			l->fd = (close(l->fd), -1);
-			bx_lock_release(l);
-			return -1;
-		}
+		if (now_seconds() >= deadline)
+			break;
 		struct timespec ts = { 0, POLL_NS };
 		nanosleep(&ts, NULL);
 	}
-	char pid[32];
-	int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	if (ftruncate(l->fd, 0) < 0 || pwrite(l->fd, pid, (size_t)n, 0) != n) {
-		bx_err(err, errno ? errno : EIO, "write pid to %s/" LOCK_NAME, state_dir);
-		bx_lock_release(l);
-		return -1;
-	}
-	return 0;
+	long holder = lock_holder(l->fd);
+	if (holder)
+		bx_err(err, EWOULDBLOCK,
+		       "another boxcg (pid %ld) holds the lock %s/" LOCK_NAME
+		       " (waited %gs; see --lock-timeout)",
+		       holder, state_dir, timeout > 0 ? timeout : 0);
+	else
+		bx_err(err, EWOULDBLOCK,
+		       "another boxcg holds the lock %s/" LOCK_NAME " (waited %gs; see --lock-timeout)",
+		       state_dir, timeout > 0 ? timeout : 0);
+	bx_lock_release(l);
+	return -1;
 }
 
 int bx_lock_acquire(const char *state_dir, double timeout, bx_lock **out, bx_error **err)
@@ -241,8 +353,9 @@ int bx_lock_acquire(const char *state_dir, double timeout, bx_lock **out, bx_err
 }
 
 /* Are the kept directory and lock file still what a fresh open would
- * find and accept? */
-static bool keep_valid(const bx_lock_keep *k, const char *state_dir)
+ * find and accept? Checked with the lock held, so that the lock file's
+ * size read here is the generation (apply/generation.c). */
+static bool keep_valid(bx_lock_keep *k, const char *state_dir)
 {
 	struct stat st;
 	uid_t me = geteuid();
@@ -251,8 +364,12 @@ static bool keep_valid(const bx_lock_keep *k, const char *state_dir)
 	    st.st_dev != k->dev || st.st_ino != k->ino || st.st_uid != me ||
 	    (st.st_mode & (S_IWGRP | S_IWOTH)))
 		return false;
-	return fstat(k->lock->fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
-	       st.st_uid == me && !(st.st_mode & 077);
+	if (fstat(k->lock->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    st.st_uid != me || (st.st_mode & 077) || st.st_size < 0)
+		return false;
+	k->lock->gen = (uint64_t)st.st_size;
+	k->lock->gen_known = true;
+	return true;
 }
 
 static void keep_drop(bx_lock_keep *k)
@@ -271,9 +388,21 @@ int bx_lock_acquire_kept(bx_lock_keep *k, const char *state_dir, double timeout,
 	if (!k || !atomic_compare_exchange_strong(&k->busy, &idle, true))
 		return bx_lock_acquire(state_dir, timeout, out, err);
 	*out = NULL;
-	if (k->lock && !keep_valid(k, state_dir ? state_dir : ""))
+	if (k->lock) {
+		/* lock, then check what is locked: a replaced state directory
+		 * or lock file is let go and opened anew below */
+		if (lock_take(k->lock, state_dir, timeout, err) < 0) {
+			keep_drop(k);
+			return -1;
+		}
+		if (keep_valid(k, state_dir ? state_dir : "")) {
+			*out = k->lock;
+			return 0;
+		}
+		flock(k->lock->fd, LOCK_UN);
 		keep_drop(k);
-	if (!k->lock) {
+	}
+	{
 		struct stat st;
 		if (lock_open(state_dir, &k->lock, err) < 0) {
 			atomic_store(&k->busy, false);
@@ -294,6 +423,8 @@ int bx_lock_acquire_kept(bx_lock_keep *k, const char *state_dir, double timeout,
 		keep_drop(k);
 		return -1;
 	}
+	/* under the lock: what a frame (lib/frame) is checked against */
+	bx_lock_read_gen(k->lock);
 	*out = k->lock;
 	return 0;
 }

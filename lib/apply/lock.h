@@ -6,9 +6,11 @@
  * or others: whoever can write there could forge a journal that
  * `boxcg recover` would then replay.
  *
- * The lock is flock(LOCK_EX) on <state>/lock, which the holder fills with
- * its pid; the kernel drops it when the holder dies, so a crash never
- * leaves a stale lock behind. */
+ * The lock is flock(LOCK_EX) on <state>/lock, and nothing else: the file
+ * stays empty, nothing is written into it. The kernel drops the lock when
+ * the holder dies, so a crash never leaves a stale lock behind. Who holds
+ * it is asked only when an applier gives up waiting: the kernel's lock
+ * table (/proc/locks) names the process that took the flock. */
 #ifndef BX_APPLY_LOCK_H
 #define BX_APPLY_LOCK_H
 
@@ -66,7 +68,10 @@ int bx_state_file_open(int dirfd, const char *dir, const char *name, int flags, 
 		       bx_error **err);
 
 /* Take the lock, waiting up to `timeout` seconds (0: try once). When
- * another process keeps it, fails with EWOULDBLOCK naming its pid. */
+ * another process keeps it, fails with EWOULDBLOCK naming its pid as
+ * /proc/locks gives it (no pid when /proc/locks is unreadable or the
+ * holder let go meanwhile). The pid is the process that called flock: a
+ * child that inherited its fd may hold the lock on after it exits. */
 int bx_lock_acquire(const char *state_dir, double timeout, bx_lock **out, bx_error **err);
 
 /* The same through a kept lock (keep NULL: bx_lock_acquire). */
@@ -78,14 +83,22 @@ void bx_lock_keep_close(bx_lock_keep *keep);
 void bx_lock_release(bx_lock *l);
 
 /* The state directory's generation (apply/generation.c): the lock file's
- * size. bx_lock_read_gen reads it into l->gen (held lock); bx_lock_advance
- * adds one (l->gen stays what was read), bx_state_advance the same through the state directory's fd
- * when the caller holds the lock without its bx_lock. */
+ * size, which nothing else writes. bx_lock_read_gen reads it into l->gen
+ * (held lock); bx_lock_advance adds one (l->gen stays what was read);
+ * bx_state_advance the same through the state directory's fd, when the
+ * caller holds the lock without its bx_lock. */
 int bx_lock_read_gen(bx_lock *l);
 int bx_lock_advance(const bx_lock *l, bx_error **err);
 int bx_state_advance(int dirfd, const char *dir, bx_error **err);
 
-/* The pid written in a lock file's text, or 0 when it holds none. */
-long bx_lock_parse_pid(const char *text);
+/* The pid holding a flock on the file dev/ino according to a /proc/locks
+ * text, or 0 when no line says so. A line counts when it is a granted
+ * FLOCK (WRITE or READ: a shared flock blocks ours too) whose
+ * MAJ:MIN:INODE ("%02x:%02x:%lu", major and minor in hex) is dev/ino;
+ * "->" lines (waiters, blocked: they hold nothing) and lines cut short or
+ * malformed do not. POSIX and OFD locks do not count: on a local file
+ * system they never conflict with a flock, so their owner is not what
+ * keeps us waiting, and naming it would mislead. The first match wins. */
+long bx_lock_holder_parse(const char *locks, dev_t dev, ino_t ino);
 
 #endif

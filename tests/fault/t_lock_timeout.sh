@@ -4,8 +4,11 @@
 expect_status 0 bx apply "$P/base.yaml"
 remember_tree
 command -v flock >/dev/null || fail "flock(1) is needed"
-# Hold the lock the way boxcg does: flock on <state>/lock, pid inside.
-flock "$STATE/lock" sh -c 'echo $$ >"$1"; echo ready >"$2"; exec sleep 60' sh "$STATE/lock" "$TEST_TMP/ready" &
+# Hold the lock the way boxcg does: flock on <state>/lock, nothing written
+# into it. The holder /proc/locks names is the process that called flock:
+# flock(1) itself, the parent of the command it runs (which inherits the
+# fd and so keeps the lock too).
+flock "$STATE/lock" sh -c 'echo "$PPID $$" >"$1.tmp"; mv "$1.tmp" "$1"; exec sleep 60' sh "$TEST_TMP/ready" &
 holder_job=$!
 i=0
 until [ -s "$TEST_TMP/ready" ]; do
@@ -13,7 +16,8 @@ until [ -s "$TEST_TMP/ready" ]; do
 	[ $i -le 400 ] || fail "the lock holder did not start"
 	sleep 0.05
 done
-holder=$(cat "$STATE/lock")
+read -r holder sleeper <"$TEST_TMP/ready"
+[ ! -s "$STATE/lock" ] || fail "the lock file is not empty"
 expect_status 1 bx apply --lock-timeout 300ms "$P/big.yaml"
 assert_contains "pid $holder" "$ERR" "lock timeout"
 assert_contains "--lock-timeout" "$ERR"
@@ -21,7 +25,7 @@ assert_same_tree "lock timeout"
 # With no journal, recover needs no lock and says so.
 expect_status 0 bx recover --lock-timeout 0
 assert_contains "nothing to recover" "$OUT"
-kill "$holder" "$holder_job" 2>/dev/null || true
+kill "$sleeper" "$holder" "$holder_job" 2>/dev/null || true
 wait 2>/dev/null || true
 # Bad durations are usage errors.
 expect_status 1 bx apply --lock-timeout 5x "$P/big.yaml"
