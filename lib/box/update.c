@@ -100,6 +100,22 @@ static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const bx_class *c, co
 	}
 }
 
+/* The box, looked for through the session; a miss through the frame's
+ * descriptors is looked for again without them (a class slice someone
+ * outside boxcg removed and made again). */
+static int locate(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
+		  bx_frame *frame, const bx_class **c, bx_error **err)
+{
+	bx_error *e = NULL;
+	if (bx_box_locate(fs, p, class_name, id, c, &e) == 0)
+		return 0;
+	if (e->errnum != ENOENT || !frame || !frame->memo)
+		return bx_box_pass(err, e);
+	bx_error_free(e);
+	bx_box_forget(fs, frame);
+	return bx_box_locate(fs, p, class_name, id, c, err);
+}
+
 int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
 		  const bx_box_update_opts *o, bx_box_update_result *res, bx_error **err)
 {
@@ -117,15 +133,15 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 	cleanup_free char *cg = NULL;
 	bx_owns ow = {0};
 	bx_settings s = {0};
-	if (bx_box_locate(fs, p, class_name, id, &c, err) < 0)
+	/* Under the lock: one directory cache from here to the commit, so
+	 * the box and its ancestors are opened once. */
+	cached = bx_box_session_begin(fs, o->frame, lock);
+	if (locate(fs, p, class_name, id, o->frame, &c, err) < 0)
 		goto out;
 	if (!(cg = bx_box_path(p, c->name, id))) {
 		bx_err(err, ENOMEM, "update box %s", id);
 		goto out;
 	}
-	/* Under the lock: one directory cache from here to the commit, so
-	 * the box and its ancestors are opened once. */
-	cached = bx_box_session_begin(fs, o->frame, lock);
 	/* its values now, then the new ones over them */
 	if (bx_box_own_read(fs, c, cg, &ow, err) < 0 ||
 	    bx_sizes_request(c, o->sets, o->nsets, &ow, err) < 0 ||
