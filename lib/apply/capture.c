@@ -169,13 +169,38 @@ static int from_seen(bx_cgfs *fs, const bx_step *s, const bx_state *seen, bool f
 			return bx_err(err, ENOMEM, "capture");
 		return 1;
 	}
-	if (s->op != BX_OP_WRITE || fs->dirmode || bx_is_cpu_weight_file(s->file))
+	if (s->op != BX_OP_WRITE)
 		return 0;
-	const bx_file_state *f = bx_cg_file(cg, s->file);
-	if (!f || !f->raw)
-		return 0;
-	if (bx_fileset_add(&u->old, s->file, f->raw, strlen(f->raw)) < 0)
-		return bx_err(err, ENOMEM, "capture");
+	/* the files take() would read: a weight brings its family */
+	const char *one[1] = { s->file };
+	const char *const *files = one;
+	size_t n = 1;
+	if (bx_is_cpu_weight_file(s->file)) {
+		files = cpu_weight_files;
+		n = BX_ARRAY_LEN(cpu_weight_files);
+	}
+	for (size_t i = 0; i < n; i++) { /* all there, or read them all */
+		const bx_file_state *f = bx_cg_file(cg, files[i]);
+		bool own = bx_streq(files[i], s->file);
+		if (!f || (own && !f->raw) || (fs->dirmode && f->form == BX_FORM_UNKNOWN))
+			return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const bx_file_state *f = bx_cg_file(cg, files[i]);
+		if (!f->raw) /* a file the kernel lacks: optional, as take() */
+			continue;
+		if (bx_fileset_add(&u->old, files[i], f->raw, strlen(f->raw)) < 0)
+			return bx_err(err, ENOMEM, "capture");
+		if (!fs->dirmode)
+			continue;
+		/* the exact bytes, as bx_exact_capture would read them */
+		cleanup_free char *bytes = f->form == BX_FORM_NL ? bx_sprintf("%s\n", f->raw) : NULL;
+		const char *b = f->form == BX_FORM_NL ? bytes : f->form == BX_FORM_BARE ? f->raw : NULL;
+		if (f->form == BX_FORM_NL && !bytes)
+			return bx_err(err, ENOMEM, "capture");
+		if (bx_fileset_add(&u->exact, files[i], b, b ? strlen(b) : 0) < 0)
+			return bx_err(err, ENOMEM, "capture");
+	}
 	return 1;
 }
 

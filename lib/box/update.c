@@ -49,12 +49,45 @@ static int check_memory(bx_cgfs *fs, const char *cg, const char *id, const bx_se
 			  id, b, a);
 }
 
+/* The files whose value the new own values change (the class's other
+ * settings stay as they are: `boxcg apply` reconciles drift). *files
+ * points into `after`; never NULL. -1 out of memory. */
+static int changed_files(const bx_settings *before, const bx_settings *after, const char ***files,
+			 size_t *n)
+{
+	static const char *none[1];
+	*files = none;
+	*n = 0;
+	const char **v = calloc(after->n + 1, sizeof *v);
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < after->n; i++) {
+		const bx_setting *a = &after->v[i];
+		bool same = false;
+		for (size_t j = 0; j < before->n && !same; j++) {
+			const bx_setting *b = &before->v[j];
+			same = bx_streq(a->file, b->file) && bx_streq(a->key, b->key) &&
+			       bx_streq(a->value, b->value);
+		}
+		bool listed = false;
+		for (size_t k = 0; k < *n && !listed; k++)
+			listed = strcmp(v[k], a->file) == 0;
+		if (!same && !listed)
+			v[(*n)++] = a->file;
+	}
+	if (*n)
+		*files = v;
+	else
+		free(v);
+	return 0;
+}
+
 static int plan_update(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const char *id,
 		       const char *cg, const char *own, const bx_box_update_opts *o,
-		       const bx_lock *lock, bool *used, bx_state **st, bx_plan **plan,
-		       bx_error **err)
+		       const bx_lock *lock, const char *const *files, size_t nfiles, bool *used,
+		       bx_state **st, bx_plan **plan, bx_error **err)
 {
-	bx_scope scope = { .class_name = c->name, .box_id = id };
+	bx_scope scope = { .class_name = c->name, .box_id = id, .files = files, .nfiles = nfiles };
 	bx_plan_opts po = { .scope = scope, .box_own = own, .no_fingerprint = true };
 	int r = bx_box_observe(fs, p, &scope, cg, o->frame, lock, st, used, err);
 	if (r == 0)
@@ -66,7 +99,8 @@ static int plan_update(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const
  * stale frame may be why it failed. */
 static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const char *id,
 			  const char *cg, const bx_box_update_opts *o, const bx_lock *lock,
-			  bx_box_update_result *res, bx_error **err)
+			  const char *const *files, size_t nfiles, bx_box_update_result *res,
+			  bx_error **err)
 {
 	for (int attempt = 0;; attempt++) {
 		bool used = false;
@@ -74,7 +108,8 @@ static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const bx_class *c, co
 		bx_plan_free(res->plan);
 		res->plan = NULL;
 		bx_state *st = NULL;
-		int r = plan_update(fs, p, c, id, cg, res->own, o, lock, &used, &st, &res->plan, &e);
+		int r = plan_update(fs, p, c, id, cg, res->own, o, lock, files, nfiles, &used, &st,
+				    &res->plan, &e);
 		if (r == 0 && (o->dry_run || !res->plan->n)) {
 			bx_state_free(st);
 			return 0;
@@ -132,7 +167,9 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 	const bx_class *c = NULL;
 	cleanup_free char *cg = NULL;
 	bx_owns ow = {0};
-	bx_settings s = {0};
+	bx_settings s = {0}, before = {0};
+	const char **files = NULL;
+	size_t nfiles = 0;
 	/* Under the lock: one directory cache from here to the commit, so
 	 * the box and its ancestors are opened once. */
 	cached = bx_box_session_begin(fs, o->frame, lock);
@@ -144,12 +181,17 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 	}
 	/* its values now, then the new ones over them */
 	if (bx_box_own_read(fs, c, cg, &ow, err) < 0 ||
+	    bx_sizes_settings(c, &ow, &p->facts, &before, err) < 0 ||
 	    bx_sizes_request(c, o->sets, o->nsets, &ow, err) < 0 ||
 	    bx_sizes_settings(c, &ow, &p->facts, &s, err) < 0 || !(res->own = bx_sizes_text(&ow)))
 		goto wrap;
 	if (check_memory(fs, cg, id, &s, o->force, err) < 0)
 		goto wrap;
-	r = plan_and_apply(fs, p, c, id, cg, o, lock, res, err);
+	if (changed_files(&before, &s, &files, &nfiles) < 0) {
+		bx_err(err, ENOMEM, "update box %s", id);
+		goto wrap;
+	}
+	r = plan_and_apply(fs, p, c, id, cg, o, lock, files, nfiles, res, err);
 	if (r == 0)
 		goto out;
 wrap:
@@ -159,7 +201,10 @@ wrap:
 out:
 	if (cached)
 		bx_box_session_end(fs, o->frame, r == 0);
+	if (nfiles)
+		free(files);
 	bx_settings_free(&s);
+	bx_settings_free(&before);
 	bx_owns_free(&ow);
 	bx_lock_release(lock);
 	return r;

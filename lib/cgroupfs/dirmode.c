@@ -58,12 +58,21 @@ char *bx_dirmode_default(const char *file)
 	return strcmp(file, "io.weight") == 0 ? bx_sprintf("default %s", fi->dflt) : strdup("");
 }
 
+/* The cgroup exists (in a session: its cached descriptor says so). 0, or
+ * -1 with errno. */
 static int dir_check(bx_cgfs *fs, const char *cg)
 {
-	int fd = bx_cgfs_resolve(fs, *cg ? cg : ".", O_PATH | O_DIRECTORY, 0);
-	if (fd < 0)
+	bx_error *e = NULL;
+	int r = bx_cgfs_exists(fs, cg, &e);
+	if (r < 0) {
+		errno = e->errnum ? e->errnum : EIO;
+		bx_error_free(e);
 		return -1;
-	close(fd);
+	}
+	if (r == 0) {
+		errno = ENOENT;
+		return -1;
+	}
 	return 0;
 }
 

@@ -228,7 +228,10 @@ int boxcg_box_create_sized(boxcg_target *t, const boxcg_policy *p, const char *c
 /* Change the own values of live box `id` (class_name NULL: the class
  * holding it): its recorded values with these over them, checked as at
  * creation, then one transaction in the kernel-safe order, journaled and
- * rolled back on failure; the new values become its recorded ones. A
+ * rolled back on failure; the new values become its recorded ones. Only
+ * the files whose value they change are read and written (a limit that
+ * follows memory.max moves with it); drift elsewhere in the box is left
+ * to boxcg_apply. A
  * memory.max below the box's memory.current is EBUSY unless
  * BOXCG_UPDATE_FORCE (the kernel would reclaim and OOM-kill in the box
  * rather than fail the write). *plan (may be NULL) receives what was (or,

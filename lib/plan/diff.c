@@ -372,13 +372,16 @@ static bx_wants *wants_of(bx_planner *pr, const bx_settings *set, const char *ow
 
 /* What the file of an existing cgroup reads now, canonical: 0 and
  * *owned (or *cur pointing at the default), 1 when the setting cannot be
- * planned (the error is collected), -1 out of memory. */
+ * planned (the error is collected), 2 when a partial observation left it
+ * out (nothing to plan), -1 out of memory. */
 static int current(bx_planner *pr, const bx_dnode *d, const bx_setting *s, const bx_want *w,
 		   const char **cur, char **owned)
 {
 	*owned = NULL;
 	*cur = w->dflt;
 	const bx_file_state *f = bx_cg_file(d->live, s->file);
+	if (!f && pr->partial)
+		return 2; /* not observed on purpose: not reconciled (box update) */
 	if (!f) {
 		bx_planner_fail(pr, 0, "the observed state has no %s for %s", s->file, d->path);
 		return 1;
@@ -842,7 +845,8 @@ static int compute(const bx_policy *p, const bx_state *st, const bx_plan_opts *o
 		return bx_err(err, EINVAL, "the observed state has no entry for the base");
 	bx_planner pr = { .p = p, .st = st, .drift = drift, .prune = prune,
 			  .box_own = scope && scope->box_id && o->box_own && *o->box_own ? o->box_own
-											     : NULL };
+											     : NULL,
+			  .partial = scope && scope->box_id && scope->files };
 	if (!(pr.plan = bx_plan_new(st->base_path, st->dirmode)))
 		return bx_err(err, ENOMEM, "plan");
 	int r = -1;

@@ -21,6 +21,9 @@
 /* obs_cg: with BX_OBS_STATIC, also read events and children when the
  * mark is there. Never stored. */
 #define OBS_EXPAND_STATIC (1u << 16)
+/* obs_cg: read only the files given, not also those the record names
+ * (a partial observation: the planner reconciles nothing else). */
+#define OBS_ONLY_GIVEN (1u << 17)
 
 typedef struct obs {
 	const bx_obs_src *src;
@@ -83,9 +86,12 @@ static int read_files(obs *o, void *h, size_t idx, const char *const *files, siz
 {
 	for (size_t i = 0; i < nfiles; i++) {
 		char *raw = NULL;
-		if (o->src->read(o->src->ctx, h, o->st->v[idx].path, files[i], &raw, o->err) < 0)
+		unsigned char form = BX_FORM_UNKNOWN;
+		if (o->src->read(o->src->ctx, h, o->st->v[idx].path, files[i], &raw, &form, o->err) < 0)
 			return -1;
 		int r = bx_cg_set_file(&o->st->v[idx], files[i], raw);
+		if (r == 0)
+			bx_cg_file_form(&o->st->v[idx], files[i], form);
 		/* Lowering pids.max below the current count earns a warning:
 		 * read pids.current only then. */
 		bool lowers = false;
@@ -102,7 +108,7 @@ static int read_files(obs *o, void *h, size_t idx, const char *const *files, siz
 		if (lowers) {
 			char *cur = NULL;
 			if (o->src->read(o->src->ctx, h, o->st->v[idx].path, "pids.current", &cur,
-					 o->err) < 0)
+					 NULL, o->err) < 0)
 				return -1;
 			r = cur ? bx_cg_set_file(&o->st->v[idx], "pids.current", cur) : 0;
 			free(cur);
@@ -166,8 +172,8 @@ static int obs_cg(obs *o, const char *path, int parent_exists, unsigned flags,
 		return bx_err(o->err, ENOMEM, "observe");
 	size_t i = o->st->n - 1;
 	*idx = i;
-	bool expand = flags & OBS_EXPAND_STATIC;
-	flags &= ~(unsigned)OBS_EXPAND_STATIC;
+	bool expand = flags & OBS_EXPAND_STATIC, only_given = flags & OBS_ONLY_GIVEN;
+	flags &= ~(unsigned)(OBS_EXPAND_STATIC | OBS_ONLY_GIVEN);
 	cg->observed = flags;
 	void *h = NULL, *c = o->src->ctx;
 	int ex = o->src->open(c, path, &h, o->err);
@@ -195,7 +201,7 @@ static int obs_cg(obs *o, const char *path, int parent_exists, unsigned flags,
 	    o->src->managed(c, h, path, &cg->managed, &cg->managed_unsupported, o->err) < 0)
 		goto out;
 	r = read_files(o, h, i, files, nfiles, want_pids);
-	if (r == 0 && cg->managed)
+	if (r == 0 && cg->managed && !only_given)
 		r = read_recorded(o, h, i, files, nfiles);
 out:
 	o->src->close(c, h);
@@ -305,6 +311,36 @@ int bx_policy_sorted(const bx_policy *p, const bx_class ***classes,
 	return 0;
 }
 
+static bool is_weight_file(const char *f)
+{
+	return strcmp(f, "cpu.weight") == 0 || strcmp(f, "cpu.weight.nice") == 0 ||
+	       strcmp(f, "cpu.idle") == 0;
+}
+
+static bool named(const bx_scope *scope, const char *f)
+{
+	for (size_t i = 0; i < scope->nfiles; i++)
+		if (strcmp(scope->files[i], f) == 0)
+			return true;
+	return false;
+}
+
+/* A box's files narrowed to what the scope names (the cpu weight files
+ * go together: a weight is planned knowing cpu.idle, diff.c). */
+static void narrow(fileset *bf, const bx_scope *scope)
+{
+	bool weights = false;
+	for (size_t i = 0; i < scope->nfiles; i++)
+		weights |= is_weight_file(scope->files[i]);
+	size_t k = 0;
+	for (size_t i = 0; i < bf->n; i++)
+		if (named(scope, bf->v[i]) || (weights && is_weight_file(bf->v[i])))
+			bf->v[k++] = bf->v[i];
+	bf->n = k;
+	if (!named(scope, "pids.max"))
+		bf->want_pids = NULL;
+}
+
 static int obs_class(obs *o, const bx_class *c, const char *root, int root_exists,
 		     const bx_static_box *const *sb, size_t nsb, const bx_scope *scope)
 {
@@ -317,6 +353,10 @@ static int obs_class(obs *o, const bx_class *c, const char *root, int root_exist
 		return bx_err(o->err, ENOMEM, "observe");
 	if (fileset_of(&c->slice, &sf, o->err) < 0 || fileset_of(&c->box, &bf, o->err) < 0)
 		goto out;
+	bool partial = one_box && scope->files;
+	if (partial)
+		narrow(&bf, scope);
+	unsigned bflag = partial ? OBS_ONLY_GIVEN : 0;
 	/* box create and update reconcile an existing slice's settings never
 	 * (docs/PLAN.md, "Scoped plans"): only its controllers are needed
 	 * then, not its files nor its record */
@@ -336,7 +376,8 @@ static int obs_class(obs *o, const bx_class *c, const char *root, int root_exist
 			bx_err(o->err, ENOMEM, "observe");
 			goto out;
 		}
-		if (obs_cg(o, bp, slice_exists, BX_OBS_MANAGED, bf.v, bf.n, bf.want_pids, &idx) < 0)
+		if (obs_cg(o, bp, slice_exists, BX_OBS_MANAGED | bflag, bf.v, bf.n, bf.want_pids,
+			   &idx) < 0)
 			goto out;
 	}
 	if (one_box && !scoped_box_declared) {
@@ -346,7 +387,7 @@ static int obs_class(obs *o, const bx_class *c, const char *root, int root_exist
 			bx_err(o->err, ENOMEM, "observe");
 			goto out;
 		}
-		if (obs_cg(o, bp, slice_exists, BX_OBS_STATIC | BX_OBS_MANAGED, bf.v, bf.n,
+		if (obs_cg(o, bp, slice_exists, BX_OBS_STATIC | BX_OBS_MANAGED | bflag, bf.v, bf.n,
 			   bf.want_pids, &idx) < 0)
 			goto out;
 	}

@@ -54,10 +54,14 @@ static void live_close(void *ctx, void *h)
 /* A file that does not exist (its controller is not enabled) reads as
  * NULL; directory mode answers registry defaults for missing files. */
 static int live_read(void *ctx, void *h, const char *cg, const char *file, char **raw,
-		     bx_error **err)
+		     unsigned char *form, bx_error **err)
 {
 	bx_cgfs *fs = ctx;
 	*raw = NULL;
+	unsigned char dummy;
+	if (!form)
+		form = &dummy;
+	*form = BX_FORM_UNKNOWN;
 	if (!bx_cgfile_valid(file))
 		return bx_err(err, EINVAL, "read %s/%s: unsafe interface file name", show(cg), file);
 	/* Directory mode: O_NONBLOCK and a plain-file check, so a planted FIFO
@@ -69,13 +73,14 @@ static int live_read(void *ctx, void *h, const char *cg, const char *file, char 
 			return 0;
 		if (e == ENOENT) { /* the registry default; the directory is open */
 			*raw = bx_dirmode_default(file);
+			*form = BX_FORM_ABSENT;
 			if (*raw || errno == ENOENT)
 				return 0;
 			return bx_err(err, errno, "read %s/%s", show(cg), file);
 		}
 		return bx_err(err, e, "read %s/%s", show(cg), file);
 	}
-	struct stat st;
+	struct stat st = {0};
 	if (fs->dirmode && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
 		close(fd);
 		return bx_err(err, EINVAL, "read %s/%s: not a plain file", show(cg), file);
@@ -88,8 +93,12 @@ static int live_read(void *ctx, void *h, const char *cg, const char *file, char 
 	if (r < 0)
 		return bx_err(err, e, "read %s/%s", show(cg), file);
 	size_t n = strlen(*raw);
-	if (n && (*raw)[n - 1] == '\n')
+	bool nl = n && (*raw)[n - 1] == '\n';
+	if (nl)
 		(*raw)[n - 1] = '\0';
+	/* directory mode: the bytes are known when no NUL hid any */
+	if (fs->dirmode && (size_t)st.st_size == n && n < BX_DIRMODE_READ_MAX)
+		*form = nl ? BX_FORM_NL : BX_FORM_BARE;
 	return 0;
 }
 
@@ -107,7 +116,7 @@ static int live_controllers(void *ctx, void *h, const char *cg, unsigned *bits, 
 		return bx_cgfs_controllers(ctx, cg, bits, err); /* the emulation's answer */
 	/* the kernel's file, read beneath the open directory */
 	char *raw = NULL;
-	if (live_read(ctx, h, cg, "cgroup.controllers", &raw, err) < 0)
+	if (live_read(ctx, h, cg, "cgroup.controllers", &raw, NULL, err) < 0)
 		return -1;
 	if (!raw)
 		return bx_err(err, ENOENT, "read %s/cgroup.controllers", show(cg));
@@ -119,7 +128,7 @@ static int live_controllers(void *ctx, void *h, const char *cg, unsigned *bits, 
 static int live_subtree(void *ctx, void *h, const char *cg, unsigned *bits, bx_error **err)
 {
 	char *raw = NULL;
-	if (live_read(ctx, h, cg, "cgroup.subtree_control", &raw, err) < 0)
+	if (live_read(ctx, h, cg, "cgroup.subtree_control", &raw, NULL, err) < 0)
 		return -1;
 	*bits = bx_ctrl_parse_list(raw);
 	free(raw);
@@ -129,7 +138,7 @@ static int live_subtree(void *ctx, void *h, const char *cg, unsigned *bits, bx_e
 static int live_populated(void *ctx, void *h, const char *cg, bool *populated, bx_error **err)
 {
 	char *raw = NULL;
-	if (live_read(ctx, h, cg, "cgroup.events", &raw, err) < 0)
+	if (live_read(ctx, h, cg, "cgroup.events", &raw, NULL, err) < 0)
 		return -1;
 	*populated = false;
 	for (const char *l = raw; l && *l;) {

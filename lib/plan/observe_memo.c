@@ -38,9 +38,11 @@ static int memo_open(void *ctx, const char *cg, void **h, bx_error **err)
 	w->from_memo = bx_state_find(m->memo, cg) != NULL;
 	const bx_obs_src *s = w->from_memo ? &m->snap : &m->live;
 	int r = s->open(s->ctx, cg, &w->h, err);
-	if (r < 0) {
+	if (r <= 0) { /* missing: observe.c closes only what exists */
+		if (r == 0)
+			s->close(s->ctx, w->h);
 		free(w);
-		return -1;
+		return r;
 	}
 	*h = w;
 	return r;
@@ -57,11 +59,11 @@ static void memo_close(void *ctx, void *h)
 }
 
 static int memo_read(void *ctx, void *h, const char *cg, const char *file, char **raw,
-		     bx_error **err)
+		     unsigned char *form, bx_error **err)
 {
 	void *in;
 	const bx_obs_src *s = pick(ctx, h, &in);
-	return s->read(s->ctx, in, cg, file, raw, err);
+	return s->read(s->ctx, in, cg, file, raw, form, err);
 }
 
 static int memo_children(void *ctx, void *h, const char *cg, char ***names, size_t *n,

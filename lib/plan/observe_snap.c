@@ -64,11 +64,13 @@ static const bx_cg_state *need(const bx_state *s, void *h, const char *cg, unsig
 }
 
 static int snap_read(void *ctx, void *h, const char *cg, const char *file, char **raw,
-		     bx_error **err)
+		     unsigned char *form, bx_error **err)
 {
 	const bx_state *s = ctx;
 	*raw = NULL;
 	const bx_file_state *f = bx_cg_file(h, file);
+	if (f && form)
+		*form = f->form;
 	if (f) {
 		if (f->raw && !(*raw = strdup(f->raw)))
 			return bx_err(err, ENOMEM, "snapshot");

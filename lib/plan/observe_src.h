@@ -20,9 +20,10 @@ typedef struct bx_obs_src {
 	/* 1 and *h when the cgroup exists, 0 when it does not, -1 error */
 	int (*open)(void *ctx, const char *cg, void **h, bx_error **err);
 	void (*close)(void *ctx, void *h);
-	/* *raw = NULL when the file does not exist */
+	/* *raw = NULL when the file does not exist; *form (BX_FORM_*) how
+	 * its exact bytes follow from *raw, when the source knows */
 	int (*read)(void *ctx, void *h, const char *cg, const char *file, char **raw,
-		    bx_error **err);
+		    unsigned char *form, bx_error **err);
 	int (*children)(void *ctx, void *h, const char *cg, char ***names, size_t *n,
 			bx_error **err);
 	int (*controllers)(void *ctx, void *h, const char *cg, unsigned *bits, bx_error **err);

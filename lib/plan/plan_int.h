@@ -98,6 +98,8 @@ typedef struct bx_planner {
 	size_t nrecs, recs_cap;
 	size_t creates, changes, removes; /* the plan's counts, kept as steps are made */
 	const char *box_own;        /* bx_plan_opts.box_own */
+	bool partial;               /* the box's files observed in part
+	                               (bx_scope.files): only those are planned */
 	bx_settings **own;          /* boxes' settings with their own values */
 	size_t nown, own_cap;
 } bx_planner;

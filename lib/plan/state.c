@@ -75,6 +75,13 @@ int bx_cg_set_file(bx_cg_state *cg, const char *name, const char *raw)
 	return 0;
 }
 
+void bx_cg_file_form(bx_cg_state *cg, const char *name, unsigned char form)
+{
+	for (size_t i = 0; i < cg->nfiles; i++)
+		if (strcmp(cg->files[i].name, name) == 0)
+			cg->files[i].form = form;
+}
+
 int bx_state_copy_cg(bx_state *st, const bx_cg_state *from)
 {
 	bx_cg_state *cg = bx_state_add(st, from->path);
@@ -90,9 +97,11 @@ int bx_state_copy_cg(bx_state *st, const bx_cg_state *from)
 	cg->nchildren = 0;
 	if (from->managed && !(cg->managed = strdup(from->managed)))
 		return -1;
-	for (size_t i = 0; i < from->nfiles; i++)
+	for (size_t i = 0; i < from->nfiles; i++) {
 		if (bx_cg_set_file(cg, from->files[i].name, from->files[i].raw) < 0)
 			return -1;
+		cg->files[cg->nfiles - 1].form = from->files[i].form;
+	}
 	if (from->nchildren) {
 		if (!(cg->children = calloc(from->nchildren, sizeof *cg->children)))
 			return -1;

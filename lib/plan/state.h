@@ -14,7 +14,17 @@ typedef struct bx_file_state {
 	char *name;   /* interface file */
 	char *raw;    /* what it read (trailing newline stripped); NULL when the
 	                 file does not exist (its controller is not enabled) */
+	unsigned char form; /* BX_FORM_*: its exact bytes, where known */
 } bx_file_state;
+
+/* How a file's exact bytes follow from raw (directory mode's live reads
+ * know; a byte-exact rollback needs them, apply/capture.c). */
+enum {
+	BX_FORM_UNKNOWN = 0,
+	BX_FORM_NL,     /* raw and one newline */
+	BX_FORM_BARE,   /* raw, no newline */
+	BX_FORM_ABSENT, /* no file: raw is what the emulation answers */
+};
 
 /* What was read for one cgroup (bx_cg_state.observed), so a state can be
  * observed again the same way and a snapshot knows what it covers. */
@@ -65,6 +75,11 @@ typedef struct bx_scope {
 	const char *class_name;   /* NULL = whole policy */
 	const char *box_id;       /* with class_name: just this box; NULL with a
 	                             class_name: that class slice and its boxes */
+	const char *const *files; /* with box_id: only these of the box's
+	                             interface files (box update: what its new
+	                             values change; a cpu weight brings its
+	                             family); NULL: every file its class sets */
+	size_t nfiles;
 } bx_scope;
 
 /* Read, from the live tree, only what `p` manages within `scope`. */
@@ -104,6 +119,8 @@ bx_state *bx_state_new(const char *base_path, bool dirmode);
 bx_cg_state *bx_state_add(bx_state *st, const char *path);
 /* Record a file (raw NULL = absent); replaces an earlier entry. -1 on OOM. */
 int bx_cg_set_file(bx_cg_state *cg, const char *name, const char *raw);
+/* Set the form of a file already recorded. */
+void bx_cg_file_form(bx_cg_state *cg, const char *name, unsigned char form);
 /* Append a deep copy of `cg` (from another state). -1 on OOM. */
 int bx_state_copy_cg(bx_state *st, const bx_cg_state *cg);
 /* Sort v ancestors-first (bx_path_cmp) so lookups are binary searches. */

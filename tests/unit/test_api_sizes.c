@@ -214,6 +214,52 @@ END_TEST
  * when the write-back fails too, the error says so. The directory root's
  * emulated cgroup.events is held at frozen 0 (fs->freeze_stuck, as a box
  * with a process in uninterruptible sleep). */
+/* box update writes what its new values change, nothing else: drift in
+ * another file of the box is left for `apply` (and `plan` shows it). */
+START_TEST(update_writes_what_its_values_change)
+{
+	api a;
+	api_open(&a);
+	boxcg_error *err = NULL;
+	boxcg_set sets[] = { { "memory.max", "2GiB" }, { "pids.max", "8" } };
+	ck_assert_int_eq(boxcg_box_create_sized(a.t, a.p, "vm", "v1", sets, 2, 0, &err), 0);
+	char *high0 = bxf_get(&a.f, "boxlite/vm/v1/memory.high");
+	bxf_put(&a.f, "boxlite/vm/v1/cpu.max", "50000 100000\n"); /* drift */
+	boxcg_set up[] = { { "memory.max", "1GiB" } };
+	boxcg_plan *plan = NULL;
+	ck_assert_int_eq(boxcg_box_update(a.t, a.p, "vm", "v1", up, 1, 0, &plan, &err), 0);
+	/* memory.max and the memory.high that follows it, and the record */
+	ck_assert_uint_eq(boxcg_plan_to_change(plan), 2);
+	for (size_t i = 0; i < boxcg_plan_count(plan); i++) {
+		const char *f = boxcg_step_file(boxcg_plan_step(plan, i));
+		ck_assert_msg(!f || strncmp(f, "memory.", 7) == 0, "update wrote %s", f);
+	}
+	boxcg_plan_free(plan);
+	char *v = bxf_get(&a.f, "boxlite/vm/v1/memory.max");
+	ck_assert_str_eq(v, "1140850688\n");
+	free(v);
+	v = bxf_get(&a.f, "boxlite/vm/v1/memory.high");
+	ck_assert_str_ne(v, high0);
+	ck_assert_str_eq(v, "1026764800\n");
+	free(v);
+	free(high0);
+	v = bxf_get(&a.f, "boxlite/vm/v1/cpu.max");
+	ck_assert_str_eq(v, "50000 100000\n");
+	free(v);
+	/* the same values again: nothing to do */
+	ck_assert_int_eq(boxcg_box_update(a.t, a.p, "vm", "v1", up, 1, 0, &plan, &err), 0);
+	ck_assert_uint_eq(boxcg_plan_count(plan), 0);
+	boxcg_plan_free(plan);
+	/* apply reconciles the drift and keeps the box's own values */
+	ck_assert_int_eq(boxcg_plan_compute(a.t, a.p, 0, &plan, &err), 0);
+	ck_assert_uint_eq(boxcg_plan_to_change(plan), 1);
+	ck_assert_msg(strstr(boxcg_plan_text(plan), "cpu.max: 0.5 CPUs (50000 100000) → 1 CPU (100000 100000)"), "%s",
+		      boxcg_plan_text(plan));
+	boxcg_plan_free(plan);
+	api_close(&a);
+}
+END_TEST
+
 START_TEST(freeze_timeout_thaws_again)
 {
 	api a;
@@ -260,6 +306,7 @@ Suite *suite_api_sizes(void)
 	tcase_add_test(tc, create_with_own_values);
 	tcase_add_test(tc, null_class_names_are_einval);
 	tcase_add_test(tc, update_freeze_query_and_dirfd);
+	tcase_add_test(tc, update_writes_what_its_values_change);
 	tcase_add_test(tc, freeze_timeout_thaws_again);
 	suite_add_tcase(s, tc);
 	return s;

@@ -268,7 +268,7 @@ START_TEST(scoped_observation_reads_one_box)
 	bx_cgfs *fs = open_root();
 	bx_state *st = NULL;
 	bx_error *e = NULL;
-	bx_scope sc = { "small", "adhoc" };
+	bx_scope sc = { .class_name = "small", .box_id = "adhoc" };
 	ck_assert_int_eq(bx_observe(fs, p, &sc, &st, &e), 0);
 	ck_assert_ptr_null(bx_state_find(st, "boxlite/small/b1"));
 	ck_assert_ptr_null(bx_state_find(st, "boxlite/old"));

@@ -1,0 +1,30 @@
+# box update takes its undo records from the observation it planned from
+# (docs/ARCHITECTURE.md, "Frames"): a failure injected at every mutation
+# k = 1..N must still leave the box byte-for-byte as before (a file with
+# no trailing newline, one the kernel would lack, the record), exit 1, no
+# journal; and the run past the last mutation changes exactly what the
+# new values change.
+. "$FAULT_LIB"
+expect_status 0 bx box create v1 --class vm --set memory.max=2GiB --set pids.max=8 "$P/sized.yaml"
+# bytes boxcg would not write itself: no newline, and no memory.low file
+printf '300' >"$ROOT/boxlite/vm/v1/pids.max"
+rm -f "$ROOT/boxlite/vm/v1/memory.low"
+remember_tree
+k=0
+while :; do
+	k=$((k + 1))
+	[ $k -le 200 ] || fail "no end in sight"
+	run env BOXCG_TEST_FAULT_AT=$k,EIO "$BOXCG" -v --root "$ROOT" --state-dir "$STATE" \
+		box update v1 --set memory.max=1GiB --set pids.max=12 --set cpu.max=2 "$P/sized.yaml"
+	[ "$STATUS" = 0 ] && break
+	[ "$STATUS" = 1 ] || { show; fail "k=$k: exit $STATUS, want 1"; }
+	assert_contains "Input/output error" "$ERR" "k=$k stderr"
+	assert_same_tree "fault at mutation $k"
+	assert_no_journal "fault at mutation $k"
+done
+note "faults injected at 1..$((k - 1))"
+[ $k -ge 8 ] || fail "only $((k - 1)) fault points"
+[ "$(cat "$ROOT/boxlite/vm/v1/pids.max")" = 12 ] || fail "pids.max not updated"
+[ "$(cat "$ROOT/boxlite/vm/v1/cpu.max")" = "200000 100000" ] || fail "cpu.max not updated"
+[ "$(cat "$ROOT/boxlite/vm/v1/memory.max")" = 1140850688 ] || fail "memory.max not updated"
+[ ! -e "$ROOT/boxlite/vm/v1/memory.low" ] || fail "update wrote memory.low, which its values do not change"
