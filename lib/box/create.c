@@ -11,21 +11,29 @@
 #include "plan/state.h"
 #include "sizes/sizes.h"
 
-/* Is the box already somewhere? Sets *in to the class holding it. */
-static int where_is(bx_cgfs *fs, const bx_policy *p, const char *id, const bx_class **in,
-		    bx_error **err)
+/* Is the box in another class than c? Sets *in to it. Its own class is
+ * looked at by the observation (plan_and_apply). */
+static int where_else(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const char *id,
+		      const bx_class **in, bx_error **err)
 {
 	*in = NULL;
-	bx_error *e = NULL;
-	if (bx_box_find(fs, p, id, in, &e) == 0)
-		return 0;
-	if (e->errnum == ENOENT) {
-		bx_error_free(e);
-		return 0;
+	for (size_t i = 0; i < p->nclasses && !*in; i++) {
+		if (&p->classes[i] == c)
+			continue;
+		cleanup_free char *cg = bx_box_path(p, p->classes[i].name, id);
+		if (!cg)
+			return bx_err(err, ENOMEM, "find box %s", id);
+		int r = bx_cgfs_exists(fs, cg, err);
+		if (r < 0)
+			return bx_err_wrap(err, "find box %s", id);
+		if (r)
+			*in = &p->classes[i];
 	}
-	return bx_box_pass(err, e);
+	return 0;
 }
 
+/* The box's transaction: observe, plan, apply; 1 when the observation
+ * finds the box in its class already (nothing done). */
 static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
 			  const char *own, const bx_box_create_opts *o, const bx_lock *lock,
 			  bx_box_create_result *res, bx_error **err)
@@ -41,6 +49,11 @@ static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const char *class_nam
 		bool used = false;
 		bx_error *e = NULL;
 		int r = bx_box_observe(fs, p, &scope, cg, o->frame, lock, &st, &used, &e);
+		const bx_cg_state *box = r == 0 ? bx_state_find(st, cg) : NULL;
+		if (box && box->exists) {
+			bx_state_free(st);
+			return 1;
+		}
 		if (r == 0)
 			r = bx_plan_compute(p, st, &po, &plan, &e);
 		if (r == 0 && plan->n) {
@@ -101,34 +114,35 @@ int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		return -1;
 	int r = -1;
 	const bx_class *in;
-	if (where_is(fs, p, id, &in, err) < 0)
+	if (where_else(fs, p, c, id, &in, err) < 0)
 		goto out;
-	if (in && (!o->exist_ok || in != c)) {
-		if (in == c)
-			bx_err_said(err, EEXIST, "box %s already exists in class %s", id, c->name);
-		else
-			bx_err_said(err, EEXIST, "box %s already exists in class %s (box ids are unique "
-					    "across classes)",
-			       id, in->name);
-		goto out;
-	}
-	if (in && own) {
-		bx_err_said(err, EEXIST, "box %s already exists: --set sizes a box only when it is "
-					"created (`boxcg box update` changes them)", id);
-		goto out;
-	}
 	if (in) {
-		res->existed = true;
-		r = 0;
+		bx_err_said(err, EEXIST, "box %s already exists in class %s (box ids are unique "
+				    "across classes)",
+		       id, in->name);
 		goto out;
 	}
 	/* Under the lock nobody else changes the tree: one directory cache
 	 * for observe and apply, so each cgroup is opened once (begun after
-	 * the existence check, which looks in every class). */
+	 * the other classes were looked at). */
 	bool cached = bx_box_session_begin(fs, o->frame, lock);
 	r = plan_and_apply(fs, p, c->name, id, own, o, lock, res, err);
 	if (cached)
-		bx_box_session_end(fs, o->frame, r == 0);
+		bx_box_session_end(fs, o->frame, r >= 0);
+	if (r == 1 && (!o->exist_ok || own)) {
+		r = -1;
+		if (!o->exist_ok)
+			bx_err_said(err, EEXIST, "box %s already exists in class %s", id, c->name);
+		else
+			bx_err_said(err, EEXIST, "box %s already exists: --set sizes a box only when "
+						"it is created (`boxcg box update` changes them)", id);
+		goto out;
+	}
+	if (r == 1) {
+		res->existed = true;
+		r = 0;
+		goto out;
+	}
 	if (r < 0)
 		bx_err_wrap(err, "create box %s of class %s", id, c->name);
 out:

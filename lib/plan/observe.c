@@ -387,8 +387,9 @@ static int obs_class(obs *o, const bx_class *c, const char *root, int root_exist
 			bx_err(o->err, ENOMEM, "observe");
 			goto out;
 		}
-		if (obs_cg(o, bp, slice_exists, BX_OBS_STATIC | BX_OBS_MANAGED | bflag, bf.v, bf.n,
-			   bf.want_pids, &idx) < 0)
+		/* no static mark: only --prune asks, and never of one box */
+		if (obs_cg(o, bp, slice_exists, BX_OBS_MANAGED | bflag, bf.v, bf.n, bf.want_pids,
+			   &idx) < 0)
 			goto out;
 	}
 	if (!one_box && slice_exists) {
