@@ -28,12 +28,19 @@ static inline int bx_box_pass(bx_error **err, bx_error *e)
 int bx_box_observe(bx_cgfs *fs, const bx_policy *p, const bx_scope *scope, const char *box_cg,
 		   bx_frame *frame, const struct bx_lock *lock, bx_state **out, bool *used,
 		   bx_error **err);
-/* Every step of the plan is in box_cg or below it. */
-bool bx_plan_in_box(const bx_plan *plan, const char *box_cg);
-/* A failed box transaction whose observation the frame answered, cleanly
- * rolled back with an error a stale frame causes: forget the frame and
- * try once more. */
-bool bx_box_retry(bool frame_used, const bx_error *e, const bx_apply_result *r);
+/* Apply a box transaction's plan under the lock held, with the
+ * observation it came from (apply/capture.h) and box_local when every
+ * step is in box_cg. */
+int bx_box_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *opts,
+		 const struct bx_lock *lock, const char *box_cg, const bx_state *seen,
+		 bx_apply_result *res, bx_error **err);
+/* After attempt `attempt` returned r: true to try once more, when the
+ * frame answered the observation and the transaction rolled back cleanly
+ * with an error a stale frame causes (ENOENT, ENODEV): the frame and the
+ * session's descriptors are forgotten and *e freed. A final failure
+ * forgets the frame. */
+bool bx_box_again(bx_cgfs *fs, bx_frame *frame, int attempt, int r, bool frame_used, bx_error **e,
+		  const bx_apply_result *res);
 /* The directory cache session of a box transaction: the frame's parked
  * descriptors revived when it holds at the lock's generation; parked
  * again at the end when the transaction succeeded. begin: whether a

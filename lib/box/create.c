@@ -57,26 +57,14 @@ static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const char *class_nam
 		if (r == 0)
 			r = bx_plan_compute(p, st, &po, &plan, &e);
 		if (r == 0 && plan->n) {
-			bx_apply_opts ao = o->apply;
-			ao.locked = true;
-			ao.held = lock;
-			ao.box_local = bx_plan_in_box(plan, cg);
-			ao.seen = st;
-			bx_apply_result_free(&res->apply);
-			r = bx_apply(fs, plan, &ao, &res->apply, &e);
+			r = bx_box_apply(fs, plan, &o->apply, lock, cg, st, &res->apply, &e);
 			if (r == 0)
 				res->created = plan->to_create;
 		}
 		bx_plan_free(plan);
 		bx_state_free(st);
-		if (r < 0 && attempt == 0 && bx_box_retry(used, e, &res->apply)) {
-			/* the frame may be stale: once more, reading the tree */
-			bx_box_forget(fs, o->frame);
-			bx_error_free(e);
+		if (bx_box_again(fs, o->frame, attempt, r, used, &e, &res->apply))
 			continue;
-		}
-		if (r < 0)
-			bx_frame_forget(o->frame);
 		return r < 0 ? bx_box_pass(err, e) : 0;
 	}
 }

@@ -16,7 +16,8 @@ int bx_box_observe(bx_cgfs *fs, const bx_policy *p, const bx_scope *scope, const
 				used, err);
 }
 
-bool bx_plan_in_box(const bx_plan *plan, const char *box_cg)
+/* Every step of the plan is in box_cg or below it. */
+static bool plan_in_box(const bx_plan *plan, const char *box_cg)
 {
 	size_t n = strlen(box_cg);
 	for (size_t i = 0; i < plan->n; i++) {
@@ -27,7 +28,7 @@ bool bx_plan_in_box(const bx_plan *plan, const char *box_cg)
 	return true;
 }
 
-bool bx_box_retry(bool frame_used, const bx_error *e, const bx_apply_result *r)
+static bool retry_worth(bool frame_used, const bx_error *e, const bx_apply_result *r)
 {
 	if (!frame_used || !e || r->rollback_failed || r->journal_failed)
 		return false;
@@ -54,4 +55,32 @@ void bx_box_session_end(bx_cgfs *fs, bx_frame *frame, bool ok)
 	if (ok)
 		bx_frame_park(frame, fs);
 	bx_cgfs_cache_end(fs);
+}
+
+int bx_box_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *opts, const bx_lock *lock,
+		 const char *box_cg, const bx_state *seen, bx_apply_result *res, bx_error **err)
+{
+	bx_apply_opts ao = *opts;
+	ao.locked = true;
+	ao.held = lock;
+	ao.box_local = plan_in_box(plan, box_cg);
+	ao.seen = seen;
+	bx_apply_result_free(res); /* an earlier attempt's */
+	return bx_apply(fs, plan, &ao, res, err);
+}
+
+bool bx_box_again(bx_cgfs *fs, bx_frame *frame, int attempt, int r, bool frame_used, bx_error **e,
+		  const bx_apply_result *res)
+{
+	if (r >= 0)
+		return false;
+	if (attempt == 0 && retry_worth(frame_used, *e, res)) {
+		/* the frame may be stale: once more, reading the tree */
+		bx_box_forget(fs, frame);
+		bx_error_free(*e);
+		*e = NULL;
+		return true;
+	}
+	bx_frame_forget(frame);
+	return false;
 }

@@ -114,23 +114,11 @@ static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const bx_class *c, co
 			bx_state_free(st);
 			return 0;
 		}
-		if (r == 0) {
-			bx_apply_opts ao = o->apply;
-			ao.locked = true;
-			ao.held = lock;
-			ao.box_local = bx_plan_in_box(res->plan, cg);
-			ao.seen = st;
-			bx_apply_result_free(&res->apply);
-			r = bx_apply(fs, res->plan, &ao, &res->apply, &e);
-		}
+		if (r == 0)
+			r = bx_box_apply(fs, res->plan, &o->apply, lock, cg, st, &res->apply, &e);
 		bx_state_free(st);
-		if (r < 0 && attempt == 0 && bx_box_retry(used, e, &res->apply)) {
-			bx_box_forget(fs, o->frame);
-			bx_error_free(e);
+		if (bx_box_again(fs, o->frame, attempt, r, used, &e, &res->apply))
 			continue;
-		}
-		if (r < 0)
-			bx_frame_forget(o->frame);
 		return r < 0 ? bx_box_pass(err, e) : 0;
 	}
 }
