@@ -102,6 +102,7 @@ typedef struct txn {
 	size_t n, cap;
 	bx_created created; /* cgroups the steps so far created */
 	const bx_state *seen; /* bx_apply_opts.seen */
+	bool batch;         /* every record was written with the header */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
 } txn;
@@ -142,14 +143,50 @@ static bool first_touch(const bx_plan *p, size_t i)
 	return true;
 }
 
+/* Every undo record up front, when the observation holds each capture
+ * (apply/capture.h): 1 and t->v filled, in step order; 0 when one must be
+ * read live (nothing kept: records are then captured step by step); -1 on
+ * error. Which steps need a record follows run_steps (needs_record). */
+static int precapture(txn *t, bx_error **err)
+{
+	bx_created made = {0};
+	int r = 1;
+	for (size_t i = 0; i < t->plan->n && r == 1; i++) {
+		const bx_step *s = &t->plan->v[i];
+		bool need = (s->op != BX_OP_WRITE && s->op != BX_OP_RECORD) ||
+			    !bx_created_covers(&made, s->cgroup);
+		if (s->op == BX_OP_MKDIR && bx_created_add(&made, s->cgroup) < 0)
+			r = bx_err(err, ENOMEM, "apply");
+		if (s->op == BX_OP_RMDIR)
+			bx_created_forget(&made, s->cgroup);
+		if (r < 0 || !need)
+			continue;
+		bx_undo u;
+		r = bx_capture_seen(t->fs, s, (long)i, t->seen, first_touch(t->plan, i), &u, err);
+		if (r == 1 && bx_grow(&t->v, &t->cap, t->n + 1, sizeof *t->v) < 0) {
+			bx_undo_free(&u);
+			r = bx_err(err, ENOMEM, "apply");
+		}
+		if (r == 1)
+			t->v[t->n++] = u;
+	}
+	bx_created_free(&made);
+	if (r != 1) {
+		bx_undov_free(t->v, t->n);
+		t->v = NULL;
+		t->n = t->cap = 0;
+	}
+	return r;
+}
+
 static int run_steps(txn *t, bx_error **err)
 {
 	for (size_t i = 0; i < t->plan->n; i++) {
 		const bx_step *s = &t->plan->v[i];
 		t->res->phase = BX_PHASE_STEP;
 		t->res->failed_step = i;
-		if (!needs_record(t, s)) {
-			if (bx_step_run(t->fs, &t->hooks, s, err) < 0)
+		if (t->batch || !needs_record(t, s)) { /* journaled already, or needs none */
+			if (bx_step_run(t->fs, &t->hooks, s, err) < 0 || note_created(t, s, err) < 0)
 				goto step_failed;
 			t->res->steps_done++;
 			if (t->progress)
@@ -195,7 +232,15 @@ static void roll_back(txn *t, bx_error **err)
 {
 	bx_rollback rb = { .fs = t->fs, .hooks = &t->hooks, .exact = t->fs->dirmode };
 	bx_error *e = NULL;
-	if (bx_rollback_run(&rb, t->v, t->n, &e) == 0 && bx_journal_remove(t->dirfd, &t->hooks, &e) == 0) {
+	/* batched: the records of steps that never started are left out
+	 * (undoing them would change nothing) */
+	size_t n = t->n;
+	if (t->batch && t->res->phase != BX_PHASE_COMMIT) {
+		long last = t->res->phase == BX_PHASE_STEP ? (long)t->res->failed_step : -1;
+		while (n && t->v[n - 1].step > last)
+			n--;
+	}
+	if (bx_rollback_run(&rb, t->v, n, &e) == 0 && bx_journal_remove(t->dirfd, &t->hooks, &e) == 0) {
 		t->res->rolled_back = true;
 	} else {
 		t->res->rollback_failed = true;
@@ -301,7 +346,17 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 	}
 	/* Records are fsynced only where the tree outlives a power loss
 	 * (journal.h says why). */
-	if (bx_journal_begin(&t.j, t.dirfd, &t.hooks, &hdr, fs->dirmode, err) < 0) {
+	/* All records known now (taken from the observation): written with
+	 * the header, one write and one fsync for the whole transaction. */
+	int pre = t.seen ? precapture(&t, err) : 0;
+	if (pre < 0) {
+		res->failed = true;
+		res->rolled_back = true; /* nothing ran */
+		r = -1;
+		goto out;
+	}
+	t.batch = pre == 1;
+	if (bx_journal_begin_with(&t.j, t.dirfd, &t.hooks, &hdr, fs->dirmode, t.v, t.n, err) < 0) {
 		res->failed = true;
 		res->journal_failed = true;
 		r = -1;

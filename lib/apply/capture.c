@@ -204,25 +204,45 @@ static int from_seen(bx_cgfs *fs, const bx_step *s, const bx_state *seen, bool f
 	return 1;
 }
 
-int bx_capture(bx_cgfs *fs, const bx_step *s, long index, const bx_state *seen, bool first,
-	       bx_undo *u, bx_error **err)
+/* The record's identity: step, operation, cgroup, file. -1 on error (u
+ * freed). */
+static int record_of(bx_cgfs *fs, const bx_step *s, long index, bx_undo *u, bx_error **err)
 {
 	memset(u, 0, sizeof *u);
 	u->step = index;
 	u->op = s->op;
+	u->has_exact = fs->dirmode;
 	u->cg = strdup(s->cgroup ? s->cgroup : "");
 	if (!u->cg)
 		return bx_err(err, ENOMEM, "capture");
-	u->has_exact = fs->dirmode;
-	int r = 0;
 	if (s->op == BX_OP_WRITE) {
 		u->file = s->file ? strdup(s->file) : NULL;
 		u->key = s->key ? strdup(s->key) : NULL;
 		if (!u->file || (s->key && !u->key)) {
-			r = bx_err(err, s->file ? ENOMEM : EINVAL, "capture: write step without a file");
-			goto out;
+			bx_undo_free(u);
+			return bx_err(err, s->file ? ENOMEM : EINVAL, "capture: write step without a file");
 		}
 	}
+	return 0;
+}
+
+int bx_capture_seen(bx_cgfs *fs, const bx_step *s, long index, const bx_state *seen, bool first,
+		    bx_undo *u, bx_error **err)
+{
+	if (record_of(fs, s, index, u, err) < 0)
+		return -1;
+	int r = from_seen(fs, s, seen, first, u, err);
+	if (r <= 0)
+		bx_undo_free(u);
+	return r;
+}
+
+int bx_capture(bx_cgfs *fs, const bx_step *s, long index, const bx_state *seen, bool first,
+	       bx_undo *u, bx_error **err)
+{
+	if (record_of(fs, s, index, u, err) < 0)
+		return -1;
+	int r = 0;
 	if ((r = from_seen(fs, s, seen, first, u, err)) != 0) {
 		r = r < 0 ? -1 : 0;
 		goto out;

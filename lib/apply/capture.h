@@ -30,5 +30,9 @@ bool bx_is_cpu_weight_file(const char *file);
  * this one does. */
 int bx_capture(bx_cgfs *fs, const bx_step *s, long index, const bx_state *seen, bool first,
 	       bx_undo *u, bx_error **err);
+/* The capture from `seen` alone: 1 and *u, 0 when it must be read live
+ * (nothing in *u), -1 on error. */
+int bx_capture_seen(bx_cgfs *fs, const bx_step *s, long index, const bx_state *seen, bool first,
+		    bx_undo *u, bx_error **err);
 
 #endif

@@ -61,6 +61,12 @@ static int append_line(bx_journal *j, int encoded, bool sync, const char *what, 
 int bx_journal_begin(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_header *hdr,
 		     bool sync_records, bx_error **err)
 {
+	return bx_journal_begin_with(j, dirfd, h, hdr, sync_records, NULL, 0, err);
+}
+
+int bx_journal_begin_with(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_header *hdr,
+			  bool sync_records, const bx_undo *v, size_t n, bx_error **err)
+{
 	*j = (bx_journal){ .fd = -1, .dirfd = dirfd, .hooks = h, .sync_records = sync_records };
 	int fd = openat(dirfd, BX_JOURNAL_NAME,
 			O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -71,7 +77,10 @@ int bx_journal_begin(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_hea
 		return bx_err(err, errno, "create the journal");
 	}
 	j->fd = fd;
-	if (append_line(j, bx_journal_header_write_line(&j->line, hdr), true, "header", err) < 0)
+	int enc = bx_journal_header_write_line(&j->line, hdr);
+	for (size_t i = 0; i < n && enc == 0; i++)
+		enc = bx_undo_write_line(&j->line, &v[i]);
+	if (append_line(j, enc, true, n ? "header and undo records" : "header", err) < 0)
 		return -1;
 	if (bx_hooks_tick(h) < 0 || fsync(dirfd) < 0)
 		return bx_err(err, errno, "journal: fsync the state directory");

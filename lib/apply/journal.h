@@ -52,6 +52,14 @@ int bx_journal_present(int dirfd, bool *present, bx_error **err);
 int bx_journal_begin(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_header *hdr,
 		     bool sync_records, bx_error **err);
 
+/* The same with the undo records v[0..n) written in the header's write
+ * (they are all known before the first step: every capture came from
+ * the observation, apply/capture.h): still three mutations, whatever n.
+ * A record whose step never runs is harmless to undo (it holds what is
+ * there). */
+int bx_journal_begin_with(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_header *hdr,
+			  bool sync_records, const bx_undo *v, size_t n, bx_error **err);
+
 /* Append one record: one mutation (the write), two with sync_records
  * (the write and its fsync). */
 int bx_journal_append(bx_journal *j, const bx_undo *u, bx_error **err);

@@ -325,9 +325,10 @@ static bool named(const bx_scope *scope, const char *f)
 	return false;
 }
 
-/* A box's files narrowed to what the scope names (the cpu weight files
- * go together: a weight is planned knowing cpu.idle, diff.c). */
-static void narrow(fileset *bf, const bx_scope *scope)
+/* A box's files narrowed to what the scope names. The cpu weight files
+ * go together, all three: a weight is planned knowing cpu.idle (diff.c),
+ * and its undo record holds the three (apply/capture.c). */
+static int narrow(fileset *bf, const bx_scope *scope, bx_error **err)
 {
 	bool weights = false;
 	for (size_t i = 0; i < scope->nfiles; i++)
@@ -339,6 +340,11 @@ static void narrow(fileset *bf, const bx_scope *scope)
 	bf->n = k;
 	if (!named(scope, "pids.max"))
 		bf->want_pids = NULL;
+	if (weights && (fileset_add(bf, "cpu.idle", err) < 0 ||
+			fileset_add(bf, "cpu.weight.nice", err) < 0 ||
+			fileset_add(bf, "cpu.weight", err) < 0))
+		return -1;
+	return 0;
 }
 
 static int obs_class(obs *o, const bx_class *c, const char *root, int root_exists,
@@ -354,8 +360,8 @@ static int obs_class(obs *o, const bx_class *c, const char *root, int root_exist
 	if (fileset_of(&c->slice, &sf, o->err) < 0 || fileset_of(&c->box, &bf, o->err) < 0)
 		goto out;
 	bool partial = one_box && scope->files;
-	if (partial)
-		narrow(&bf, scope);
+	if (partial && narrow(&bf, scope, o->err) < 0)
+		goto out;
 	unsigned bflag = partial ? OBS_ONLY_GIVEN : 0;
 	/* box create and update reconcile an existing slice's settings never
 	 * (docs/PLAN.md, "Scoped plans"): only its controllers are needed
