@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char *const names[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
 
@@ -27,10 +28,37 @@ void bx_human_bytes_1(uint64_t v, char *buf, size_t len)
 		snprintf(buf, len, "%.1f%s", x, name);
 }
 
+char *bx_put_u64(char *p, uint64_t v)
+{
+	char t[20];
+	size_t n = 0;
+	do
+		t[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (n)
+		*p++ = t[--n];
+	*p = '\0';
+	return p;
+}
+
+char *bx_put_str(char *p, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(p, s, n + 1);
+	return p + n;
+}
+
 bool bx_human_bytes(uint64_t v, char *buf, size_t len)
 {
+	/* the forms of a plan's every line: written by hand, not snprintf
+	 * (a plan of 10,000 boxes formats 50,000 of them) */
+	if (len < BX_HUMAN_MAX) {
+		if (len)
+			*buf = '\0';
+		return false;
+	}
 	if (v < 1024) {
-		snprintf(buf, len, "%" PRIu64, v);
+		bx_put_u64(buf, v);
 		return true;
 	}
 	/* Exact in the largest unit that keeps it short: whole or half units,
@@ -39,18 +67,26 @@ bool bx_human_bytes(uint64_t v, char *buf, size_t len)
 		uint64_t unit = UINT64_C(1) << (10 * u);
 		if (v < unit || v % (unit / 2) || v / unit >= 10000)
 			continue;
-		if (v % unit)
-			snprintf(buf, len, "%" PRIu64 ".5 %s", v / unit, names[u]);
-		else
-			snprintf(buf, len, "%" PRIu64 " %s", v / unit, names[u]);
+		char *p = bx_put_u64(buf, v / unit);
+		p = bx_put_str(p, v % unit ? ".5 " : " ");
+		bx_put_str(p, names[u]);
 		return true;
 	}
 	uint64_t unit;
 	double x;
 	const char *name = bx_human_unit(v, &unit, &x);
 	/* One decimal, trailing ".0" kept: "4.0 GiB" beside 4294967295 says
-	 * it is close to, not exactly, 4 GiB. */
-	snprintf(buf, len, "%.1f %s", x, name);
+	 * it is close to, not exactly, 4 GiB. Tenths rounded half to even,
+	 * as printf's %.1f rounds. */
+	unsigned __int128 n = (unsigned __int128)v * 10;
+	uint64_t t = (uint64_t)(n / unit), rem = (uint64_t)(n % unit);
+	if (rem > unit - rem || (rem == unit - rem && (t & 1)))
+		t++;
+	char *p = bx_put_u64(buf, t / 10);
+	*p++ = '.';
+	*p++ = (char)('0' + t % 10);
+	*p++ = ' ';
+	bx_put_str(p, name);
 	return false;
 }
 
@@ -60,12 +96,19 @@ bool bx_human_cpus(uint64_t quota, uint64_t period, char *buf, size_t len)
 	unsigned __int128 h = ((unsigned __int128)quota * 200 + period) / (2 * (unsigned __int128)period);
 	bool exact = (unsigned __int128)quota * 100 == h * period;
 	uint64_t whole = (uint64_t)(h / 100), frac = (uint64_t)(h % 100);
-	const char *unit = h == 100 ? "CPU" : "CPUs";
-	if (frac == 0)
-		snprintf(buf, len, "%" PRIu64 " %s", whole, unit);
-	else if (frac % 10 == 0)
-		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 " %s", whole, frac / 10, unit);
-	else
-		snprintf(buf, len, "%" PRIu64 ".%02" PRIu64 " %s", whole, frac, unit);
+	const char *unit = h == 100 ? " CPU" : " CPUs";
+	if (len < BX_HUMAN_MAX) {
+		if (len)
+			*buf = '\0';
+		return exact;
+	}
+	char *p = bx_put_u64(buf, whole);
+	if (frac) {
+		*p++ = '.';
+		*p++ = (char)('0' + frac / 10);
+		if (frac % 10)
+			*p++ = (char)('0' + frac % 10);
+	}
+	bx_put_str(p, unit);
 	return exact;
 }

@@ -38,6 +38,19 @@ static bool number(const char *s, uint64_t *v, const char **end)
 	return true;
 }
 
+/* "HUMAN (VALUE)" into buf; false when it does not fit. */
+static bool both(char *buf, size_t len, const char *h, const char *value)
+{
+	size_t a = strlen(h), b = strlen(value);
+	if (a + b + 4 > len)
+		return false;
+	char *p = bx_put_str(buf, h);
+	p = bx_put_str(p, " (");
+	p = bx_put_str(p, value);
+	bx_put_str(p, ")");
+	return true;
+}
+
 bool bx_value_human(const char *file, const char *value, char *buf, size_t len)
 {
 	if (!file || !value || len < BX_VALUE_HUMAN_MAX)
@@ -48,11 +61,8 @@ bool bx_value_human(const char *file, const char *value, char *buf, size_t len)
 	if (bytes_file(file)) {
 		if (!number(value, &v, &end) || *end || v < 1024)
 			return false;
-		if (bx_human_bytes(v, h, sizeof h))
-			snprintf(buf, len, "%s", h);
-		else
-			snprintf(buf, len, "%s (%s)", h, value);
-		return true;
+		bool exact = bx_human_bytes(v, h, sizeof h);
+		return exact ? (bx_put_str(buf, h), true) : both(buf, len, h, value);
 	}
 	if (strcmp(file, "cpu.max") == 0) {
 		/* "QUOTA PERIOD"; "max PERIOD" reads best as it is */
@@ -60,8 +70,7 @@ bool bx_value_human(const char *file, const char *value, char *buf, size_t len)
 		    period == 0)
 			return false;
 		bx_human_cpus(q, period, h, sizeof h);
-		snprintf(buf, len, "%s (%s)", h, value);
-		return true;
+		return both(buf, len, h, value);
 	}
 	return false;
 }
