@@ -105,7 +105,8 @@ static int run_plan(cli *c, int argc, char **argv)
 	} else {
 		/* What --prune would remove, listed and counted (as `diff`
 		 * reports it); with --prune it is in the plan itself. */
-		if (!a.prune && bx_plan_drift(t.policy, t.observed, &drift, &err) < 0) {
+		if (!a.prune && t.observed->undeclared &&
+		    bx_plan_drift(t.policy, t.observed, &drift, &err) < 0) {
 			status = cli_fail(c, err);
 			goto out;
 		}

@@ -7,18 +7,21 @@
 
 #include "core/human.h"
 
-/* The files whose value is a byte count (or max). */
+/* The files whose value is a byte count (or max). Called for every value
+ * of a plan: the prefix first. */
 static bool bytes_file(const char *file)
 {
-	static const char *const names[] = {
-		"memory.min",      "memory.low",      "memory.high",      "memory.max",
-		"memory.swap.max", "memory.swap.high", "memory.zswap.max",
-	};
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-		if (strcmp(file, names[i]) == 0)
-			return true;
-	size_t n = strlen(file);
-	return strncmp(file, "hugetlb.", 8) == 0 && n > 12 && strcmp(file + n - 4, ".max") == 0;
+	static const char *const memory[] = { "min", "low", "high", "max", "swap.max", "swap.high",
+					      "zswap.max" };
+	if (strncmp(file, "memory.", 7) == 0) {
+		for (size_t i = 0; i < sizeof memory / sizeof *memory; i++)
+			if (strcmp(file + 7, memory[i]) == 0)
+				return true;
+		return false;
+	}
+	size_t n;
+	return strncmp(file, "hugetlb.", 8) == 0 && (n = strlen(file)) > 12 &&
+	       strcmp(file + n - 4, ".max") == 0;
 }
 
 /* A decimal number that fits 64 bits, and nothing else; its end in *end. */

@@ -227,6 +227,7 @@ static int obs_removable(obs *o, const char *path, unsigned flags)
 	size_t idx, start = o->st->n;
 	if (obs_cg(o, path, 1, flags | BX_OBS_CHILDREN | BX_OBS_EVENTS, NULL, 0, NULL, &idx) < 0)
 		return -1;
+	o->st->undeclared |= o->st->v[idx].exists;
 	for (size_t j = start; j < o->st->n; j++) {
 		for (size_t k = 0; k < o->st->v[j].nchildren; k++) {
 			if (!name_valid(o->st->v[j].children[k]))
@@ -428,6 +429,7 @@ static int obs_class(obs *o, const bx_class *c, const char *root, int root_exist
 				goto out;
 			if (o->st->v[idx].exists && o->st->v[idx].static_box) {
 				/* a static box no longer declared: what is below it */
+				o->st->undeclared = true;
 				for (size_t q = 0; q < o->st->v[idx].nchildren; q++) {
 					if (!name_valid(o->st->v[idx].children[q]))
 						continue;

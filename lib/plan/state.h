@@ -68,6 +68,11 @@ typedef struct bx_state {
 	                             cgroup and managed file under it is recorded);
 	                             NULL for a policy's observation */
 	bool sorted;              /* v is in bx_path_cmp order (bx_state_sort) */
+	bool undeclared;          /* it holds a cgroup the policy does not
+	                             declare that --prune would consider (an
+	                             undeclared class slice, a static box no
+	                             longer declared): without, a --prune plan
+	                             removes nothing */
 } bx_state;
 
 /* What to observe: the whole policy, or (box create) one box. */
