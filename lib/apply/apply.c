@@ -103,6 +103,7 @@ typedef struct txn {
 	bx_created created; /* cgroups the steps so far created */
 	const bx_state *seen; /* bx_apply_opts.seen */
 	bool batch;         /* every record was written with the header */
+	bool untouched;     /* the step that failed changed nothing (step.h) */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
 } txn;
@@ -186,7 +187,8 @@ static int run_steps(txn *t, bx_error **err)
 		t->res->phase = BX_PHASE_STEP;
 		t->res->failed_step = i;
 		if (t->batch || !needs_record(t, s)) { /* journaled already, or needs none */
-			if (bx_step_run(t->fs, &t->hooks, s, err) < 0 || note_created(t, s, err) < 0)
+			if (bx_step_run_ex(t->fs, &t->hooks, s, &t->untouched, err) < 0 ||
+			    note_created(t, s, err) < 0)
 				goto step_failed;
 			t->res->steps_done++;
 			if (t->progress)
@@ -209,7 +211,8 @@ static int run_steps(txn *t, bx_error **err)
 			goto step_failed;
 		}
 		t->v[t->n++] = u;
-		if (bx_step_run(t->fs, &t->hooks, s, err) < 0 || note_created(t, s, err) < 0)
+		if (bx_step_run_ex(t->fs, &t->hooks, s, &t->untouched, err) < 0 ||
+		    note_created(t, s, err) < 0)
 			goto step_failed;
 		t->res->steps_done++;
 		if (t->progress)
@@ -240,6 +243,11 @@ static void roll_back(txn *t, bx_error **err)
 		while (n && t->v[n - 1].step > last)
 			n--;
 	}
+	/* a failed step that changed nothing (a mkdir refused with EEXIST:
+	 * what is there is not ours) is not undone */
+	if (t->untouched && t->res->phase == BX_PHASE_STEP && n &&
+	    t->v[n - 1].step == (long)t->res->failed_step)
+		n--;
 	if (bx_rollback_run(&rb, t->v, n, &e) == 0 && bx_journal_remove(t->dirfd, &t->hooks, &e) == 0) {
 		t->res->rolled_back = true;
 	} else {

@@ -82,11 +82,20 @@ static int check_value(const bx_step *s, const char *cur, bx_error **err)
 
 int bx_step_run(bx_cgfs *fs, bx_hooks *h, const bx_step *s, bx_error **err)
 {
+	bool untouched;
+	return bx_step_run_ex(fs, h, s, &untouched, err);
+}
+
+int bx_step_run_ex(bx_cgfs *fs, bx_hooks *h, const bx_step *s, bool *untouched, bx_error **err)
+{
 	const char *cg = s->cgroup ? s->cgroup : "";
+	*untouched = false;
 	switch (s->op) {
 	case BX_OP_MKDIR: {
-		if (bx_mut_mkdir(fs, h, cg, err) < 0)
+		if (bx_mut_mkdir(fs, h, cg, err) < 0) {
+			*untouched = true; /* mkdir makes all or nothing */
 			return -1;
+		}
 		bool marked;
 		if (s->static_box && bx_mut_mark_static(fs, h, cg, &marked, err) < 0)
 			return -1;

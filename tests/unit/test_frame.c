@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include "api/api_int.h"
+#include "apply/apply.h"
 #include "boxcg.h"
+#include "plan/plan_int.h"
 
 Suite *suite_frame(void);
 
@@ -140,6 +142,42 @@ START_TEST(a_stale_frame_gets_a_second_try)
 }
 END_TEST
 
+/* A capture taken from the observation trusts it: a cgroup it saw
+ * missing is not looked for again. If one appears before the mkdir (made
+ * outside boxcg), the mkdir fails with EEXIST and the rollback must leave
+ * it alone: a failed mkdir made nothing, so its record is not undone. */
+START_TEST(a_failed_mkdir_undoes_nothing)
+{
+	bxf f;
+	bxf_open(&f, NULL);
+	bxf_put(&f, "theirs/pids.max", "5\n"); /* there, though "seen" missing */
+	bx_state *seen = bx_state_new(f.fs->base_path, true);
+	bx_cg_state *base = bx_state_add(seen, "");
+	base->exists = true;
+	bx_cg_state *cg = bx_state_add(seen, "theirs");
+	cg->observed = BX_OBS_MANAGED;
+	bx_state_sort(seen);
+	bx_plan *plan = bx_plan_new(f.fs->base_path, true);
+	bx_error *e = NULL;
+	bx_step st = { .op = BX_OP_MKDIR, .cgroup = (char *)"theirs" };
+	ck_assert_int_eq(bx_plan_push(plan, &st, &e), 0);
+	bx_apply_opts o = { .state_dir = f.state, .seen = seen };
+	bx_apply_result r;
+	ck_assert_int_eq(bx_apply(f.fs, plan, &o, &r, &e), -1);
+	ck_assert_int_eq(e->errnum, EEXIST);
+	ck_assert(r.rolled_back);
+	char *v = bxf_get(&f, "theirs/pids.max");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_str_eq(v, "5\n");
+	free(v);
+	bx_error_free(e);
+	bx_apply_result_free(&r);
+	bx_plan_free(plan);
+	bx_state_free(seen);
+	bxf_close(&f);
+}
+END_TEST
+
 Suite *suite_frame(void)
 {
 	Suite *s = suite_create("frame");
@@ -147,6 +185,7 @@ Suite *suite_frame(void)
 	tcase_add_test(tc, generation_advances_only_outside_boxes);
 	tcase_add_test(tc, another_generation_reads_the_tree_again);
 	tcase_add_test(tc, a_stale_frame_gets_a_second_try);
+	tcase_add_test(tc, a_failed_mkdir_undoes_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
