@@ -37,6 +37,11 @@ bool bx_box_id_valid(const char *id);
 int bx_box_find(bx_cgfs *fs, const bx_policy *p, const char *id, const bx_class **out,
 		bx_error **err);
 
+/* The first class other than `skip` that holds box `id` (*out NULL when
+ * none): box create looks in its own class through its observation. */
+int bx_box_find_other(bx_cgfs *fs, const bx_policy *p, const bx_class *skip, const char *id,
+		      const bx_class **out, bx_error **err);
+
 /* The class to act on: `class_name` when given (ENOENT if the policy has
  * no such class, or if the box is not in it), else bx_box_find(). */
 int bx_box_locate(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,

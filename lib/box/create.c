@@ -11,27 +11,6 @@
 #include "plan/state.h"
 #include "sizes/sizes.h"
 
-/* Is the box in another class than c? Sets *in to it. Its own class is
- * looked at by the observation (plan_and_apply). */
-static int where_else(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const char *id,
-		      const bx_class **in, bx_error **err)
-{
-	*in = NULL;
-	for (size_t i = 0; i < p->nclasses && !*in; i++) {
-		if (&p->classes[i] == c)
-			continue;
-		cleanup_free char *cg = bx_box_path(p, p->classes[i].name, id);
-		if (!cg)
-			return bx_err(err, ENOMEM, "find box %s", id);
-		int r = bx_cgfs_exists(fs, cg, err);
-		if (r < 0)
-			return bx_err_wrap(err, "find box %s", id);
-		if (r)
-			*in = &p->classes[i];
-	}
-	return 0;
-}
-
 /* The box's transaction: observe, plan, apply; 1 when the observation
  * finds the box in its class already (nothing done). */
 static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
@@ -102,7 +81,7 @@ int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		return -1;
 	int r = -1;
 	const bx_class *in;
-	if (where_else(fs, p, c, id, &in, err) < 0)
+	if (bx_box_find_other(fs, p, c, id, &in, err) < 0)
 		goto out;
 	if (in) {
 		bx_err_said(err, EEXIST, "box %s already exists in class %s (box ids are unique "

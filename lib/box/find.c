@@ -22,6 +22,33 @@ bool bx_box_id_valid(const char *id)
 	return id && *id && !strchr(id, '/') && bx_cgpath_valid(id);
 }
 
+/* Whether class c holds box id: 1, 0, or -1 with *err. */
+static int holds(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const char *id,
+		 bx_error **err)
+{
+	cleanup_free char *cg = bx_box_path(p, c->name, id);
+	if (!cg)
+		return bx_err(err, ENOMEM, "find box %s", id);
+	int r = bx_cgfs_exists(fs, cg, err);
+	return r < 0 ? bx_err_wrap(err, "find box %s", id) : r;
+}
+
+int bx_box_find_other(bx_cgfs *fs, const bx_policy *p, const bx_class *skip, const char *id,
+		      const bx_class **out, bx_error **err)
+{
+	*out = NULL;
+	for (size_t i = 0; i < p->nclasses && !*out; i++) {
+		if (&p->classes[i] == skip)
+			continue;
+		int r = holds(fs, p, &p->classes[i], id, err);
+		if (r < 0)
+			return -1;
+		if (r)
+			*out = &p->classes[i];
+	}
+	return 0;
+}
+
 int bx_box_find(bx_cgfs *fs, const bx_policy *p, const char *id, const bx_class **out,
 		bx_error **err)
 {
@@ -30,12 +57,9 @@ int bx_box_find(bx_cgfs *fs, const bx_policy *p, const char *id, const bx_class 
 		return bx_err_said(err, EINVAL, "invalid box id \"%s\": use letters, digits, '_' and '-', "
 				      "starting with a letter or digit, at most 64", id ? id : "");
 	for (size_t i = 0; i < p->nclasses; i++) {
-		cleanup_free char *cg = bx_box_path(p, p->classes[i].name, id);
-		if (!cg)
-			return bx_err(err, ENOMEM, "find box %s", id);
-		int r = bx_cgfs_exists(fs, cg, err);
+		int r = holds(fs, p, &p->classes[i], id, err);
 		if (r < 0)
-			return bx_err_wrap(err, "find box %s", id);
+			return -1;
 		if (!r)
 			continue;
 		if (*out)
@@ -62,15 +86,12 @@ int bx_box_locate(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 	const bx_class *c = bx_policy_class(p, class_name);
 	if (!c)
 		return bx_policy_no_class(p, class_name, ENOENT, err);
-	cleanup_free char *cg = bx_box_path(p, c->name, id);
-	if (!cg)
-		return bx_err(err, ENOMEM, "find box %s", id);
-	int r = bx_cgfs_exists(fs, cg, err);
+	int r = holds(fs, p, c, id, err);
 	if (r < 0)
-		return bx_err_wrap(err, "find box %s", id);
+		return -1;
 	if (!r)
-		return bx_err_said(err, ENOENT, "no box %s in class %s (%s/%s)", id, c->name, fs->base_path,
-			      cg);
+		return bx_err_said(err, ENOENT, "no box %s in class %s (%s/%s/%s/%s)", id, c->name,
+				   fs->base_path, p->root, c->name, id);
 	*out = c;
 	return 0;
 }

@@ -25,28 +25,6 @@ Suite *suite_api_sizes(void);
 	"      cpu.max: { min: 0.25, max: 8 }\n"                                      \
 	"      pids.max: { min: 1, max: 64 }\n"
 
-typedef struct api {
-	bxf f;
-	boxcg_target *t;
-	boxcg_policy *p;
-} api;
-
-static void api_open(api *a)
-{
-	bxf_open(&a->f, NULL);
-	boxcg_error *err = NULL;
-	ck_assert_int_eq(boxcg_target_open(a->f.root, a->f.state, &a->t, &err), 0);
-	int rc = boxcg_policy_load_buffer(a->t, "p.yaml", SIZED_POLICY, strlen(SIZED_POLICY), &a->p,
-					  NULL, &err);
-	ck_assert_msg(rc == 0, "load: %s", err ? boxcg_error_message(err) : "?");
-}
-
-static void api_close(api *a)
-{
-	boxcg_policy_free(a->p);
-	boxcg_target_close(a->t);
-	bxf_close(&a->f);
-}
 
 static void expect_errno(int rc, boxcg_error **err, int want, const char *says)
 {
@@ -63,8 +41,8 @@ static void expect_errno(int rc, boxcg_error **err, int want, const char *says)
 
 START_TEST(create_with_own_values)
 {
-	api a;
-	api_open(&a);
+	bxa a;
+	bxa_open(&a, SIZED_POLICY);
 	boxcg_error *err = NULL;
 	boxcg_set sets[] = { { "memory.max", "2GiB" }, { "cpu.max", "2" }, { "pids.max", "8" } };
 	ck_assert_int_eq(boxcg_box_create_sized(a.t, a.p, "vm", "v1", sets, 3, 0, &err), 0);
@@ -105,14 +83,14 @@ START_TEST(create_with_own_values)
 	v = bxf_get(&a.f, "boxlite/vm/v3/pids.max");
 	ck_assert_str_eq(v, "32\n");
 	free(v);
-	api_close(&a);
+	bxa_close(&a);
 }
 END_TEST
 
 START_TEST(null_class_names_are_einval)
 {
-	api a;
-	api_open(&a);
+	bxa a;
+	bxa_open(&a, SIZED_POLICY);
 	boxcg_error *err = NULL;
 	expect_errno(boxcg_box_create(a.t, a.p, NULL, "b1", 0, &err), &err, EINVAL, "class name");
 	expect_errno(boxcg_box_create_sized(a.t, a.p, NULL, "b1", NULL, 0, 0, &err), &err, EINVAL,
@@ -120,14 +98,14 @@ START_TEST(null_class_names_are_einval)
 	char buf[256];
 	expect_errno(boxcg_box_path(a.t, a.p, NULL, "b1", buf, sizeof buf, &err), &err, EINVAL,
 		     "class name");
-	api_close(&a);
+	bxa_close(&a);
 }
 END_TEST
 
 START_TEST(update_freeze_query_and_dirfd)
 {
-	api a;
-	api_open(&a);
+	bxa a;
+	bxa_open(&a, SIZED_POLICY);
 	boxcg_error *err = NULL;
 	boxcg_set sets[] = { { "pids.max", "8" } };
 	ck_assert_int_eq(boxcg_box_create_sized(a.t, a.p, "vm", "v1", sets, 1, 0, &err), 0);
@@ -205,7 +183,7 @@ START_TEST(update_freeze_query_and_dirfd)
 	v = bxf_get(&a.f, "boxlite/vm/v1/memory.max");
 	ck_assert_str_eq(v, "603979776\n");
 	free(v);
-	api_close(&a);
+	bxa_close(&a);
 }
 END_TEST
 
@@ -218,8 +196,8 @@ END_TEST
  * another file of the box is left for `apply` (and `plan` shows it). */
 START_TEST(update_writes_what_its_values_change)
 {
-	api a;
-	api_open(&a);
+	bxa a;
+	bxa_open(&a, SIZED_POLICY);
 	boxcg_error *err = NULL;
 	boxcg_set sets[] = { { "memory.max", "2GiB" }, { "pids.max", "8" } };
 	ck_assert_int_eq(boxcg_box_create_sized(a.t, a.p, "vm", "v1", sets, 2, 0, &err), 0);
@@ -256,14 +234,14 @@ START_TEST(update_writes_what_its_values_change)
 	ck_assert_msg(strstr(boxcg_plan_text(plan), "cpu.max: 0.5 CPUs (50000 100000) → 1 CPU (100000 100000)"), "%s",
 		      boxcg_plan_text(plan));
 	boxcg_plan_free(plan);
-	api_close(&a);
+	bxa_close(&a);
 }
 END_TEST
 
 START_TEST(freeze_timeout_thaws_again)
 {
-	api a;
-	api_open(&a);
+	bxa a;
+	bxa_open(&a, SIZED_POLICY);
 	boxcg_error *err = NULL;
 	ck_assert_int_eq(boxcg_box_create(a.t, a.p, "vm", "v1", 0, &err), 0);
 	a.t->fs->freeze_stuck = true;
@@ -294,7 +272,7 @@ START_TEST(freeze_timeout_thaws_again)
 	v = bxf_get(&a.f, "boxlite/vm/v1/cgroup.freeze");
 	ck_assert_str_eq(v, "1\n");
 	free(v);
-	api_close(&a);
+	bxa_close(&a);
 }
 END_TEST
 

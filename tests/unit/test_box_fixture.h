@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "boxcg.h"
 #include "cgroupfs/cgfs.h"
 #include "core/util.h"
 #include "model.h"
@@ -115,6 +116,30 @@ static BXF_UNUSED bool bxf_exists(bxf *f, const char *rel)
 	bool yes = access(path, F_OK) == 0;
 	free(path);
 	return yes;
+}
+
+/* The public API over a directory root: a target and a policy loaded
+ * from `yaml` (named p.yaml in diagnostics). */
+typedef struct bxa {
+	bxf f;
+	boxcg_target *t;
+	boxcg_policy *p;
+} bxa;
+
+static BXF_UNUSED void bxa_open(bxa *a, const char *yaml)
+{
+	bxf_open(&a->f, NULL);
+	boxcg_error *err = NULL;
+	ck_assert_int_eq(boxcg_target_open(a->f.root, a->f.state, &a->t, &err), 0);
+	int rc = boxcg_policy_load_buffer(a->t, "p.yaml", yaml, strlen(yaml), &a->p, NULL, &err);
+	ck_assert_msg(rc == 0, "load: %s", err ? boxcg_error_message(err) : "?");
+}
+
+static BXF_UNUSED void bxa_close(bxa *a)
+{
+	boxcg_policy_free(a->p);
+	boxcg_target_close(a->t);
+	bxf_close(&a->f);
 }
 
 #endif

@@ -23,27 +23,6 @@ Suite *suite_frame(void);
 	"    sizes:\n"                                        \
 	"      pids.max: { min: 1, max: 64 }\n"
 
-typedef struct api {
-	bxf f;
-	boxcg_target *t;
-	boxcg_policy *p;
-} api;
-
-static void api_open(api *a)
-{
-	bxf_open(&a->f, NULL);
-	boxcg_error *err = NULL;
-	ck_assert_int_eq(boxcg_target_open(a->f.root, a->f.state, &a->t, &err), 0);
-	int rc = boxcg_policy_load_buffer(a->t, "p.yaml", POLICY, strlen(POLICY), &a->p, NULL, &err);
-	ck_assert_msg(rc == 0, "load: %s", err ? boxcg_error_message(err) : "?");
-}
-
-static void api_close(api *a)
-{
-	boxcg_policy_free(a->p);
-	boxcg_target_close(a->t);
-	bxf_close(&a->f);
-}
 
 /* OK(call, what): the call succeeds (err is read after it). */
 #define OK(call, what)                                                                   \
@@ -53,7 +32,7 @@ static void api_close(api *a)
 	} while (0)
 
 /* The generation: the size of <state>/lock. */
-static long generation(api *a)
+static long generation(bxa *a)
 {
 	char *path = bx_sprintf("%s/lock", a->f.state);
 	struct stat st;
@@ -64,8 +43,8 @@ static long generation(api *a)
 
 START_TEST(generation_advances_only_outside_boxes)
 {
-	api a;
-	api_open(&a);
+	bxa a;
+	bxa_open(&a, POLICY);
 	boxcg_error *err = NULL;
 	/* the first box creates its class slice: a change above boxes */
 	OK(boxcg_box_create(a.t, a.p, "vm", "v1", 0, &err), "create v1");
@@ -83,14 +62,14 @@ START_TEST(generation_advances_only_outside_boxes)
 	free(v);
 	/* the frame was read at that generation */
 	ck_assert_uint_eq(a.t->frame.gen, (uint64_t)g);
-	api_close(&a);
+	bxa_close(&a);
 }
 END_TEST
 
 START_TEST(another_generation_reads_the_tree_again)
 {
-	api a;
-	api_open(&a);
+	bxa a;
+	bxa_open(&a, POLICY);
 	boxcg_error *err = NULL;
 	OK(boxcg_box_create(a.t, a.p, "vm", "v1", 0, &err), "create v1");
 	long g = generation(&a);
@@ -107,7 +86,7 @@ START_TEST(another_generation_reads_the_tree_again)
 	ck_assert_uint_eq(a.t->frame.gen, (uint64_t)g + 1);
 	ck_assert(bx_frame_holds(&a.t->frame, a.t->fs, true, (uint64_t)g + 1));
 	ck_assert(!bx_frame_holds(&a.t->frame, a.t->fs, false, 0)); /* unknown: never */
-	api_close(&a);
+	bxa_close(&a);
 }
 END_TEST
 
@@ -116,8 +95,8 @@ END_TEST
  * rolls back, and succeeds against the live tree. */
 START_TEST(a_stale_frame_gets_a_second_try)
 {
-	api a;
-	api_open(&a);
+	bxa a;
+	bxa_open(&a, POLICY);
 	boxcg_error *err = NULL;
 	OK(boxcg_box_create(a.t, a.p, "vm", "v1", 0, &err), "create v1");
 	/* the first made the slice and advanced the generation: this one
@@ -138,7 +117,7 @@ START_TEST(a_stale_frame_gets_a_second_try)
 	v = bxf_get(&a.f, "boxlite/vm/v2/pids.max");
 	ck_assert_str_eq(v, "7\n");
 	free(v);
-	api_close(&a);
+	bxa_close(&a);
 }
 END_TEST
 
