@@ -58,7 +58,11 @@ static char *store(bx_strpool *p, const char *s, size_t len)
 {
 	chunk *c = p->chunks;
 	if (!c || c->size - c->used < len + 1) {
-		size_t size = len + 1 > CHUNK ? len + 1 : CHUNK;
+		/* 4 KiB first (a box's plan is small; freeing 64 KiB makes
+		 * malloc consolidate), then twice the last, up to CHUNK */
+		size_t size = c ? (c->size < CHUNK ? c->size * 2 : CHUNK) : 4096;
+		if (size < len + 1)
+			size = len + 1;
 		chunk *n = malloc(sizeof *n + size);
 		if (!n)
 			return NULL;
@@ -76,7 +80,7 @@ static char *store(bx_strpool *p, const char *s, size_t len)
 
 static int grow(bx_strpool *p)
 {
-	size_t cap = p->cap ? p->cap * 2 : 1024;
+	size_t cap = p->cap ? p->cap * 2 : 64; /* a box plan interns a few dozen */
 	slot *t = calloc(cap, sizeof *t);
 	if (!t)
 		return -1;
