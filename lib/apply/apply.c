@@ -115,10 +115,10 @@ typedef struct txn {
  * subtree_control writes keep theirs: a new cgroup must give a
  * controller up before its parent can, so that undo cannot wait for the
  * rmdir. */
-static bool needs_record(const txn *t, const bx_step *s)
+static bool needs_record(const bx_created *made, const bx_step *s)
 {
 	return (s->op != BX_OP_WRITE && s->op != BX_OP_RECORD) ||
-	       !bx_created_covers(&t->created, s->cgroup);
+	       !bx_created_covers(made, s->cgroup);
 }
 
 /* After a step ran: what it did to the set of created cgroups. */
@@ -154,8 +154,7 @@ static int precapture(txn *t, bx_error **err)
 	int r = 1;
 	for (size_t i = 0; i < t->plan->n && r == 1; i++) {
 		const bx_step *s = &t->plan->v[i];
-		bool need = (s->op != BX_OP_WRITE && s->op != BX_OP_RECORD) ||
-			    !bx_created_covers(&made, s->cgroup);
+		bool need = needs_record(&made, s);
 		if (s->op == BX_OP_MKDIR && bx_created_add(&made, s->cgroup) < 0)
 			r = bx_err(err, ENOMEM, "apply");
 		if (s->op == BX_OP_RMDIR)
@@ -186,7 +185,7 @@ static int run_steps(txn *t, bx_error **err)
 		const bx_step *s = &t->plan->v[i];
 		t->res->phase = BX_PHASE_STEP;
 		t->res->failed_step = i;
-		if (t->batch || !needs_record(t, s)) { /* journaled already, or needs none */
+		if (t->batch || !needs_record(&t->created, s)) { /* journaled already, or needs none */
 			if (bx_step_run_ex(t->fs, &t->hooks, s, &t->untouched, err) < 0 ||
 			    note_created(t, s, err) < 0)
 				goto step_failed;

@@ -38,7 +38,7 @@ int bx_lock_advance(const bx_lock *l, bx_error **err)
 int bx_state_advance(int dirfd, const char *dir, bx_error **err)
 {
 	int fd;
-	if (bx_state_file_open(dirfd, dir, "lock", O_RDWR | O_CREAT, &fd, err) < 0)
+	if (bx_state_file_open(dirfd, dir, BX_LOCK_NAME, O_RDWR | O_CREAT, &fd, err) < 0)
 		return -1;
 	int r = advance_fd(fd, dir, err);
 	close(fd);

@@ -13,7 +13,6 @@
 
 #include "core/util.h"
 
-#define LOCK_NAME "lock"
 #define POLL_NS (20 * 1000 * 1000L) /* between two flock attempts */
 
 int bx_state_dir_open(const char *dir, int *dirfd, bx_error **err)
@@ -300,7 +299,7 @@ static int lock_open(const char *state_dir, bx_lock **out, bx_error **err)
 		bx_lock_release(l);
 		return -1;
 	}
-	if (bx_state_file_open(l->dirfd, state_dir, LOCK_NAME, O_RDWR | O_CREAT, &l->fd, err) < 0) {
+	if (bx_state_file_open(l->dirfd, state_dir, BX_LOCK_NAME, O_RDWR | O_CREAT, &l->fd, err) < 0) {
 		bx_lock_release(l);
 		return -1;
 	}
@@ -319,7 +318,7 @@ static int lock_take(bx_lock *l, const char *state_dir, double timeout, bx_error
 		if (flock(l->fd, LOCK_EX | LOCK_NB) == 0)
 			return 0;
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			bx_err(err, errno, "lock %s/" LOCK_NAME, state_dir);
+			bx_err(err, errno, "lock %s/" BX_LOCK_NAME, state_dir);
 			bx_lock_release(l);
 			return -1;
 		}
@@ -331,12 +330,12 @@ static int lock_take(bx_lock *l, const char *state_dir, double timeout, bx_error
 	long holder = lock_holder(l->fd);
 	if (holder)
 		bx_err(err, EWOULDBLOCK,
-		       "another boxcg (pid %ld) holds the lock %s/" LOCK_NAME
+		       "another boxcg (pid %ld) holds the lock %s/" BX_LOCK_NAME
 		       " (waited %gs; see --lock-timeout)",
 		       holder, state_dir, timeout > 0 ? timeout : 0);
 	else
 		bx_err(err, EWOULDBLOCK,
-		       "another boxcg holds the lock %s/" LOCK_NAME " (waited %gs; see --lock-timeout)",
+		       "another boxcg holds the lock %s/" BX_LOCK_NAME " (waited %gs; see --lock-timeout)",
 		       state_dir, timeout > 0 ? timeout : 0);
 	bx_lock_release(l);
 	return -1;

@@ -21,6 +21,9 @@
 
 #include "core/err.h"
 
+/* The lock file in the state directory. */
+#define BX_LOCK_NAME "lock"
+
 struct bx_lock_keep;
 
 typedef struct bx_lock {

@@ -80,12 +80,15 @@ static bool closed_to_others(const bx_cgfs *fs, int fd)
 	return (st.st_uid == geteuid() || st.st_uid == 0) && !(st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
+static void drop_all(struct bx_cgfs_dircache *c)
+{
+	for (size_t i = 0; c && i < SLOTS; i++)
+		drop(&c->v[i]);
+}
+
 static void cache_free(struct bx_cgfs_dircache *c)
 {
-	if (!c)
-		return;
-	for (size_t i = 0; i < SLOTS; i++)
-		drop(&c->v[i]);
+	drop_all(c);
 	free(c);
 }
 
@@ -154,9 +157,7 @@ void bx_cgfs_cache_end(bx_cgfs *fs)
 
 void bx_cgfs_cache_flush(bx_cgfs *fs)
 {
-	if (fs->cache)
-		for (size_t i = 0; i < SLOTS; i++)
-			drop(&fs->cache->v[i]);
+	drop_all(fs->cache);
 }
 
 void bx_cgfs_cache_free(bx_cgfs *fs)
