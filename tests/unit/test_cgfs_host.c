@@ -7,6 +7,9 @@
 
 #include "test_cgfs.h"
 
+#include "api/api_int.h"
+#include "boxcg.h"
+
 static char *mount;   /* the cgroup2 mount, NULL when the tests skip */
 static char *scratch; /* "boxcg-unit-PID-TIME", under the mount */
 static const char *skip_reason;
@@ -54,7 +57,7 @@ static void host_setup(void)
 static void host_teardown(void)
 {
 	if (mount && scratch)
-		for (int i = 0; i < 3; i++) {
+		for (int i = 0; i < 4; i++) {
 			char *p = bx_sprintf("%s/%s-%d", mount, scratch, i);
 			rm_cgroups(p);
 			struct stat st;
@@ -184,6 +187,78 @@ START_TEST(explicit_roots_inside_cgroup2)
 }
 END_TEST
 
+
+/* A target's frame (lib/frame) on the real kernel: what it remembers goes
+ * stale behind its back, and the kernel's ENOENT gets the box transaction
+ * its second try. First the class slice removed (a mkdir under a removed
+ * cgroup), then, where the base offers hugetlb with 2 MB pages, the
+ * controller disabled in the class slice (the box's hugetlb file is not
+ * there). The scratch cgroup <scratch>-3 is the base. */
+static void api_ok(int rc, boxcg_error **err, const char *what)
+{
+	ck_assert_msg(rc == 0, "%s: %s", what, *err ? boxcg_error_message(*err) : "?");
+}
+
+START_TEST(frame_second_try_on_real_cgroup2)
+{
+	if (skipped())
+		return;
+	cleanup_free char *base = bx_sprintf("%s/%s-3", mount, scratch);
+	ck_assert_int_eq(mkdir(base, 0755), 0);
+	char state[] = "/tmp/boxcg-frame-state-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(state));
+	cleanup_free char *ctrls_path = bx_sprintf("%s/cgroup.controllers", base);
+	char ctrls[256] = "";
+	FILE *fp = fopen(ctrls_path, "r");
+	ck_assert_ptr_nonnull(fp);
+	if (!fgets(ctrls, sizeof ctrls, fp))
+		ctrls[0] = '\0';
+	fclose(fp);
+	struct stat st;
+	bool huge = strstr(ctrls, "hugetlb") && stat("/sys/kernel/mm/hugepages/hugepages-2048kB", &st) == 0;
+	const char *yaml = huge ? "version: 1\nroot: r\nclasses:\n  vm:\n    box:\n"
+				  "      cgroup: { max_depth: 2 }\n      hugetlb: { 2MB: 2MiB }\n"
+				: "version: 1\nroot: r\nclasses:\n  vm:\n    box:\n"
+				  "      cgroup: { max_depth: 2 }\n";
+	boxcg_target *t = NULL;
+	boxcg_policy *p = NULL;
+	boxcg_error *err = NULL;
+	api_ok(boxcg_target_open(base, state, &t, &err), &err, "open");
+	api_ok(boxcg_policy_load_buffer(t, "p.yaml", yaml, strlen(yaml), &p, NULL, &err), &err, "load");
+	api_ok(boxcg_box_create(t, p, "vm", "v1", 0, &err), &err, "create v1");
+	api_ok(boxcg_box_create(t, p, "vm", "v2", 0, &err), &err, "create v2");
+	ck_assert_ptr_nonnull(t->frame.memo);
+	/* the class slice goes, behind the frame */
+	api_ok(boxcg_box_delete(t, p, "vm", "v1", 0, 1000, &err), &err, "delete v1");
+	api_ok(boxcg_box_delete(t, p, "vm", "v2", 0, 1000, &err), &err, "delete v2");
+	ck_assert_ptr_nonnull(t->frame.memo); /* box-local: still remembered */
+	cleanup_free char *slice = bx_sprintf("%s/r/vm", base);
+	ck_assert_int_eq(rmdir(slice), 0);
+	api_ok(boxcg_box_create(t, p, "vm", "v3", 0, &err), &err, "create v3 after the slice went");
+	cleanup_free char *v3 = bx_sprintf("%s/r/vm/v3/cgroup.max.depth", base);
+	ck_assert_int_eq(stat(v3, &st), 0);
+	if (huge) {
+		api_ok(boxcg_box_create(t, p, "vm", "v4", 0, &err), &err, "create v4");
+		/* hugetlb disabled in the class slice, behind the frame */
+		cleanup_free char *stc = bx_sprintf("%s/r/vm/cgroup.subtree_control", base);
+		fp = fopen(stc, "w");
+		ck_assert_ptr_nonnull(fp);
+		ck_assert_int_ge(fputs("-hugetlb", fp), 0);
+		ck_assert_int_eq(fclose(fp), 0);
+		api_ok(boxcg_box_create(t, p, "vm", "v5", 0, &err), &err,
+		       "create v5 after hugetlb went");
+		cleanup_free char *h = bx_sprintf("%s/r/vm/v5/hugetlb.2MB.max", base);
+		ck_assert_int_eq(stat(h, &st), 0);
+	} else {
+		fprintf(stderr, "cgfs_host: frame test without hugetlb (base controllers: %s)\n", ctrls);
+	}
+	boxcg_policy_free(p);
+	boxcg_target_close(t);
+	cleanup_free char *rm = bx_sprintf("rm -rf '%s'", state);
+	ck_assert_int_eq(system(rm), 0);
+}
+END_TEST
+
 Suite *suite_cgfs_host(void);
 Suite *suite_cgfs_host(void)
 {
@@ -192,6 +267,7 @@ Suite *suite_cgfs_host(void)
 	tcase_add_unchecked_fixture(t, host_setup, host_teardown);
 	tcase_add_loop_test(t, real_cgroup2_roundtrip, 0, 2);
 	tcase_add_test(t, explicit_roots_inside_cgroup2);
+	tcase_add_test(t, frame_second_try_on_real_cgroup2);
 	suite_add_tcase(s, t);
 	return s;
 }
