@@ -127,5 +127,6 @@ BX_COMMAND(box_update, "box update", "ID --set K=V... [--dry-run] [--force] [--c
 	   "change a live box's own limits (within its class's range) as one transaction",
 	   run_box_update, .opts = box_update_opts,
 	   .details = "Change box ID's own values of limits its class opens (sizes:), within the "
-		      "class's range, as one transaction (journal, rollback). Lowering memory.max "
-		      "below the box's memory.current is refused unless --force.");
+		      "class's range, as one transaction (journal, rollback). Only the files whose "
+		      "value changes are written; a file changed by hand is left for `boxcg apply`. "
+		      "Lowering memory.max below the box's memory.current is refused unless --force.");
