@@ -353,11 +353,13 @@ int bx_lock_acquire(const char *state_dir, double timeout, bx_lock **out, bx_err
 
 /* Are the kept directory and lock file still what a fresh open would
  * find and accept? Checked with the lock held, so that the lock file's
- * size read here is the generation (apply/generation.c). */
+ * size read here is the generation (apply/generation.c). The owner is
+ * compared with the one accepted at open (then our euid): a directory
+ * or lock file given to another user since is let go. */
 static bool keep_valid(bx_lock_keep *k, const char *state_dir)
 {
 	struct stat st;
-	uid_t me = geteuid();
+	uid_t me = k->uid;
 	if (strcmp(k->lock->dir, state_dir) != 0 ||
 	    fstatat(AT_FDCWD, state_dir, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
 	    st.st_dev != k->dev || st.st_ino != k->ino || st.st_uid != me ||
@@ -415,6 +417,7 @@ int bx_lock_acquire_kept(bx_lock_keep *k, const char *state_dir, double timeout,
 		}
 		k->dev = st.st_dev;
 		k->ino = st.st_ino;
+		k->uid = st.st_uid;
 		k->lock->keep = k;
 	}
 	if (lock_take(k->lock, state_dir, timeout, err) < 0) {

@@ -49,6 +49,7 @@ typedef struct bx_lock_keep {
 	bx_lock *lock;      /* open, not flocked between transactions; NULL: none yet */
 	dev_t dev;          /* the state directory's identity */
 	ino_t ino;
+	uid_t uid;          /* its owner (our euid) when opened */
 	atomic_bool busy;   /* a transaction of this handle holds it now */
 } bx_lock_keep;
 

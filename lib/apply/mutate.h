@@ -31,12 +31,12 @@ int bx_mut_mark_static(bx_cgfs *fs, bx_hooks *h, const char *cg, bool *marked, b
 int bx_mut_set_managed(bx_cgfs *fs, bx_hooks *h, const char *cg, const char *text, bool *kept,
 		       bx_error **err);
 
-/* The record as it is: *text NULL when there is none (or xattrs are
- * unsupported: *unsupported). */
-/* A RECORD step: set the record and read it back through the same
- * descriptor (a filesystem without user xattrs keeps none: not an error). */
+/* A RECORD step: set the record (a filesystem without user xattrs keeps
+ * none: not an error). Not read back: fsetxattr stores all or nothing. */
 int bx_mut_record_managed(bx_cgfs *fs, bx_hooks *h, const char *cg, const char *text,
 			  bx_error **err);
+/* The record as it is: *text NULL when there is none (or xattrs are
+ * unsupported: *unsupported). */
 int bx_read_managed(bx_cgfs *fs, const char *cg, char **text, bool *unsupported, bx_error **err);
 
 /* Whether the cgroup carries the mark (false where xattrs are unsupported). */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply/mutate.h"
 #include "box/box.h"
 #include "box/box_int.h"
 #include "box/procs.h"
@@ -28,26 +29,10 @@ int bx_box_own_read(bx_cgfs *fs, const bx_class *c, const char *cg, bx_owns *out
 	*out = (bx_owns){0};
 	if (!c->nopen)
 		return 0;
-	int fd;
-	bool borrowed;
-	if (bx_cgfs_dir_get(fs, cg, &fd, &borrowed, err) < 0)
+	cleanup_free char *text = NULL;
+	bool unsupported;
+	if (bx_read_managed(fs, cg, &text, &unsupported, err) < 0)
 		return -1;
-	char small[1024];
-	cleanup_free char *big = NULL;
-	const char *text = small;
-	ssize_t n = fgetxattr(fd, BX_MANAGED_XATTR, small, sizeof small - 1);
-	if (n < 0 && errno == ERANGE) {
-		ssize_t want = fgetxattr(fd, BX_MANAGED_XATTR, NULL, 0);
-		if (want > 0 && want <= BX_MANAGED_MAX && (big = malloc((size_t)want + 1)))
-			n = fgetxattr(fd, BX_MANAGED_XATTR, big, (size_t)want);
-		text = big;
-	}
-	int e = errno;
-	bx_cgfs_dir_put(fs, fd, borrowed);
-	if (n < 0)
-		return e == ENODATA || e == ENOTSUP || e == ERANGE ? 0
-			: bx_err(err, e, "read the %s record of %s", BX_MANAGED_XATTR, cg);
-	((char *)text)[n] = '\0';
 	if (bx_sizes_from_record(c, text, out) < 0)
 		return bx_err(err, ENOMEM, "read the record of %s", cg);
 	return 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "apply/lock.h"
+#include "apply/mutate.h"
 #include "box/box.h"
 #include "box/box_int.h"
 #include "core/util.h"
@@ -84,10 +85,11 @@ static int changed_files(const bx_settings *before, const bx_settings *after, co
 
 static int plan_update(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const char *id,
 		       const char *cg, const char *own, const bx_box_update_opts *o,
-		       const bx_lock *lock, const char *const *files, size_t nfiles, bool *used,
-		       bx_state **st, bx_plan **plan, bx_error **err)
+		       const bx_lock *lock, const bx_record_seen *rec, const char *const *files,
+		       size_t nfiles, bool *used, bx_state **st, bx_plan **plan, bx_error **err)
 {
-	bx_scope scope = { .class_name = c->name, .box_id = id, .files = files, .nfiles = nfiles };
+	bx_scope scope = { .class_name = c->name, .box_id = id, .files = files, .nfiles = nfiles,
+			   .box_record = rec };
 	bx_plan_opts po = { .scope = scope, .box_own = own, .no_fingerprint = true };
 	int r = bx_box_observe(fs, p, &scope, cg, o->frame, lock, st, used, err);
 	if (r == 0)
@@ -99,8 +101,8 @@ static int plan_update(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const
  * stale frame may be why it failed. */
 static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const char *id,
 			  const char *cg, const bx_box_update_opts *o, const bx_lock *lock,
-			  const char *const *files, size_t nfiles, bx_box_update_result *res,
-			  bx_error **err)
+			  const bx_record_seen *rec, const char *const *files, size_t nfiles,
+			  bx_box_update_result *res, bx_error **err)
 {
 	for (int attempt = 0;; attempt++) {
 		bool used = false;
@@ -108,8 +110,8 @@ static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const bx_class *c, co
 		bx_plan_free(res->plan);
 		res->plan = NULL;
 		bx_state *st = NULL;
-		int r = plan_update(fs, p, c, id, cg, res->own, o, lock, files, nfiles, &used, &st,
-				    &res->plan, &e);
+		int r = plan_update(fs, p, c, id, cg, res->own, o, lock, rec, files, nfiles, &used,
+				    &st, &res->plan, &e);
 		if (r == 0 && (o->dry_run || !res->plan->n)) {
 			bx_state_free(st);
 			return 0;
@@ -156,6 +158,8 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 	cleanup_free char *cg = NULL;
 	bx_owns ow = {0};
 	bx_settings s = {0}, before = {0};
+	cleanup_free char *rec_text = NULL;
+	bx_record_seen rec = {0};
 	const char **files = NULL;
 	size_t nfiles = 0;
 	/* Under the lock: one directory cache from here to the commit, so
@@ -167,9 +171,16 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		bx_err(err, ENOMEM, "update box %s", id);
 		goto out;
 	}
-	/* its values now, then the new ones over them */
-	if (bx_box_own_read(fs, c, cg, &ow, err) < 0 ||
-	    bx_sizes_settings(c, &ow, &p->facts, &before, err) < 0 ||
+	/* Its values now, then the new ones over them. The record is read
+	 * once: the observation below takes it as read here, under the lock. */
+	if (bx_read_managed(fs, cg, &rec_text, &rec.unsupported, err) < 0)
+		goto wrap;
+	rec.text = rec_text;
+	if (bx_sizes_from_record(c, rec_text, &ow) < 0) {
+		bx_err(err, ENOMEM, "read the record of %s", cg);
+		goto wrap;
+	}
+	if (bx_sizes_settings(c, &ow, &p->facts, &before, err) < 0 ||
 	    bx_sizes_request(c, o->sets, o->nsets, &ow, err) < 0 ||
 	    bx_sizes_settings(c, &ow, &p->facts, &s, err) < 0 || !(res->own = bx_sizes_text(&ow)))
 		goto wrap;
@@ -179,7 +190,7 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		bx_err(err, ENOMEM, "update box %s", id);
 		goto wrap;
 	}
-	r = plan_and_apply(fs, p, c, id, cg, o, lock, files, nfiles, res, err);
+	r = plan_and_apply(fs, p, c, id, cg, o, lock, &rec, files, nfiles, res, err);
 	if (r == 0)
 		goto out;
 wrap:

@@ -17,6 +17,7 @@
 #ifndef BX_CGROUPFS_CGFS_H
 #define BX_CGROUPFS_CGFS_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -160,8 +161,19 @@ int bx_cgfs_open_file(bx_cgfs *fs, const char *cg, const char *file, int flags, 
 
 /* The whole file from offset 0 (pread), NUL-terminated; -1 with errno.
  * `regular`: a short read is its end (plain files, and kernfs interface
- * files read in one go); else it reads until 0. */
-int bx_pread_all(int fd, bool regular, char **out);
+ * files read in one go); else it reads until 0. *len (when not NULL)
+ * gets the bytes read, which a NUL in the file makes more than strlen. */
+int bx_pread_all(int fd, bool regular, char **out, size_t *len);
+
+/* Directory mode reads with pread and no fstat: what pread refuses to
+ * read from offset 0 is not a plain file (a planted FIFO: ESPIPE; a
+ * directory: EISDIR). Opened O_NONBLOCK, a FIFO cannot hang the open;
+ * a socket fails it (ENXIO); a device node needs root to plant, and
+ * reads no more than BX_DIRMODE_READ_MAX. */
+static inline bool bx_not_plain(int e)
+{
+	return e == ESPIPE || e == EISDIR;
+}
 
 /* The most read from one interface file in directory mode (regular
  * files; the kernel's are a few KiB): more is EFBIG, never read whole. */

@@ -33,6 +33,14 @@ int bx_dircache_get(bx_cgfs *fs, const char *dir, size_t len, bool *borrowed);
 bool bx_dircache_owns(const bx_cgfs *fs, int fd);
 /* Drop the entries of cg and of everything below it (mkdir, rmdir). */
 void bx_dircache_forget(bx_cgfs *fs, const char *cg);
+/* After bx_cgfs_mkdir made cg beneath pfd (the parent's descriptor, as
+ * bx_cgfs_parent gave it): keep the new directory's descriptor, marked
+ * fresh, when the parent is one nobody else can change. Nothing happens
+ * outside a session or when it cannot be opened. */
+void bx_dircache_adopt(bx_cgfs *fs, const char *cg, int pfd, const char *name);
+/* Was cg made by this handle's mkdir in this session (bx_dircache_adopt)?
+ * Then nobody but us (and root) has made an entry in it since. */
+bool bx_dircache_fresh(const bx_cgfs *fs, const char *cg);
 /* At bx_cgfs_close: whatever sessions are open. */
 void bx_cgfs_cache_free(bx_cgfs *fs);
 

@@ -39,6 +39,7 @@ typedef struct slot {
 	bool guarded;   /* nobody else can move it or what is above it */
 	bool closed;    /* and nobody else can move what is in it */
 	bool keep;      /* parked when the session ends (bx_cgfs_cache_park) */
+	bool fresh;     /* made by bx_cgfs_mkdir in this session (adopt) */
 } slot;
 
 struct bx_cgfs_dircache {
@@ -46,6 +47,7 @@ struct bx_cgfs_dircache {
 	unsigned next;    /* the slot to reuse next (round robin) */
 	bool base_closed; /* nobody else can move what is in the base */
 	bool path_only;   /* a directory could not be read: some fds are O_PATH */
+	uid_t euid;       /* ours when the cache was made: closed_to_others */
 	slot v[SLOTS];
 };
 
@@ -70,14 +72,14 @@ static void drop(slot *e)
 
 /* Can nobody but us (and root) rename entries of directory fd? Always on
  * cgroupfs, which never moves a cgroup to another parent. */
-static bool closed_to_others(const bx_cgfs *fs, int fd)
+static bool closed_to_others(const bx_cgfs *fs, uid_t euid, int fd)
 {
 	if (!fs->dirmode)
 		return true;
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return false;
-	return (st.st_uid == geteuid() || st.st_uid == 0) && !(st.st_mode & (S_IWGRP | S_IWOTH));
+	return (st.st_uid == euid || st.st_uid == 0) && !(st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
 static void drop_all(struct bx_cgfs_dircache *c)
@@ -108,7 +110,8 @@ int bx_cgfs_cache_resume(bx_cgfs *fs, bool revive)
 		}
 		for (size_t i = 0; i < SLOTS; i++)
 			fs->cache->v[i].fd = -1;
-		fs->cache->base_closed = closed_to_others(fs, fs->base_fd);
+		fs->cache->euid = geteuid();
+		fs->cache->base_closed = closed_to_others(fs, fs->cache->euid, fs->base_fd);
 	}
 	fs->cache->depth++;
 	return 0;
@@ -141,6 +144,7 @@ void bx_cgfs_cache_end(bx_cgfs *fs)
 		slot *e = &c->v[i];
 		if (e->path && e->keep && !c->path_only) {
 			e->keep = false; /* the next session parks again */
+			e->fresh = false;
 			kept = true;
 		} else {
 			drop(e);
@@ -243,7 +247,7 @@ int bx_dircache_get(bx_cgfs *fs, const char *dir, size_t len, bool *borrowed)
 		slot *n = guarded ? insert(c, dir, end, fd) : NULL;
 		if (n) {
 			n->guarded = true;
-			n->closed = closed_to_others(fs, fd);
+			n->closed = closed_to_others(fs, c->euid, fd);
 			guarded = n->closed;
 		} else {
 			guarded = false; /* others could move it: not kept */
@@ -263,6 +267,43 @@ bool bx_dircache_owns(const bx_cgfs *fs, int fd)
 		if (fs->cache->v[i].path && fs->cache->v[i].fd == fd)
 			return true;
 	return false;
+}
+
+void bx_dircache_adopt(bx_cgfs *fs, const char *cg, int pfd, const char *name)
+{
+	struct bx_cgfs_dircache *c = fs->cache;
+	if (!c || c->path_only)
+		return;
+	bool parent_closed = pfd == fs->base_fd ? c->base_closed : false;
+	for (size_t i = 0; i < SLOTS && pfd != fs->base_fd; i++)
+		if (c->v[i].path && c->v[i].fd == pfd)
+			parent_closed = c->v[i].guarded && c->v[i].closed;
+	if (!parent_closed)
+		return;
+	int fd = bx_cgfs_resolve_at(fs, pfd, name, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return;
+	/* not in the parent's slot: its descriptor is still the caller's */
+	if (c->v[c->next].path && c->v[c->next].fd == pfd)
+		c->next = (c->next + 1) % SLOTS;
+	slot *n = insert(c, cg, strlen(cg), fd);
+	if (!n) {
+		close(fd);
+		return;
+	}
+	/* No fstat: mkdir made it ours with mode 0755 (a umask only clears
+	 * bits), in a parent nobody else can change. */
+	n->guarded = n->closed = n->fresh = true;
+}
+
+bool bx_dircache_fresh(const bx_cgfs *fs, const char *cg)
+{
+	const struct bx_cgfs_dircache *c = fs->cache;
+	if (!c)
+		return false;
+	size_t len = strlen(cg);
+	const slot *e = lookup((struct bx_cgfs_dircache *)c, cg, len, hash(cg, len));
+	return e && e->fresh;
 }
 
 static void forget_in(struct bx_cgfs_dircache *c, const char *cg)

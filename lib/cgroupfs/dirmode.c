@@ -102,16 +102,25 @@ static int store(bx_cgfs *fs, const char *cg, const char *file, const char *text
 	memcpy(buf, text, n);
 	if (!n || text[n - 1] != '\n')
 		buf[n++] = '\n';
-	/* Write only once the file is known to be a plain file of its own:
-	 * O_NONBLOCK so a planted FIFO fails (ENXIO; "not a plain file" when
-	 * opened for reading too) instead of hanging, and a hard link (to a
-	 * file outside the base) is refused. Then the new text from offset 0,
-	 * and a truncation only when the old one was longer. */
-	int fd = bx_cgfs_resolve(fs, path, (back ? O_RDWR : O_WRONLY) | O_CREAT | O_NONBLOCK, 0644);
-	if (fd < 0)
-		return bx_err(err, errno, "write %s", path);
-	struct stat st;
-	int bad = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EINVAL : st.st_nlink > 1 ? EMLINK : 0;
+	/* In a directory this session made (bx_dircache_fresh), a file that
+	 * O_EXCL creates is new, plain and ours: nothing to check or cut.
+	 * Elsewhere, write only once the file is known to be a plain file of
+	 * its own: O_NONBLOCK so a planted FIFO fails (ENXIO; "not a plain
+	 * file" when opened for reading too) instead of hanging, and a hard
+	 * link (to a file outside the base) is refused. Then the new text
+	 * from offset 0, and a truncation only when the old one was longer. */
+	int mode = (back ? O_RDWR : O_WRONLY) | O_CREAT | O_NONBLOCK;
+	int fd = -1;
+	struct stat st = {0};
+	if (bx_dircache_fresh(fs, cg))
+		fd = bx_cgfs_resolve(fs, path, mode | O_EXCL, 0644);
+	int bad = 0;
+	if (fd < 0) {
+		fd = bx_cgfs_resolve(fs, path, mode, 0644);
+		if (fd < 0)
+			return bx_err(err, errno, "write %s", path);
+		bad = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EINVAL : st.st_nlink > 1 ? EMLINK : 0;
+	}
 	if (bad) {
 		close(fd);
 		return bx_err(err, bad, "write %s%s", path,

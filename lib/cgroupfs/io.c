@@ -41,32 +41,27 @@ int bx_cgfs_read(bx_cgfs *fs, const char *cg, const char *file, char **out, bx_e
 	bx_cgpath_buf path;
 	if (bx_cgfs_join(path, cg, file) < 0)
 		return bx_err(err, errno, "read %s%s%s", BX_CGSHOW(cg), file);
-	/* Directory mode: O_NONBLOCK and a plain-file check, so a planted
-	 * FIFO or device cannot hang or feed a read. */
+	/* Directory mode: O_NONBLOCK, and pread refuses what is not a plain
+	 * file (bx_not_plain), so a planted FIFO cannot hang or feed a read. */
 	int fd = bx_cgfs_resolve(fs, path, fs->dirmode ? O_RDONLY | O_NONBLOCK : O_RDONLY, 0);
 	if (fd < 0) {
 		if (errno == ENOENT && fs->dirmode)
 			return bx_dirmode_read_missing(fs, cg, file, out, err);
 		return bx_err(err, errno, "read %s", path);
 	}
-	struct stat st;
-	if (fs->dirmode && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
-		close(fd);
-		return bx_err(err, EINVAL, "read %s: not a plain file", path);
-	}
-	/* Directory mode: the kernel's interface files are small; a huge
-	 * (or sparse) plain file is refused, not read whole. */
-	if (fs->dirmode && st.st_size > (off_t)BX_DIRMODE_READ_MAX) {
-		close(fd);
-		return bx_err(err, EFBIG, "read %s: larger than %u KiB, no interface file is", path,
-			      BX_DIRMODE_READ_MAX >> 10);
-	}
-	/* A plain file (directory mode) ends at a short read; a kernfs file
-	 * with many records (cgroup.procs) may return less than asked before
-	 * its end, so it is read until read() says 0. */
-	int r = fs->dirmode ? bx_pread_all(fd, true, out) : bx_read_fd(fd, out);
+	/* A plain file (directory mode) ends at a short read, and a huge (or
+	 * sparse) one is refused, not read whole: the kernel's interface
+	 * files are small. A kernfs file with many records (cgroup.procs)
+	 * may return less than asked before its end, so it is read until
+	 * read() says 0. */
+	int r = fs->dirmode ? bx_pread_all(fd, true, out, NULL) : bx_read_fd(fd, out);
 	int e = errno;
 	close(fd);
+	if (r < 0 && fs->dirmode && bx_not_plain(e))
+		return bx_err(err, EINVAL, "read %s: not a plain file", path);
+	if (r < 0 && e == EFBIG)
+		return bx_err(err, EFBIG, "read %s: larger than %u KiB, no interface file is", path,
+			      BX_DIRMODE_READ_MAX >> 10);
 	if (r < 0)
 		return bx_err(err, e, "read %s", path);
 	size_t n = strlen(*out);
@@ -135,7 +130,7 @@ static int write_value(bx_cgfs *fs, const char *cg, const char *file, const char
 	 * the text anew (seq_file restarts at position 0). */
 	/* Interface files are read in one go: a short read is the end, as
 	 * in observation (one pread, not a second one that returns 0). */
-	int r = back && !reread ? bx_pread_all(fd, true, back) : 0;
+	int r = back && !reread ? bx_pread_all(fd, true, back, NULL) : 0;
 	e = errno;
 	close(fd);
 	if (r < 0)
@@ -174,9 +169,11 @@ int bx_cgfs_mkdir(bx_cgfs *fs, const char *cg, bx_error **err)
 		return bx_err(err, errno, "mkdir %s", cg);
 	int r = mkdirat(pfd, name, 0755);
 	int e = errno;
-	bx_cgfs_parent_close(fs, pfd);
-	if (r == 0)
+	if (r == 0) {
 		bx_dircache_forget(fs, cg); /* an old one of that name, gone */
+		bx_dircache_adopt(fs, cg, pfd, name); /* its writes follow */
+	}
+	bx_cgfs_parent_close(fs, pfd);
 	return r < 0 ? bx_err(err, e, "mkdir %s", cg) : 0;
 }
 

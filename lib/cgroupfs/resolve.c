@@ -239,7 +239,7 @@ int bx_cgfs_injected(bx_cgfs *fs)
 	return fs->fail_errno ? fs->fail_errno : EIO;
 }
 
-int bx_pread_all(int fd, bool regular, char **out)
+int bx_pread_all(int fd, bool regular, char **out, size_t *len)
 {
 	bx_buf b = {0};
 	char chunk[4096];
@@ -264,11 +264,14 @@ int bx_pread_all(int fd, bool regular, char **out)
 		if (n == 0 || (regular && (size_t)n < sizeof chunk))
 			break;
 	}
+	size_t got = b.len;
 	*out = bx_buf_take(&b);
 	if (!*out) {
 		errno = ENOMEM;
 		return -1;
 	}
+	if (len)
+		*len = got;
 	return 0;
 }
 

@@ -29,6 +29,7 @@ typedef struct obs {
 	const bx_obs_src *src;
 	bx_state *st;
 	bx_error **err;
+	const bx_record_seen *record; /* the record of the next cgroup, if read */
 } obs;
 
 /* The distinct interface files a settings list touches. */
@@ -165,6 +166,8 @@ static int obs_cg(obs *o, const char *path, int parent_exists, unsigned flags,
 		  const char *const *files, size_t nfiles, const char *want_pids, size_t *idx)
 {
 	*idx = SIZE_MAX;
+	const bx_record_seen *given = o->record; /* for this cgroup only */
+	o->record = NULL;
 	if (parent_exists == 0)
 		return 0;
 	bx_cg_state *cg = bx_state_add(o->st, path);
@@ -197,9 +200,16 @@ static int obs_cg(obs *o, const char *path, int parent_exists, unsigned flags,
 	if ((flags & BX_OBS_CHILDREN) &&
 	    o->src->children(c, h, path, &cg->children, &cg->nchildren, o->err) < 0)
 		goto out;
-	if ((flags & BX_OBS_MANAGED) &&
-	    o->src->managed(c, h, path, &cg->managed, &cg->managed_unsupported, o->err) < 0)
+	if ((flags & BX_OBS_MANAGED) && given) {
+		cg->managed_unsupported = given->unsupported;
+		if (given->text && !(cg->managed = strdup(given->text))) {
+			bx_err(o->err, ENOMEM, "observe");
+			goto out;
+		}
+	} else if ((flags & BX_OBS_MANAGED) &&
+		   o->src->managed(c, h, path, &cg->managed, &cg->managed_unsupported, o->err) < 0) {
 		goto out;
+	}
 	r = read_files(o, h, i, files, nfiles, want_pids);
 	if (r == 0 && cg->managed && !only_given)
 		r = read_recorded(o, h, i, files, nfiles);
@@ -383,6 +393,7 @@ static int obs_class(obs *o, const bx_class *c, const char *root, int root_exist
 			bx_err(o->err, ENOMEM, "observe");
 			goto out;
 		}
+		o->record = one_box ? scope->box_record : NULL;
 		if (obs_cg(o, bp, slice_exists, BX_OBS_MANAGED | bflag, bf.v, bf.n, bf.want_pids,
 			   &idx) < 0)
 			goto out;
@@ -395,6 +406,7 @@ static int obs_class(obs *o, const bx_class *c, const char *root, int root_exist
 			goto out;
 		}
 		/* no static mark: only --prune asks, and never of one box */
+		o->record = scope->box_record;
 		if (obs_cg(o, bp, slice_exists, BX_OBS_MANAGED | bflag, bf.v, bf.n, bf.want_pids,
 			   &idx) < 0)
 			goto out;
@@ -511,7 +523,7 @@ int bx_observe_with(const bx_obs_src *src, const bx_policy *p, const bx_scope *s
 	const bx_static_box **boxes = NULL;
 	if (bx_policy_sorted(p, &classes, &boxes, err) < 0)
 		return -1;
-	obs o = { src, state_for(src), err };
+	obs o = { .src = src, .st = state_for(src), .err = err };
 	int r = -1, root_exists;
 	if (!o.st) {
 		bx_err(err, ENOMEM, "observe");
@@ -589,7 +601,7 @@ int bx_observe_again_with(const bx_obs_src *src, const bx_state *then, bx_state 
 			  bx_error **err)
 {
 	*out = NULL;
-	obs o = { src, state_for(src), err };
+	obs o = { .src = src, .st = state_for(src), .err = err };
 	if (!o.st)
 		return bx_err(err, ENOMEM, "observe");
 	/* Ancestors first, so a parent is looked at before its children. */
@@ -683,7 +695,7 @@ int bx_observe_tree_with(const bx_obs_src *src, const char *tree, bx_state **out
 	cleanup_free char *parent = NULL;
 	if (all_files(&src->facts, &files, &nfiles) < 0)
 		return bx_err(err, ENOMEM, "observe");
-	obs o = { src, state_for(src), err };
+	obs o = { .src = src, .st = state_for(src), .err = err };
 	int r = -1, exists;
 	if (!o.st || !(o.st->tree = strdup(tree))) {
 		bx_err(err, ENOMEM, "observe");

@@ -64,8 +64,9 @@ static int live_read(void *ctx, void *h, const char *cg, const char *file, char 
 	*form = BX_FORM_UNKNOWN;
 	if (!bx_cgfile_valid(file))
 		return bx_err(err, EINVAL, "read %s/%s: unsafe interface file name", show(cg), file);
-	/* Directory mode: O_NONBLOCK and a plain-file check, so a planted FIFO
-	 * or device cannot hang or feed a read (as bx_cgfs_read). */
+	/* Directory mode: O_NONBLOCK, and pread refuses what is not a plain
+	 * file (bx_not_plain), so a planted FIFO cannot hang or feed a read
+	 * (as bx_cgfs_read). */
 	int fd = openat(fd_of(h), file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (fs->dirmode ? O_NONBLOCK : 0));
 	if (fd < 0) {
 		int e = errno;
@@ -80,24 +81,23 @@ static int live_read(void *ctx, void *h, const char *cg, const char *file, char 
 		}
 		return bx_err(err, e, "read %s/%s", show(cg), file);
 	}
-	struct stat st = {0};
-	if (fs->dirmode && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
-		close(fd);
-		return bx_err(err, EINVAL, "read %s/%s: not a plain file", show(cg), file);
-	}
 	/* interface files fit a page, so one read mostly; kernfs and plain
 	 * files alike: a short read is the end */
-	int r = bx_pread_all(fd, true, raw);
+	size_t got = 0;
+	int r = bx_pread_all(fd, true, raw, &got);
 	int e = errno;
 	close(fd);
+	if (r < 0 && fs->dirmode && bx_not_plain(e))
+		return bx_err(err, EINVAL, "read %s/%s: not a plain file", show(cg), file);
 	if (r < 0)
 		return bx_err(err, e, "read %s/%s", show(cg), file);
 	size_t n = strlen(*raw);
+	/* directory mode: the bytes are known when no NUL hid any */
+	bool whole = got == n;
 	bool nl = n && (*raw)[n - 1] == '\n';
 	if (nl)
 		(*raw)[n - 1] = '\0';
-	/* directory mode: the bytes are known when no NUL hid any */
-	if (fs->dirmode && (size_t)st.st_size == n && n < BX_DIRMODE_READ_MAX)
+	if (fs->dirmode && whole)
 		*form = nl ? BX_FORM_NL : BX_FORM_BARE;
 	return 0;
 }

@@ -75,6 +75,13 @@ typedef struct bx_state {
 	                             removes nothing */
 } bx_state;
 
+/* A cgroup's record (plan/managed.h) as read already: its text (NULL:
+ * none), and whether the filesystem keeps no user xattrs. */
+typedef struct bx_record_seen {
+	const char *text;
+	bool unsupported;
+} bx_record_seen;
+
 /* What to observe: the whole policy, or (box create) one box. */
 typedef struct bx_scope {
 	const char *class_name;   /* NULL = whole policy */
@@ -85,6 +92,9 @@ typedef struct bx_scope {
 	                             values change; a cpu weight brings its
 	                             family); NULL: every file its class sets */
 	size_t nfiles;
+	const bx_record_seen *box_record; /* with box_id: the box's record as
+	                             the transaction read it under its lock (box
+	                             update needs it first); NULL: read it */
 } bx_scope;
 
 /* Read, from the live tree, only what `p` manages within `scope`. */

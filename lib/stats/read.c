@@ -31,14 +31,11 @@ static int slurp(bx_cgfs *fs, int dirfd, const char *cg, const char *file, char 
 			return 0;
 		return bx_err(err, e, "read %s/%s", cg, file);
 	}
-	struct stat st;
-	if (fs->dirmode && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
-		close(fd);
-		return bx_err(err, EINVAL, "read %s/%s: not a plain file", cg, file);
-	}
-	int r = bx_pread_all(fd, true, out);
+	int r = bx_pread_all(fd, true, out, NULL);
 	int e = errno;
 	close(fd);
+	if (r < 0 && fs->dirmode && bx_not_plain(e))
+		return bx_err(err, EINVAL, "read %s/%s: not a plain file", cg, file);
 	if (r < 0) {
 		/* a PSI file reads EOPNOTSUPP when psi=0 on the command line */
 		if (e == EOPNOTSUPP)
