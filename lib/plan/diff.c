@@ -74,11 +74,11 @@ static bx_wants *wants_of(bx_planner *pr, const bx_settings *set, const char *ow
 
 /* A box's settings: its class's, or with values of its own (a request,
  * else its record) its own copy. */
-static int box_settings(bx_planner *pr, bx_dnode *d, const bx_class *c, bx_wants *wbox,
-			const char *request, bx_error **err)
+static int box_settings(bx_planner *pr, bx_dnode *d, const bx_class *c, const char *request,
+			bx_error **err)
 {
 	d->set = &c->box;
-	d->wants = wbox;
+	d->lazy = true; /* the class's, until values of its own say otherwise */
 	if (!c->nopen)
 		return 0;
 	const char *rec = request;
@@ -113,6 +113,7 @@ static int box_settings(bx_planner *pr, bx_dnode *d, const bx_class *c, bx_wants
 	}
 	pr->own[pr->nown++] = s;
 	d->set = s;
+	d->lazy = false;
 	if (s->n && !(d->wants = wants_of(pr, s, own, err)))
 		return -1;
 	return 0;
@@ -123,16 +124,13 @@ static int build_class(bx_planner *pr, const bx_class *c, size_t root, const bx_
 {
 	bool one_box = scope && scope->box_id;
 	bx_dnode *d;
-	bx_wants *wslice = wants_of(pr, &c->slice, NULL, err), *wbox = wants_of(pr, &c->box, NULL, err);
-	if ((c->slice.n && !wslice) || (c->box.n && !wbox))
-		return -1;
 	if (add_node(pr, pr->n[root].path, c->name, BX_DN_SLICE, root, &d, err) < 0)
 		return -1;
 	size_t si = pr->nn - 1;
 	d->cls = c;
 	d->set = &c->slice;
-	d->wants = wslice;
-	d->box_wants = wbox;
+	d->lazy = true;
+	d->box_ctrls = bx_settings_ctrls(&c->box);
 	d->loc = c->loc;
 	d->ypath = bx_plan_join(pr->plan, "classes", '.', c->name);
 	/* box create reconciles the box; its slice only when it creates it */
@@ -151,7 +149,7 @@ static int build_class(bx_planner *pr, const bx_class *c, size_t root, const bx_
 			     si, &d, err) < 0)
 			return -1;
 		d->cls = c;
-		if (box_settings(pr, d, c, wbox, pr->box_own, err) < 0)
+		if (box_settings(pr, d, c, pr->box_own, err) < 0)
 			return -1;
 		d->loc = declared ? sb[i]->loc : c->loc;
 		d->ypath = declared ? bx_plan_join(pr->plan, "boxes", '.', sb[i]->id)
@@ -168,7 +166,7 @@ static int build_class(bx_planner *pr, const bx_class *c, size_t root, const bx_
 			if (add_node(pr, pr->n[si].path, sb[j]->id, BX_DN_STATIC, si, &d, err) < 0)
 				return -1;
 			d->cls = c;
-			if (box_settings(pr, d, c, wbox, NULL, err) < 0)
+			if (box_settings(pr, d, c, NULL, err) < 0)
 				return -1;
 			d->loc = sb[j]->loc;
 			if (!(d->ypath = bx_plan_join(pr->plan, "boxes", '.', sb[j]->id)))
@@ -187,7 +185,7 @@ static int build_class(bx_planner *pr, const bx_class *c, size_t root, const bx_
 		if (add_node(pr, pr->n[si].path, name, BX_DN_RUNTIME, si, &d, err) < 0)
 			return -1;
 		d->cls = c;
-		if (box_settings(pr, d, c, wbox, NULL, err) < 0)
+		if (box_settings(pr, d, c, NULL, err) < 0)
 			return -1;
 		d->loc = c->loc;
 		/* a static box no longer declared: --prune removes it, so
@@ -368,6 +366,25 @@ static bx_wants *wants_of(bx_planner *pr, const bx_settings *set, const char *ow
 		w[k].order = i;
 	}
 	return ws;
+}
+
+/* The node's wants: made now when they are its class's (a slice's own,
+ * or its boxes', kept on the slice node and shared by them). -1 out of
+ * memory. */
+static int node_wants(bx_planner *pr, size_t i, bx_error **err)
+{
+	bx_dnode *d = &pr->n[i];
+	if (!d->lazy || d->wants || !d->set || !d->set->n)
+		return 0;
+	if (d->kind == BX_DN_SLICE) {
+		d->wants = wants_of(pr, d->set, NULL, err);
+		return d->wants ? 0 : -1;
+	}
+	bx_dnode *slice = &pr->n[d->parent];
+	if (!slice->box_wants && !(slice->box_wants = wants_of(pr, d->set, NULL, err)))
+		return -1;
+	d->wants = slice->box_wants;
+	return 0;
 }
 
 /* What the file of an existing cgroup reads now, canonical: 0 and
@@ -795,6 +812,8 @@ static int walk(bx_planner *pr, bx_error **err)
 				return -1;
 			pr->creates++;
 		}
+		if (d->reconcile && node_wants(pr, i, err) < 0)
+			return -1;
 		if (d->reconcile && d->set && d->set->n &&
 		    ensure_ctrls(pr, d->parent, d->set, d->wants->ctrls, err) < 0)
 			return -1;
@@ -803,8 +822,8 @@ static int walk(bx_planner *pr, bx_error **err)
 			if (writes(pr, d, cg, err) < 0 || note_record(pr, d, err) < 0)
 				return -1;
 		}
-		if (d->kind == BX_DN_SLICE && d->box_wants &&
-		    ensure_ctrls(pr, i, &d->cls->box, d->box_wants->ctrls, err) < 0)
+		if (d->kind == BX_DN_SLICE && d->box_ctrls &&
+		    ensure_ctrls(pr, i, &d->cls->box, d->box_ctrls, err) < 0)
 			return -1;
 	}
 	return 0;

@@ -253,10 +253,61 @@ char *bx_managed_canonical(const char *text, const bx_host_facts *facts)
 	return t;
 }
 
+/* A token "file" or "file[key]" that token() accepts, without a copy
+ * (facts unknown: any hugetlb size goes). */
+static bool token_ok(const char *t, size_t n)
+{
+	const char *br = memchr(t, '[', n);
+	size_t fl = br ? (size_t)(br - t) : n;
+	if (br && (n < fl + 3 || t[n - 1] != ']' || !key_ok(br + 1, n - fl - 2)))
+		return false;
+	if (fl == 0 || fl > 64)
+		return false;
+	char file[65];
+	memcpy(file, t, fl);
+	file[fl] = '\0';
+	if (!bx_cgfile_valid(file))
+		return false;
+	const bx_file_info *fi = bx_file_lookup(file);
+	return fi && (fi->shape == BX_SHAPE_KEYED) == (br != NULL);
+}
+
+/* Two tokens compared as their text reads (cmp_ent, cmp_own). */
+static int cmp_span(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+	return c ? c : an < bn ? -1 : an > bn;
+}
+
+/* Is text what bx_managed_canonical makes of it, without making it: one
+ * space between tokens, every token valid, the files sorted and distinct,
+ * then the own values sorted with distinct keys. A plan's every RECORD
+ * step is checked (apply.c), so this is on every transaction's path. */
 bool bx_managed_valid(const char *text)
 {
 	if (!text || strlen(text) > BX_MANAGED_MAX)
 		return false;
-	cleanup_free char *c = bx_managed_canonical(text, NULL);
-	return c && strcmp(c, text) == 0;
+	const char *prev = NULL;
+	size_t pn = 0;
+	bool prev_own = false;
+	for (const char *t = text; *t;) {
+		size_t n = strcspn(t, " \t\n");
+		if (!n || t[n] == '\t' || t[n] == '\n' || (t[n] == ' ' && !t[n + 1]))
+			return false; /* an empty token, other blanks, a trailing space */
+		bool own = memchr(t, '=', n) != NULL;
+		if (own ? !own_ok(t, n) : !token_ok(t, n))
+			return false;
+		if (prev && !own && prev_own)
+			return false; /* the files come first */
+		if (prev && own == prev_own) {
+			if (cmp_span(prev, pn, t, n) >= 0)
+				return false;
+			/* the same key: canonical keeps the first alone */
+			if (own && strncmp(prev, t, strcspn(prev, "=") + 1) == 0)
+				return false;
+		}
+		prev = t, pn = n, prev_own = own;
+		t += n + (t[n] == ' ');
+	}
+	return true;
 }

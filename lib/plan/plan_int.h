@@ -64,8 +64,13 @@ typedef struct bx_dnode {
 	size_t parent;              /* index; the base has none */
 	const bx_class *cls;        /* SLICE, STATIC, RUNTIME */
 	const bx_settings *set;     /* its own settings, NULL when none */
-	bx_wants *wants;            /* set's values, precomputed */
-	bx_wants *box_wants;        /* SLICE: the class's box settings' */
+	bx_wants *wants;            /* set's values (node_wants) */
+	bool lazy;                  /* wants are the class's, made at first use:
+	                               a box plan reconciles no existing slice,
+	                               and a box with values of its own does not
+	                               use its class's */
+	bx_wants *box_wants;        /* SLICE: the class's box settings', lazy */
+	unsigned box_ctrls;         /* SLICE: the controllers those need */
 	const bx_cg_state *live;    /* NULL when not observed */
 	bool exists;
 	bool reconcile;             /* write its settings */

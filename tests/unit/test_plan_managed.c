@@ -738,11 +738,54 @@ START_TEST(rollback_restores_the_records)
 }
 END_TEST
 
+/* bx_managed_valid decides without building the canonical text: it must
+ * say exactly whether the canonical text is the text itself, on records
+ * made of valid, invalid, repeated and misordered tokens and of every
+ * kind of separator. */
+START_TEST(record_check_agrees_with_the_canonical_text)
+{
+	static const char *const tok[] = {
+		"cgroup.max.depth", "cpu.max", "cpu.weight", "io.max[8:0]", "io.max[8:16]",
+		"io.weight[default]", "memory.max", "memory.high", "memory.swap.max", "pids.max",
+		"hugetlb.2MB.max", "hugetlb.1GB.max", "memory.max[x]", "io.max", "cgroup.procs",
+		"io.max[]", "io.max[a b]", "nosuch.file", "memory.max=1073741824", "memory.max=2",
+		"cpu.max=2.5", "cpu.max=3", "pids.max=8", "pids.max=08x", "nosuch=1", "pids.max=",
+		"=5", "pids.max=A", "memory.max=1=2",
+	};
+	static const char *const sep[] = { " ", " ", " ", " ", "  ", "\t", "\n" };
+	unsigned seed = 12345;
+	size_t valid = 0;
+	for (int round = 0; round < 20000; round++) {
+		char text[512] = "";
+		size_t ntok = (size_t)(rand_r(&seed) % 6);
+		if (rand_r(&seed) % 8 == 0)
+			strcat(text, " ");
+		for (size_t i = 0; i < ntok; i++) {
+			if (i)
+				strcat(text, sep[rand_r(&seed) % BX_ARRAY_LEN(sep)]);
+			strcat(text, tok[rand_r(&seed) % BX_ARRAY_LEN(tok)]);
+		}
+		if (rand_r(&seed) % 8 == 0)
+			strcat(text, " ");
+		char *c = canon(text, NULL);
+		bool want = strcmp(c, text) == 0;
+		ck_assert_msg(bx_managed_valid(text) == want, "\"%s\": valid says %d, canonical \"%s\"",
+			      text, !want, c);
+		valid += want;
+		/* and what canonical makes is always valid */
+		ck_assert_msg(bx_managed_valid(c), "canonical \"%s\" is not valid", c);
+		free(c);
+	}
+	ck_assert_uint_gt(valid, 1000); /* both answers were exercised */
+}
+END_TEST
+
 Suite *suite_plan_managed(void)
 {
 	Suite *s = suite_create("plan_managed");
 	TCase *t = tcase_create("plans");
 	tcase_add_test(t, record_text_parsed_strictly);
+	tcase_add_test(t, record_check_agrees_with_the_canonical_text);
 	tcase_add_test(t, removed_keys_go_back_to_the_kernel_default);
 	tcase_add_test(t, what_boxcg_never_set_is_left_alone);
 	tcase_add_test(t, records_alone_are_no_changes);
