@@ -23,7 +23,7 @@ char **bx_api_sets(const boxcg_set *sets, size_t n, bx_error **e)
 			bx_err(e, EINVAL, "own value %zu: the key \"%s\" holds '='", i, sets[i].key);
 			goto fail;
 		}
-		if (!(v[i] = bx_sprintf("%s=%s", sets[i].key, sets[i].value))) {
+		if (!(v[i] = bx_concat(sets[i].key, "=", sets[i].value, NULL))) {
 			bx_err(e, ENOMEM, "own values");
 			goto fail;
 		}

@@ -14,11 +14,12 @@
 /* The box's transaction: observe, plan, apply; 1 when the observation
  * finds the box in its class already (nothing done). */
 static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const char *class_name, const char *id,
-			  const char *own, const bx_box_create_opts *o, const bx_lock *lock,
-			  bx_box_create_result *res, bx_error **err)
+			  const char *own, const bx_settings *set, const bx_box_create_opts *o,
+			  const bx_lock *lock, bx_box_create_result *res, bx_error **err)
 {
 	bx_scope scope = { .class_name = class_name, .box_id = id };
-	bx_plan_opts po = { .scope = scope, .box_own = own };
+	/* no fingerprint: the plan is applied at once, never shown or saved */
+	bx_plan_opts po = { .scope = scope, .box_own = own, .box_set = set, .no_fingerprint = true };
 	cleanup_free char *cg = bx_box_path(p, class_name, id);
 	if (!cg)
 		return bx_err(err, ENOMEM, "box %s", id);
@@ -60,25 +61,28 @@ int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		return bx_policy_no_class(p, class_name, ENOENT, err);
 	/* the box's own values: refused before anything is locked or read */
 	cleanup_free char *own = NULL;
+	bx_settings set = {0}; /* what they make, handed to the planner */
 	if (o->nsets) {
 		bx_owns ow = {0};
-		bx_settings check = {0};
 		int r = bx_sizes_request(c, o->sets, o->nsets, &ow, err);
 		if (r == 0)
-			r = bx_sizes_settings(c, &ow, &p->facts, &check, err);
+			r = bx_sizes_settings(c, &ow, &p->facts, &set, err);
 		if (r == 0 && !(own = bx_sizes_text(&ow)))
 			r = bx_err(err, ENOMEM, "box %s", id);
-		bx_settings_free(&check);
 		bx_owns_free(&ow);
-		if (r < 0)
+		if (r < 0) {
+			bx_settings_free(&set);
 			return bx_err_wrap(err, "create box %s of class %s", id, c->name);
+		}
 	}
 
 	/* Under the lock from the existence check to the commit: two
 	 * creators of one id cannot both succeed. */
 	bx_lock *lock = NULL;
-	if (bx_apply_guard(&o->apply, &lock, err) < 0)
+	if (bx_apply_guard(&o->apply, &lock, err) < 0) {
+		bx_settings_free(&set);
 		return -1;
+	}
 	int r = -1;
 	const bx_class *in;
 	if (bx_box_find_other(fs, p, c, id, &in, err) < 0)
@@ -93,7 +97,7 @@ int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 	 * for observe and apply, so each cgroup is opened once (begun after
 	 * the other classes were looked at). */
 	bool cached = bx_box_session_begin(fs, o->frame, lock);
-	r = plan_and_apply(fs, p, c->name, id, own, o, lock, res, err);
+	r = plan_and_apply(fs, p, c->name, id, own, &set, o, lock, res, err);
 	if (cached)
 		bx_box_session_end(fs, o->frame, r >= 0);
 	if (r == 1 && (!o->exist_ok || own)) {
@@ -114,5 +118,6 @@ int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		bx_err_wrap(err, "create box %s of class %s", id, c->name);
 out:
 	bx_lock_release(lock);
+	bx_settings_free(&set);
 	return r;
 }

@@ -14,7 +14,7 @@
 
 char *bx_box_path(const bx_policy *p, const char *class_name, const char *id)
 {
-	return bx_sprintf("%s/%s/%s", p->root, class_name, id);
+	return bx_concat(p->root, "/", class_name, "/", id, NULL);
 }
 
 bool bx_box_id_valid(const char *id)

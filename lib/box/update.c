@@ -84,13 +84,14 @@ static int changed_files(const bx_settings *before, const bx_settings *after, co
 }
 
 static int plan_update(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const char *id,
-		       const char *cg, const char *own, const bx_box_update_opts *o,
+		       const char *cg, const char *own, const bx_settings *set,
+		       const bx_box_update_opts *o,
 		       const bx_lock *lock, const bx_record_seen *rec, const char *const *files,
 		       size_t nfiles, bool *used, bx_state **st, bx_plan **plan, bx_error **err)
 {
 	bx_scope scope = { .class_name = c->name, .box_id = id, .files = files, .nfiles = nfiles,
 			   .box_record = rec };
-	bx_plan_opts po = { .scope = scope, .box_own = own, .no_fingerprint = true };
+	bx_plan_opts po = { .scope = scope, .box_own = own, .box_set = set, .no_fingerprint = true };
 	int r = bx_box_observe(fs, p, &scope, cg, o->frame, lock, st, used, err);
 	if (r == 0)
 		r = bx_plan_compute(p, *st, &po, plan, err);
@@ -100,7 +101,8 @@ static int plan_update(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const
 /* Plan and apply the new values; once more against the live tree when a
  * stale frame may be why it failed. */
 static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const char *id,
-			  const char *cg, const bx_box_update_opts *o, const bx_lock *lock,
+			  const char *cg, const bx_settings *set, const bx_box_update_opts *o,
+			  const bx_lock *lock,
 			  const bx_record_seen *rec, const char *const *files, size_t nfiles,
 			  bx_box_update_result *res, bx_error **err)
 {
@@ -110,7 +112,7 @@ static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const bx_class *c, co
 		bx_plan_free(res->plan);
 		res->plan = NULL;
 		bx_state *st = NULL;
-		int r = plan_update(fs, p, c, id, cg, res->own, o, lock, rec, files, nfiles, &used,
+		int r = plan_update(fs, p, c, id, cg, res->own, set, o, lock, rec, files, nfiles, &used,
 				    &st, &res->plan, &e);
 		if (r == 0 && (o->dry_run || !res->plan->n)) {
 			bx_state_free(st);
@@ -190,7 +192,7 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		bx_err(err, ENOMEM, "update box %s", id);
 		goto wrap;
 	}
-	r = plan_and_apply(fs, p, c, id, cg, o, lock, &rec, files, nfiles, res, err);
+	r = plan_and_apply(fs, p, c, id, cg, &s, o, lock, &rec, files, nfiles, res, err);
 	if (r == 0)
 		goto out;
 wrap:

@@ -14,6 +14,43 @@ char *bx_sprintf(const char *fmt, ...)
 	return r < 0 ? NULL : s;
 }
 
+char *bx_concat(const char *first, ...)
+{
+	va_list ap;
+	size_t len = 0;
+	va_start(ap, first);
+	for (const char *s = first; s; s = va_arg(ap, const char *))
+		len += strlen(s);
+	va_end(ap);
+	char *out = malloc(len + 1), *p = out;
+	if (!out)
+		return NULL;
+	va_start(ap, first);
+	for (const char *s = first; s; s = va_arg(ap, const char *)) {
+		size_t n = strlen(s);
+		memcpy(p, s, n);
+		p += n;
+	}
+	va_end(ap);
+	*p = '\0';
+	return out;
+}
+
+char *bx_dec(int64_t v, char buf[static 21])
+{
+	char tmp[21], *p = tmp + sizeof tmp;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	size_t n = (size_t)(tmp + sizeof tmp - p);
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 int bx_grow(void *v, size_t *cap, size_t want, size_t size)
 {
 	void **pv = v;

@@ -28,6 +28,12 @@ static inline void bx_closep(int *fd)
 
 /* asprintf that returns the string, NULL on failure. */
 char *bx_sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The strings up to the NULL, joined in one allocation: what
+ * bx_sprintf("%s/%s", a, b) makes, without printf's cost, for the paths
+ * and names of every box transaction. NULL when out of memory. */
+char *bx_concat(const char *first, ...) __attribute__((sentinel));
+/* v in decimal into buf (room for 21 bytes); returns buf. */
+char *bx_dec(int64_t v, char buf[static 21]);
 
 /* Grow *v (element size `size`) to hold at least `want` elements.
  * Returns 0, or -1 with errno ENOMEM. */

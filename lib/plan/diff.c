@@ -82,6 +82,13 @@ static int box_settings(bx_planner *pr, bx_dnode *d, const bx_class *c, const ch
 	if (!c->nopen)
 		return 0;
 	const char *rec = request;
+	if (rec && pr->box_set) { /* the caller's, made from the request */
+		d->set = pr->box_set;
+		d->lazy = false;
+		if (d->set->n && !(d->wants = wants_of(pr, d->set, rec, err)))
+			return -1;
+		return 0;
+	}
 	if (!rec && !(d->live && d->live->exists && d->live->managed && strchr(d->live->managed, '=')))
 		return 0;
 	if (!rec)
@@ -177,7 +184,7 @@ static int build_class(bx_planner *pr, const bx_class *c, size_t root, const bx_
 		}
 		const char *name = sl->children[k++];
 		/* not a valid name: observe skipped it */
-		cleanup_free char *path = bx_sprintf("%s/%s", pr->n[si].path, name);
+		cleanup_free char *path = bx_concat(pr->n[si].path, "/", name, NULL);
 		if (!path)
 			return bx_err(err, ENOMEM, "plan");
 		if (!bx_state_find(pr->st, path))
@@ -299,7 +306,7 @@ static char *canon_desired(const bx_setting *s)
 {
 	if (!s->key)
 		return bx_canon_file(s->file, s->value);
-	cleanup_free char *line = bx_sprintf("%s %s", s->key, s->value);
+	cleanup_free char *line = bx_concat(s->key, " ", s->value, NULL);
 	return line ? bx_canon_key(s->file, line, s->key) : NULL;
 }
 
@@ -333,7 +340,7 @@ static bx_wants *wants_of(bx_planner *pr, const bx_settings *set, const char *ow
 	cleanup_free char *managed = bx_managed_of_settings(set);
 	if (managed && own && *own) {
 		/* the files, then the box's own values: the record's canonical form */
-		char *both = bx_sprintf("%s%s%s", managed, *managed ? " " : "", own);
+		char *both = bx_concat(managed, *managed ? " " : "", own, NULL);
 		free(managed);
 		managed = both;
 	}
@@ -866,6 +873,7 @@ static int compute(const bx_policy *p, const bx_state *st, const bx_plan_opts *o
 			  .box_own = scope && scope->box_id && o->box_own && *o->box_own ? o->box_own
 											     : NULL,
 			  .partial = scope && scope->box_id && scope->files };
+	pr.box_set = pr.box_own ? o->box_set : NULL;
 	if (!(pr.plan = bx_plan_new(st->base_path, st->dirmode)))
 		return bx_err(err, ENOMEM, "plan");
 	int r = -1;

@@ -31,7 +31,7 @@ static bool host_has_hugetlb(const char *file, const bx_host_facts *f)
 		return true;
 	for (size_t i = 0; i < BX_ARRAY_LEN(f->hugepage_sizes) && f->hugepage_sizes[i]; i++) {
 		cleanup_free char *sz = bx_hugetlb_size_name(f->hugepage_sizes[i]);
-		cleanup_free char *name = sz ? bx_sprintf("hugetlb.%s.max", sz) : NULL;
+		cleanup_free char *name = sz ? bx_concat("hugetlb.", sz, ".max", NULL) : NULL;
 		if (name && strcmp(name, file) == 0)
 			return true;
 	}

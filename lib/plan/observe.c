@@ -652,7 +652,8 @@ char *bx_hugetlb_size_name(uint64_t bytes)
 	size_t u = 0;
 	while (u + 1 < BX_ARRAY_LEN(unit) && bytes >= 1024 && bytes % 1024 == 0)
 		bytes /= 1024, u++;
-	return bx_sprintf("%llu%s", (unsigned long long)bytes, unit[u]);
+	char d[21];
+	return bx_concat(bx_dec((int64_t)bytes, d), unit[u], NULL);
 }
 
 /* Every interface file boxcg manages, with this host's huge page sizes. */

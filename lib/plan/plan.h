@@ -94,6 +94,9 @@ typedef struct bx_plan_opts {
 	                        ("memory.max=2147483648 …", sizes/sizes.h, already
 	                        checked against its class) in place of those in
 	                        its record; NULL keeps the record's */
+	const bx_settings *box_set; /* with box_own: the settings those values
+	                        make (bx_sizes_settings), when the caller made
+	                        them already; NULL: the planner makes them */
 } bx_plan_opts;
 
 /* Compute the ordered steps from `st` to `p`. Warnings about irreversible

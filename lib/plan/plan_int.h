@@ -103,6 +103,7 @@ typedef struct bx_planner {
 	size_t nrecs, recs_cap;
 	size_t creates, changes, removes; /* the plan's counts, kept as steps are made */
 	const char *box_own;        /* bx_plan_opts.box_own */
+	const bx_settings *box_set; /* bx_plan_opts.box_set (with box_own) */
 	bool partial;               /* the box's files observed in part
 	                               (bx_scope.files): only those are planned */
 	bx_settings **own;          /* boxes' settings with their own values */

@@ -147,36 +147,48 @@ int bx_sizes_from_record(const bx_class *c, const char *record, bx_owns *out)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* One "key=value" of bx_sizes_text: a knob's key and a formatted value
+ * both fit (keys are short names; own_format writes into 32 bytes). */
+typedef struct own_ent {
+	char s[96];
+} own_ent;
+
+static int cmp_ent(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const own_ent *)a)->s, ((const own_ent *)b)->s);
 }
 
 char *bx_sizes_text(const bx_owns *o)
 {
-	char **ents = calloc(o->n + 1, sizeof *ents);
+	own_ent *ents = calloc(o->n + 1, sizeof *ents);
 	if (!ents)
 		return NULL;
-	bool ok = true;
-	for (size_t i = 0; i < o->n && ok; i++) {
+	size_t len = 1;
+	for (size_t i = 0; i < o->n; i++) {
 		char v[32];
 		bx_own_format(o->v[i].open->knob, &o->v[i].v, false, v, sizeof v);
-		ok = (ents[i] = bx_sprintf("%s=%s", o->v[i].open->knob->key, v)) != NULL;
+		const char *key = o->v[i].open->knob->key;
+		size_t kl = strlen(key), vl = strlen(v);
+		if (kl + 1 + vl >= sizeof ents[i].s) { /* no knob's key is that long */
+			free(ents);
+			return NULL;
+		}
+		memcpy(ents[i].s, key, kl);
+		ents[i].s[kl] = '=';
+		memcpy(ents[i].s + kl + 1, v, vl + 1);
+		len += kl + 1 + vl + 1;
 	}
-	bx_buf b = {0};
-	bx_buf_add(&b, "", 0);
-	if (ok) {
-		qsort(ents, o->n, sizeof *ents, cmp_str);
-		for (size_t i = 0; i < o->n; i++)
-			bx_buf_printf(&b, "%s%s", i ? " " : "", ents[i]);
+	qsort(ents, o->n, sizeof *ents, cmp_ent);
+	char *s = malloc(len), *p = s;
+	for (size_t i = 0; s && i < o->n; i++) {
+		if (i)
+			*p++ = ' ';
+		size_t n = strlen(ents[i].s);
+		memcpy(p, ents[i].s, n);
+		p += n;
 	}
-	for (size_t i = 0; i < o->n; i++)
-		free(ents[i]);
+	if (s)
+		*p = '\0';
 	free(ents);
-	char *s = bx_buf_take(&b);
-	if (!ok) {
-		free(s);
-		return NULL;
-	}
 	return s;
 }

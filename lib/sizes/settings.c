@@ -75,7 +75,8 @@ static void fmt_pct(uint64_t mant, unsigned scale, char *buf, size_t len)
 
 static char *dec(int64_t v)
 {
-	return bx_sprintf("%" PRId64, v);
+	char b[21];
+	return strdup(bx_dec(v, b));
 }
 
 /* The value of one own key as the kernel reads it back. */
@@ -98,7 +99,8 @@ static int own_value(const bx_own *w, const bx_setting *s, uint64_t page, char *
 		if (sscanf(s->value, "%*s %lld", &period) != 1 || period <= 0)
 			period = 100000;
 		if (w->v.max) {
-			*out = bx_sprintf("max %lld", period);
+			char p[21];
+			*out = bx_concat("max ", bx_dec(period, p), NULL);
 		} else {
 			__int128 q = ((__int128)w->v.n * period + 500000) / 1000000;
 			if (q < 1000 || q > MAX_QUOTA_US) {
@@ -107,7 +109,8 @@ static int own_value(const bx_own *w, const bx_setting *s, uint64_t page, char *
 					      "%lldus period, outside the kernel's 1000us to %" PRId64 "us",
 					      w->v.n, (long long)q, period, MAX_QUOTA_US);
 			}
-			*out = bx_sprintf("%lld %lld", (long long)q, period);
+			char a[21], b[21];
+			*out = bx_concat(bx_dec((int64_t)q, a), " ", bx_dec(period, b), NULL);
 		}
 	} else {
 		*out = w->v.max ? strdup("max") : dec(w->v.n);
