@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <sys/syscall.h>
 
+#include "cgroupfs/cgfs_int.h"
 #include "test_cgfs.h"
 
 Suite *suite_cgfs_cache(void);
@@ -143,6 +144,49 @@ START_TEST(mkdir_and_rmdir_through_the_fs_keep_it_right)
 }
 END_TEST
 
+/* A directory this session made is fresh: its files are created O_EXCL,
+ * with no check (nobody but us and root can have made one). Not one made
+ * by someone else, not one beneath a directory others can change, and not
+ * in the next session. A file there written twice is still cut to its new
+ * value. */
+START_TEST(directories_made_in_the_session_are_fresh)
+{
+	fs->no_openat2 = _i & 1;
+	cleanup_free char *open_dir = cgfs_path(base, "open");
+	ck_assert_int_eq(mkdir(open_dir, 0755), 0);
+	ck_assert_int_eq(chmod(open_dir, 0777), 0); /* others may change it */
+	cleanup_free char *theirs = cgfs_path(base, "theirs");
+	ck_assert_int_eq(mkdir(theirs, 0755), 0);
+	ck_assert_int_eq(bx_cgfs_cache_begin(fs), 0);
+	CGFS_OK(bx_cgfs_mkdir(fs, "a", err));
+	CGFS_OK(bx_cgfs_mkdir(fs, "a/b", err));
+	CGFS_OK(bx_cgfs_mkdir(fs, "open/x", err));
+	ck_assert(bx_dircache_fresh(fs, "a"));
+	ck_assert(bx_dircache_fresh(fs, "a/b"));
+	ck_assert(!bx_dircache_fresh(fs, "open/x"));
+	ck_assert(!bx_dircache_fresh(fs, "theirs"));
+	CGFS_OK(bx_cgfs_write(fs, "a/b", "memory.max", "12345", err));
+	CGFS_OK(bx_cgfs_write(fs, "a/b", "memory.max", "1", err));
+	cleanup_free char *v = cgfs_get(base, "a/b/memory.max");
+	ck_assert_str_eq(v, "1\n");
+	char *back = NULL;
+	CGFS_OK(bx_cgfs_write_read(fs, "a/b", "pids.max", "7", &back, err));
+	ck_assert_str_eq(back, "7");
+	free(back);
+	struct stat st;
+	cleanup_free char *f = cgfs_path(base, "a/b/pids.max");
+	ck_assert_int_eq(lstat(f, &st), 0);
+	ck_assert(S_ISREG(st.st_mode) && st.st_nlink == 1);
+	bx_cgfs_cache_end(fs);
+	ck_assert(!bx_dircache_fresh(fs, "a"));
+	ck_assert_int_eq(bx_cgfs_cache_begin(fs), 0);
+	ck_assert(!bx_dircache_fresh(fs, "a"));
+	CGFS_OK(bx_cgfs_write(fs, "a", "memory.max", "5", err));
+	ck_assert(!bx_dircache_fresh(fs, "a"));
+	bx_cgfs_cache_end(fs);
+}
+END_TEST
+
 /* More directories than the cache holds: every access right, the number
  * of descriptors bounded, all released at the end. */
 START_TEST(many_directories_bounded)
@@ -180,6 +224,7 @@ Suite *suite_cgfs_cache(void)
 	tcase_add_loop_test(t, directories_others_could_move_are_not_kept, 0, 2);
 	tcase_add_loop_test(t, mkdir_and_rmdir_through_the_fs_keep_it_right, 0, 2);
 	tcase_add_loop_test(t, many_directories_bounded, 0, 2);
+	tcase_add_loop_test(t, directories_made_in_the_session_are_fresh, 0, 2);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -6,6 +6,9 @@
 #include "core/diag.h"
 #include "core/err.h"
 #include "core/human.h"
+#include <inttypes.h>
+#include <stdio.h>
+
 #include "core/util.h"
 #include "knobs.h"
 #include "plan/human.h"
@@ -213,6 +216,24 @@ START_TEST(paths_relative_to_cwd)
 END_TEST
 
 Suite *suite_core(void);
+/* bx_concat and bx_dec make what printf would. */
+START_TEST(concat_and_dec_as_printf_would)
+{
+	char *s = bx_concat("boxlite", "/", "small", "/", "web-1", NULL);
+	ck_assert_str_eq(s, "boxlite/small/web-1");
+	free(s);
+	s = bx_concat("", NULL);
+	ck_assert_str_eq(s, "");
+	free(s);
+	static const int64_t v[] = { 0, 7, -7, 100000, INT64_MAX, INT64_MIN, -1 };
+	for (size_t i = 0; i < BX_ARRAY_LEN(v); i++) {
+		char a[21], b[32];
+		snprintf(b, sizeof b, "%" PRId64, v[i]);
+		ck_assert_str_eq(bx_dec(v[i], a), b);
+	}
+}
+END_TEST
+
 START_TEST(escape_makes_outside_text_terminal_safe)
 {
 	static const struct {
@@ -243,6 +264,7 @@ Suite *suite_core(void)
 	Suite *s = suite_create("core");
 	TCase *t = tcase_create("core");
 	tcase_add_test(t, err_carries_errno_and_context);
+	tcase_add_test(t, concat_and_dec_as_printf_would);
 	tcase_add_test(t, diags_sort_by_file_line_col_and_format);
 	tcase_add_test(t, controller_lists_read_back_in_kernel_order);
 	tcase_add_test(t, registry_lookups);
