@@ -335,7 +335,7 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 		.base = fs->base_path,
 		.dirmode = fs->dirmode,
 		.fingerprint = plan->fingerprint,
-		.pid = (long)getpid(),
+		.pid = bx_pid(),
 		.nsteps = (long)plan->n,
 		.boot_id = (char *)boot_id, /* not freed: the header is only written */
 		.base_id = (char *)base_id,

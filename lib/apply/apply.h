@@ -122,6 +122,15 @@ int bx_apply_pending(const char *state_dir, bool *pending, bx_error **err);
  * mutate — then bx_lock_release() it (apply/lock.h). A bx_apply() under
  * it sets opts.locked. */
 int bx_apply_guard(const bx_apply_opts *o, bx_lock **out, bx_error **err);
+/* bx_apply_guard in two halves, for a transaction that looks for the
+ * pending journal only where it can matter (box create and update): the
+ * lock alone, and then the check. Such a transaction changes nothing
+ * before bx_apply creates its journal, which O_EXCL refuses while one is
+ * pending; every other outcome (nothing to change, a dry run, an error)
+ * calls bx_apply_guard_late before it reports, so the pending journal is
+ * what it reports, as with bx_apply_guard. */
+int bx_apply_guard_lock(const bx_apply_opts *o, bx_lock **out, bx_error **err);
+int bx_apply_guard_late(const bx_apply_opts *o, const bx_lock *lock, bx_error **err);
 
 /* A duration for --lock-timeout: "30", "30s", "500ms", "2m", "1h". */
 int bx_parse_seconds(const char *s, double *secs, bx_error **err);

@@ -49,5 +49,12 @@ bool bx_box_session_begin(bx_cgfs *fs, bx_frame *frame, const struct bx_lock *lo
 void bx_box_session_end(bx_cgfs *fs, bx_frame *frame, bool ok);
 /* Forget the frame and the session's directory descriptors. */
 void bx_box_forget(bx_cgfs *fs, bx_frame *frame);
+/* The end of a box transaction taken with bx_apply_guard_lock: unless it
+ * committed a journal of its own (whose O_EXCL create found none
+ * pending), a pending journal is what it reports, whatever else happened
+ * (nothing to change, a dry run, an error): r, or -1 with *err replaced,
+ * *pending (when not NULL) set, and the frame forgotten. */
+int bx_box_settle(const bx_apply_opts *ao, const struct bx_lock *lock, bx_frame *frame, int r,
+		  bool committed, bool *pending, bx_error **err);
 
 #endif

@@ -78,19 +78,23 @@ int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 
 	/* Under the lock from the existence check to the commit: two
 	 * creators of one id cannot both succeed. */
+	/* the pending journal is looked for at the end (bx_box_settle) */
 	bx_lock *lock = NULL;
-	if (bx_apply_guard(&o->apply, &lock, err) < 0) {
+	if (bx_apply_guard_lock(&o->apply, &lock, err) < 0) {
 		bx_settings_free(&set);
 		return -1;
 	}
 	int r = -1;
 	const bx_class *in;
-	if (bx_box_find_other(fs, p, c, id, &in, err) < 0)
+	if (bx_box_find_other(fs, p, c, id, &in, err) < 0) {
+		r = bx_box_settle(&o->apply, lock, o->frame, -1, false, NULL, err);
 		goto out;
+	}
 	if (in) {
 		bx_err_said(err, EEXIST, "box %s already exists in class %s (box ids are unique "
 				    "across classes)",
 		       id, in->name);
+		r = bx_box_settle(&o->apply, lock, o->frame, -1, false, NULL, err);
 		goto out;
 	}
 	/* Under the lock nobody else changes the tree: one directory cache
@@ -98,8 +102,12 @@ int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 	 * the other classes were looked at). */
 	bool cached = bx_box_session_begin(fs, o->frame, lock);
 	r = plan_and_apply(fs, p, c->name, id, own, &set, o, lock, res, err);
+	bool pending;
+	r = bx_box_settle(&o->apply, lock, o->frame, r, r == 0 && res->created, &pending, err);
 	if (cached)
 		bx_box_session_end(fs, o->frame, r >= 0);
+	if (pending)
+		goto out;
 	if (r == 1 && (!o->exist_ok || own)) {
 		r = -1;
 		if (!o->exist_ok)

@@ -37,6 +37,28 @@ static bool retry_worth(bool frame_used, const bx_error *e, const bx_apply_resul
 	return e->errnum == ENOENT || e->errnum == ENODEV;
 }
 
+int bx_box_settle(const bx_apply_opts *ao, const bx_lock *lock, bx_frame *frame, int r,
+		  bool committed, bool *pending, bx_error **err)
+{
+	if (pending)
+		*pending = false;
+	if (committed || !lock)
+		return r;
+	bx_error *e = NULL;
+	if (bx_apply_guard_late(ao, lock, &e) == 0)
+		return r;
+	if (pending)
+		*pending = true;
+	bx_frame_forget(frame); /* it may have seen a half-applied tree */
+	if (err) {
+		bx_error_free(*err);
+		*err = e;
+	} else {
+		bx_error_free(e);
+	}
+	return -1;
+}
+
 void bx_box_forget(bx_cgfs *fs, bx_frame *frame)
 {
 	bx_frame_forget(frame);

@@ -151,8 +151,9 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		return bx_err_said(err, EINVAL, "invalid box id \"%s\"", id ? id : "");
 	if (!o->nsets)
 		return bx_err_said(err, EINVAL, "update box %s: nothing to change (give KEY=VALUE)", id);
+	/* the pending journal is looked for at the end (bx_box_settle) */
 	bx_lock *lock = NULL;
-	if (bx_apply_guard(&o->apply, &lock, err) < 0)
+	if (bx_apply_guard_lock(&o->apply, &lock, err) < 0)
 		return -1;
 	int r = -1;
 	bool cached = false;
@@ -200,6 +201,8 @@ wrap:
 		bx_err(err, ENOMEM, "update box %s", id);
 	bx_err_wrap(err, "update box %s of class %s", id, c ? c->name : "?");
 out:
+	r = bx_box_settle(&o->apply, lock, o->frame, r,
+			  r == 0 && !o->dry_run && res->plan && res->plan->n, NULL, err);
 	if (cached)
 		bx_box_session_end(fs, o->frame, r == 0);
 	if (nfiles)

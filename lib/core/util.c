@@ -1,6 +1,7 @@
 #include "core/util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -34,6 +35,28 @@ char *bx_concat(const char *first, ...)
 	va_end(ap);
 	*p = '\0';
 	return out;
+}
+
+static _Atomic long cached_pid;
+static pthread_once_t pid_once = PTHREAD_ONCE_INIT;
+
+static void forget_pid(void)
+{
+	cached_pid = 0;
+}
+
+static void watch_forks(void)
+{
+	pthread_atfork(NULL, NULL, forget_pid);
+}
+
+long bx_pid(void)
+{
+	pthread_once(&pid_once, watch_forks);
+	long pid = cached_pid;
+	if (!pid)
+		cached_pid = pid = (long)getpid();
+	return pid;
 }
 
 char *bx_dec(int64_t v, char buf[static 21])

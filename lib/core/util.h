@@ -32,6 +32,11 @@ char *bx_sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * bx_sprintf("%s/%s", a, b) makes, without printf's cost, for the paths
  * and names of every box transaction. NULL when out of memory. */
 char *bx_concat(const char *first, ...) __attribute__((sentinel));
+/* This process's pid, asked of the kernel once and again after a fork
+ * (a pthread_atfork handler forgets it): the journal header names it on
+ * every transaction. A child made by a raw clone() that skips the fork
+ * handlers would see its parent's; such children exec, not transact. */
+long bx_pid(void);
 /* v in decimal into buf (room for 21 bytes); returns buf. */
 char *bx_dec(int64_t v, char buf[static 21]);
 

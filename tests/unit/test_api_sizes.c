@@ -238,6 +238,50 @@ START_TEST(update_writes_what_its_values_change)
 }
 END_TEST
 
+/* Box create and update look for a pending journal at their end (the
+ * journal's O_EXCL create, or a check when they commit none): whatever
+ * else would happen, a pending journal is what they report, and nothing
+ * changes. */
+START_TEST(a_pending_journal_stops_box_transactions)
+{
+	bxa a;
+	bxa_open(&a, SIZED_POLICY);
+	boxcg_error *err = NULL;
+	boxcg_set sets[] = { { "memory.max", "2GiB" } };
+	ck_assert_int_eq(boxcg_box_create_sized(a.t, a.p, "vm", "v1", sets, 1, 0, &err), 0);
+	char *journal = bx_sprintf("%s/journal", a.f.state);
+	int fd = open(journal, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	const char *says = "run `boxcg recover` first";
+	expect_errno(boxcg_box_create(a.t, a.p, "vm", "v2", 0, &err), &err, EAGAIN, says);
+	ck_assert(!bxf_exists(&a.f, "boxlite/vm/v2"));
+	expect_errno(boxcg_box_create(a.t, a.p, "vm", "v1", 0, &err), &err, EAGAIN, says);
+	boxcg_set up[] = { { "memory.max", "1GiB" } };
+	boxcg_plan *plan = NULL;
+	expect_errno(boxcg_box_update(a.t, a.p, "vm", "v1", up, 1, 0, &plan, &err), &err, EAGAIN, says);
+	expect_errno(boxcg_box_update(a.t, a.p, "vm", "v1", up, 1, BOXCG_UPDATE_DRY_RUN, &plan, &err),
+		     &err, EAGAIN, says);
+	expect_errno(boxcg_box_update(a.t, a.p, "vm", "v1", sets, 1, 0, &plan, &err), &err, EAGAIN,
+		     says); /* nothing to change */
+	expect_errno(boxcg_box_update(a.t, a.p, "vm", "nosuch", up, 1, 0, &plan, &err), &err, EAGAIN,
+		     says);
+	char *v = bxf_get(&a.f, "boxlite/vm/v1/memory.max");
+	ck_assert_str_eq(v, "2214592512\n");
+	free(v);
+	/* recovered (here: the journal removed), the same handle goes on */
+	ck_assert_int_eq(unlink(journal), 0);
+	free(journal);
+	ck_assert_int_eq(boxcg_box_create(a.t, a.p, "vm", "v2", 0, &err), 0);
+	ck_assert_int_eq(boxcg_box_update(a.t, a.p, "vm", "v1", up, 1, 0, &plan, &err), 0);
+	boxcg_plan_free(plan);
+	v = bxf_get(&a.f, "boxlite/vm/v1/memory.max");
+	ck_assert_str_eq(v, "1140850688\n");
+	free(v);
+	bxa_close(&a);
+}
+END_TEST
+
 START_TEST(freeze_timeout_thaws_again)
 {
 	bxa a;
@@ -286,6 +330,7 @@ Suite *suite_api_sizes(void)
 	tcase_add_test(tc, update_freeze_query_and_dirfd);
 	tcase_add_test(tc, update_writes_what_its_values_change);
 	tcase_add_test(tc, freeze_timeout_thaws_again);
+	tcase_add_test(tc, a_pending_journal_stops_box_transactions);
 	suite_add_tcase(s, tc);
 	return s;
 }

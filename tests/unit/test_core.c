@@ -8,6 +8,7 @@
 #include "core/human.h"
 #include <inttypes.h>
 #include <stdio.h>
+#include <sys/wait.h>
 
 #include "core/util.h"
 #include "knobs.h"
@@ -234,6 +235,22 @@ START_TEST(concat_and_dec_as_printf_would)
 }
 END_TEST
 
+/* bx_pid is asked once, and again in a forked child. */
+START_TEST(pid_follows_a_fork)
+{
+	ck_assert_int_eq(bx_pid(), (long)getpid());
+	ck_assert_int_eq(bx_pid(), (long)getpid());
+	pid_t c = fork();
+	ck_assert_int_ge(c, 0);
+	if (c == 0)
+		_exit(bx_pid() == (long)getpid() ? 0 : 1);
+	int st;
+	ck_assert_int_eq(waitpid(c, &st, 0), c);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_int_eq(bx_pid(), (long)getpid());
+}
+END_TEST
+
 START_TEST(escape_makes_outside_text_terminal_safe)
 {
 	static const struct {
@@ -265,6 +282,7 @@ Suite *suite_core(void)
 	TCase *t = tcase_create("core");
 	tcase_add_test(t, err_carries_errno_and_context);
 	tcase_add_test(t, concat_and_dec_as_printf_would);
+	tcase_add_test(t, pid_follows_a_fork);
 	tcase_add_test(t, diags_sort_by_file_line_col_and_format);
 	tcase_add_test(t, controller_lists_read_back_in_kernel_order);
 	tcase_add_test(t, registry_lookups);
