@@ -200,6 +200,17 @@ int bx_cgfs_cache_resume(bx_cgfs *fs, bool revive);
  * come from a directory removed behind the session's back. */
 void bx_cgfs_cache_flush(bx_cgfs *fs);
 
+/* Interface files kept open within a session (cgroup2 only): an
+ * observation that reads a file the transaction is about to write (box
+ * update) opens it O_RDWR and keeps it; the write then goes through that
+ * descriptor and is read back through it, so the file is opened once.
+ * keep takes fd (closed at once when there is no session, no room, or
+ * the name is too long); take hands the caller the descriptor of cg/file,
+ * or -1 when none is kept. The session's end, a flush and an rmdir of cg
+ * close what is left. */
+void bx_cgfs_keep_file(bx_cgfs *fs, const char *cg, const char *file, int fd);
+int bx_cgfs_take_file(bx_cgfs *fs, const char *cg, const char *file);
+
 /* An O_RDONLY|O_DIRECTORY fd of cgroup `cg` for reading its files and
  * xattrs: in a session the cached one (*borrowed: not to be closed), else
  * a new one as bx_cgfs_open_dir gives. Give it back with bx_cgfs_dir_put. */

@@ -30,6 +30,13 @@
 #include <unistd.h>
 
 #define SLOTS 32
+#define KEPT_FILES 8
+
+typedef struct kept_file {
+	char *cg;       /* NULL: empty */
+	char file[64];
+	int fd;
+} kept_file;
 
 typedef struct slot {
 	char *path;     /* NULL: empty */
@@ -49,6 +56,7 @@ struct bx_cgfs_dircache {
 	bool path_only;   /* a directory could not be read: some fds are O_PATH */
 	uid_t euid;       /* ours when the cache was made: closed_to_others */
 	slot v[SLOTS];
+	kept_file kf[KEPT_FILES]; /* bx_cgfs_keep_file: this session only */
 };
 
 static uint32_t hash(const char *s, size_t n)
@@ -82,10 +90,27 @@ static bool closed_to_others(const bx_cgfs *fs, uid_t euid, int fd)
 	return (st.st_uid == euid || st.st_uid == 0) && !(st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
+static void drop_file(kept_file *k)
+{
+	if (k->cg) {
+		close(k->fd);
+		free(k->cg);
+	}
+	k->cg = NULL;
+	k->fd = -1;
+}
+
+static void drop_files(struct bx_cgfs_dircache *c)
+{
+	for (size_t i = 0; c && i < KEPT_FILES; i++)
+		drop_file(&c->kf[i]);
+}
+
 static void drop_all(struct bx_cgfs_dircache *c)
 {
 	for (size_t i = 0; c && i < SLOTS; i++)
 		drop(&c->v[i]);
+	drop_files(c);
 }
 
 static void cache_free(struct bx_cgfs_dircache *c)
@@ -110,6 +135,8 @@ int bx_cgfs_cache_resume(bx_cgfs *fs, bool revive)
 		}
 		for (size_t i = 0; i < SLOTS; i++)
 			fs->cache->v[i].fd = -1;
+		for (size_t i = 0; i < KEPT_FILES; i++)
+			fs->cache->kf[i].fd = -1;
 		fs->cache->euid = geteuid();
 		fs->cache->base_closed = closed_to_others(fs, fs->cache->euid, fs->base_fd);
 	}
@@ -139,6 +166,7 @@ void bx_cgfs_cache_end(bx_cgfs *fs)
 	if (!c || --c->depth > 0)
 		return;
 	fs->cache = NULL;
+	drop_files(c); /* never parked */
 	bool kept = false;
 	for (size_t i = 0; i < SLOTS; i++) {
 		slot *e = &c->v[i];
@@ -306,6 +334,11 @@ bool bx_dircache_fresh(const bx_cgfs *fs, const char *cg)
 	return e && e->fresh;
 }
 
+static bool below(const char *path, size_t len, const char *cg, size_t n)
+{
+	return len >= n && memcmp(path, cg, n) == 0 && (len == n || path[n] == '/');
+}
+
 static void forget_in(struct bx_cgfs_dircache *c, const char *cg)
 {
 	if (!c)
@@ -313,10 +346,44 @@ static void forget_in(struct bx_cgfs_dircache *c, const char *cg)
 	size_t n = strlen(cg);
 	for (size_t i = 0; i < SLOTS; i++) {
 		slot *e = &c->v[i];
-		if (e->path && e->len >= n && memcmp(e->path, cg, n) == 0 &&
-		    (e->len == n || e->path[n] == '/'))
+		if (e->path && below(e->path, e->len, cg, n))
 			drop(e);
 	}
+	for (size_t i = 0; i < KEPT_FILES; i++)
+		if (c->kf[i].cg && below(c->kf[i].cg, strlen(c->kf[i].cg), cg, n))
+			drop_file(&c->kf[i]);
+}
+
+void bx_cgfs_keep_file(bx_cgfs *fs, const char *cg, const char *file, int fd)
+{
+	struct bx_cgfs_dircache *c = fs->cache;
+	kept_file *k = NULL;
+	for (size_t i = 0; c && !fs->dirmode && i < KEPT_FILES && !k; i++)
+		if (!c->kf[i].cg)
+			k = &c->kf[i];
+	size_t n = strlen(file);
+	if (!k || n >= sizeof k->file || !(k->cg = strdup(cg))) {
+		close(fd);
+		return;
+	}
+	memcpy(k->file, file, n + 1);
+	k->fd = fd;
+}
+
+int bx_cgfs_take_file(bx_cgfs *fs, const char *cg, const char *file)
+{
+	struct bx_cgfs_dircache *c = fs->cache;
+	for (size_t i = 0; c && i < KEPT_FILES; i++) {
+		kept_file *k = &c->kf[i];
+		if (k->cg && strcmp(k->cg, cg) == 0 && strcmp(k->file, file) == 0) {
+			int fd = k->fd;
+			free(k->cg);
+			k->cg = NULL;
+			k->fd = -1;
+			return fd;
+		}
+	}
+	return -1;
 }
 
 void bx_dircache_forget(bx_cgfs *fs, const char *cg)

@@ -104,7 +104,10 @@ static int write_value(bx_cgfs *fs, const char *cg, const char *file, const char
 	bx_cgpath_buf path;
 	if (bx_cgfs_join(path, cg, file) < 0)
 		return bx_err(err, errno, "write %s%s%s", BX_CGSHOW(cg), file);
-	int fd = bx_cgfs_resolve(fs, path, back ? O_RDWR : O_WRONLY, 0);
+	/* kept open by the observation that read its old value (box update) */
+	int fd = bx_cgfs_take_file(fs, cg, file);
+	if (fd < 0)
+		fd = bx_cgfs_resolve(fs, path, back ? O_RDWR : O_WRONLY, 0);
 	bool reread = false;
 	if (fd < 0 && back && errno == EACCES) {
 		/* writable but not readable here: read it back on its own */

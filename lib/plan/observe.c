@@ -30,6 +30,7 @@ typedef struct obs {
 	bx_state *st;
 	bx_error **err;
 	const bx_record_seen *record; /* the record of the next cgroup, if read */
+	bool keep;                    /* its files are about to be written */
 } obs;
 
 /* The distinct interface files a settings list touches. */
@@ -88,7 +89,9 @@ static int read_files(obs *o, void *h, size_t idx, const char *const *files, siz
 	for (size_t i = 0; i < nfiles; i++) {
 		char *raw = NULL;
 		unsigned char form = BX_FORM_UNKNOWN;
-		if (o->src->read(o->src->ctx, h, o->st->v[idx].path, files[i], &raw, &form, o->err) < 0)
+		int (*rd)(void *, void *, const char *, const char *, char **, unsigned char *,
+			  bx_error **) = o->keep && o->src->read_kept ? o->src->read_kept : o->src->read;
+		if (rd(o->src->ctx, h, o->st->v[idx].path, files[i], &raw, &form, o->err) < 0)
 			return -1;
 		int r = bx_cg_set_file(&o->st->v[idx], files[i], raw);
 		if (r == 0)
@@ -210,7 +213,10 @@ static int obs_cg(obs *o, const char *path, int parent_exists, unsigned flags,
 		   o->src->managed(c, h, path, &cg->managed, &cg->managed_unsupported, o->err) < 0) {
 		goto out;
 	}
+	/* only the given files (box update): the ones its new values write */
+	o->keep = only_given;
 	r = read_files(o, h, i, files, nfiles, want_pids);
+	o->keep = false;
 	if (r == 0 && cg->managed && !only_given)
 		r = read_recorded(o, h, i, files, nfiles);
 out:

@@ -52,11 +52,13 @@ static void live_close(void *ctx, void *h)
 }
 
 /* A file that does not exist (its controller is not enabled) reads as
- * NULL; directory mode answers registry defaults for missing files. */
-static int live_read(void *ctx, void *h, const char *cg, const char *file, char **raw,
-		     unsigned char *form, bx_error **err)
+ * NULL; directory mode answers registry defaults for missing files.
+ * With `keep` (cgroup2, in a session), the file is opened O_RDWR and
+ * kept for the write that follows (bx_cgfs_keep_file); a file that may
+ * not be opened for writing is read as usual, and the write opens it. */
+static int read_file(bx_cgfs *fs, void *h, const char *cg, const char *file, char **raw,
+		     unsigned char *form, bool keep, bx_error **err)
 {
-	bx_cgfs *fs = ctx;
 	*raw = NULL;
 	unsigned char dummy;
 	if (!form)
@@ -64,10 +66,16 @@ static int live_read(void *ctx, void *h, const char *cg, const char *file, char 
 	*form = BX_FORM_UNKNOWN;
 	if (!bx_cgfile_valid(file))
 		return bx_err(err, EINVAL, "read %s/%s: unsafe interface file name", show(cg), file);
+	keep = keep && !fs->dirmode && fs->cache;
 	/* Directory mode: O_NONBLOCK, and pread refuses what is not a plain
 	 * file (bx_not_plain), so a planted FIFO cannot hang or feed a read
 	 * (as bx_cgfs_read). */
-	int fd = openat(fd_of(h), file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (fs->dirmode ? O_NONBLOCK : 0));
+	int flags = O_NOFOLLOW | O_CLOEXEC | (fs->dirmode ? O_NONBLOCK : 0);
+	int fd = keep ? openat(fd_of(h), file, O_RDWR | flags) : -1;
+	if (fd < 0) {
+		keep = false;
+		fd = openat(fd_of(h), file, O_RDONLY | flags);
+	}
 	if (fd < 0) {
 		int e = errno;
 		if (e == ENOENT && !fs->dirmode)
@@ -86,7 +94,10 @@ static int live_read(void *ctx, void *h, const char *cg, const char *file, char 
 	size_t got = 0;
 	int r = bx_pread_all(fd, true, raw, &got);
 	int e = errno;
-	close(fd);
+	if (r == 0 && keep)
+		bx_cgfs_keep_file(fs, cg, file, fd);
+	else
+		close(fd);
 	if (r < 0 && fs->dirmode && bx_not_plain(e))
 		return bx_err(err, EINVAL, "read %s/%s: not a plain file", show(cg), file);
 	if (r < 0)
@@ -100,6 +111,18 @@ static int live_read(void *ctx, void *h, const char *cg, const char *file, char 
 	if (fs->dirmode && whole)
 		*form = nl ? BX_FORM_NL : BX_FORM_BARE;
 	return 0;
+}
+
+static int live_read(void *ctx, void *h, const char *cg, const char *file, char **raw,
+		     unsigned char *form, bx_error **err)
+{
+	return read_file(ctx, h, cg, file, raw, form, false, err);
+}
+
+static int live_read_kept(void *ctx, void *h, const char *cg, const char *file, char **raw,
+			  unsigned char *form, bx_error **err)
+{
+	return read_file(ctx, h, cg, file, raw, form, true, err);
 }
 
 static int live_children(void *ctx, void *h, const char *cg, char ***names, size_t *n,
@@ -206,6 +229,7 @@ void bx_obs_live_src(bx_cgfs *fs, bx_obs_src *src)
 		.open = live_open,
 		.close = live_close,
 		.read = live_read,
+		.read_kept = live_read_kept,
 		.children = live_children,
 		.controllers = live_controllers,
 		.subtree = live_subtree,

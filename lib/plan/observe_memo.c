@@ -66,6 +66,16 @@ static int memo_read(void *ctx, void *h, const char *cg, const char *file, char 
 	return s->read(s->ctx, in, cg, file, raw, form, err);
 }
 
+static int memo_read_kept(void *ctx, void *h, const char *cg, const char *file, char **raw,
+			  unsigned char *form, bx_error **err)
+{
+	void *in;
+	const bx_obs_src *s = pick(ctx, h, &in);
+	if (!s->read_kept)
+		return s->read(s->ctx, in, cg, file, raw, form, err);
+	return s->read_kept(s->ctx, in, cg, file, raw, form, err);
+}
+
 static int memo_children(void *ctx, void *h, const char *cg, char ***names, size_t *n,
 			 bx_error **err)
 {
@@ -125,6 +135,7 @@ int bx_observe_memo(bx_cgfs *fs, const bx_state *memo, const bx_policy *p, const
 	src.open = memo_open;
 	src.close = memo_close;
 	src.read = memo_read;
+	src.read_kept = memo_read_kept;
 	src.children = memo_children;
 	src.controllers = memo_controllers;
 	src.subtree = memo_subtree;

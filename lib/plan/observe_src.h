@@ -24,6 +24,11 @@ typedef struct bx_obs_src {
 	 * its exact bytes follow from *raw, when the source knows */
 	int (*read)(void *ctx, void *h, const char *cg, const char *file, char **raw,
 		    unsigned char *form, bx_error **err);
+	/* The same for a file the transaction is about to write: the live
+	 * source keeps it open for that write (bx_cgfs_keep_file). NULL:
+	 * read is used. */
+	int (*read_kept)(void *ctx, void *h, const char *cg, const char *file, char **raw,
+			 unsigned char *form, bx_error **err);
 	int (*children)(void *ctx, void *h, const char *cg, char ***names, size_t *n,
 			bx_error **err);
 	int (*controllers)(void *ctx, void *h, const char *cg, unsigned *bits, bx_error **err);

@@ -57,7 +57,7 @@ static void host_setup(void)
 static void host_teardown(void)
 {
 	if (mount && scratch)
-		for (int i = 0; i < 4; i++) {
+		for (int i = 0; i < 5; i++) {
 			char *p = bx_sprintf("%s/%s-%d", mount, scratch, i);
 			rm_cgroups(p);
 			struct stat st;
@@ -259,6 +259,102 @@ START_TEST(frame_second_try_on_real_cgroup2)
 }
 END_TEST
 
+/* Descriptors this process has open. */
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	ck_assert_ptr_nonnull(d);
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n - 1; /* the DIR's own */
+}
+
+/* box update on real cgroup2: the observation keeps the file it will
+ * write open (bx_cgfs_keep_file), the write and its read-back go through
+ * it, and nothing stays open after the transaction; a kept file is taken
+ * once, and dropped by rmdir and by the session's end. */
+START_TEST(kept_files_on_real_cgroup2)
+{
+	if (skipped())
+		return;
+	cleanup_free char *base = bx_sprintf("%s/%s-4", mount, scratch);
+	ck_assert_int_eq(mkdir(base, 0755), 0);
+	char state[] = "/tmp/boxcg-kept-state-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(state));
+	const char *yaml = "version: 1\nroot: r\nclasses:\n  vm:\n    box:\n"
+			   "      cgroup: { max_depth: 2 }\n"
+			   "    sizes:\n      cgroup.max_depth: { min: 1, max: 100 }\n";
+	boxcg_target *t = NULL;
+	boxcg_policy *p = NULL;
+	boxcg_error *aerr = NULL;
+	api_ok(boxcg_target_open(base, state, &t, &aerr), &aerr, "open");
+	api_ok(boxcg_policy_load_buffer(t, "p.yaml", yaml, strlen(yaml), &p, NULL, &aerr), &aerr, "load");
+	api_ok(boxcg_box_create(t, p, "vm", "v1", 0, &aerr), &aerr, "create v1");
+	int fds = 0;
+	cleanup_free char *depth = bx_sprintf("%s/r/vm/v1/cgroup.max.depth", base);
+	for (int k = 3; k < 8; k++) {
+		char v[8];
+		snprintf(v, sizeof v, "%d", k);
+		boxcg_set up[] = { { "cgroup.max_depth", v } };
+		boxcg_plan *plan = NULL;
+		api_ok(boxcg_box_update(t, p, "vm", "v1", up, 1, 0, &plan, &aerr), &aerr, "update");
+		ck_assert_uint_eq(boxcg_plan_to_change(plan), 1);
+		boxcg_plan_free(plan);
+		FILE *fp = fopen(depth, "r");
+		ck_assert_ptr_nonnull(fp);
+		char got[16] = "";
+		ck_assert_ptr_nonnull(fgets(got, sizeof got, fp));
+		fclose(fp);
+		ck_assert_int_eq(atoi(got), k);
+		/* the first leaves the frame's parked directories; then none grows */
+		if (k == 3)
+			fds = open_fds();
+		ck_assert_int_eq(open_fds(), fds);
+	}
+	/* a dry run reads the file and keeps nothing either */
+	boxcg_set up[] = { { "cgroup.max_depth", "9" } };
+	boxcg_plan *plan = NULL;
+	api_ok(boxcg_box_update(t, p, "vm", "v1", up, 1, BOXCG_UPDATE_DRY_RUN, &plan, &aerr), &aerr,
+	       "dry run");
+	boxcg_plan_free(plan);
+	ck_assert_int_eq(open_fds(), fds);
+	boxcg_policy_free(p);
+	boxcg_target_close(t);
+
+	/* the store itself */
+	bx_cgfs *fs = NULL;
+	CGFS_OK(bx_cgfs_open(base, &fs, err));
+	int baseline = open_fds();
+	int fd = open(depth, O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	bx_cgfs_keep_file(fs, "r/vm/v1", "cgroup.max.depth", fd); /* no session: closed */
+	ck_assert_int_eq(bx_cgfs_take_file(fs, "r/vm/v1", "cgroup.max.depth"), -1);
+	ck_assert_int_eq(open_fds(), baseline);
+	ck_assert_int_eq(bx_cgfs_cache_begin(fs), 0);
+	int in_session = open_fds();
+	bx_cgfs_keep_file(fs, "r/vm/v1", "cgroup.max.depth", open(depth, O_RDWR | O_CLOEXEC));
+	char *back = NULL;
+	CGFS_OK(bx_cgfs_write_read(fs, "r/vm/v1", "cgroup.max.depth", "2", &back, err));
+	ck_assert_str_eq(back, "2");
+	free(back);
+	ck_assert_int_eq(open_fds(), in_session); /* taken, written, closed */
+	ck_assert_int_eq(bx_cgfs_take_file(fs, "r/vm/v1", "cgroup.max.depth"), -1);
+	bx_cgfs_keep_file(fs, "r/vm/v1", "cgroup.max.depth", open(depth, O_RDWR | O_CLOEXEC));
+	CGFS_OK(bx_cgfs_rmdir(fs, "r/vm/v1", err)); /* forgets what is kept in it */
+	ck_assert_int_eq(bx_cgfs_take_file(fs, "r/vm/v1", "cgroup.max.depth"), -1);
+	cleanup_free char *slice_depth = bx_sprintf("%s/r/vm/cgroup.max.depth", base);
+	bx_cgfs_keep_file(fs, "r/vm", "cgroup.max.depth", open(slice_depth, O_RDWR | O_CLOEXEC));
+	bx_cgfs_cache_end(fs);
+	ck_assert_int_eq(open_fds(), baseline);
+	bx_cgfs_close(fs);
+	cleanup_free char *rm = bx_sprintf("rm -rf '%s'", state);
+	ck_assert_int_eq(system(rm), 0);
+}
+END_TEST
+
 Suite *suite_cgfs_host(void);
 Suite *suite_cgfs_host(void)
 {
@@ -268,6 +364,7 @@ Suite *suite_cgfs_host(void)
 	tcase_add_loop_test(t, real_cgroup2_roundtrip, 0, 2);
 	tcase_add_test(t, explicit_roots_inside_cgroup2);
 	tcase_add_test(t, frame_second_try_on_real_cgroup2);
+	tcase_add_test(t, kept_files_on_real_cgroup2);
 	suite_add_tcase(s, t);
 	return s;
 }
