@@ -79,6 +79,8 @@ const bx_knob *bx_knob_lookup(const char *key)
 {
 	for (size_t i = 0; i < bx_nknobs; i++) {
 		const char *k = bx_knobs[i].key;
+		if (k[0] != key[0]) /* most differ at once: no strlen */
+			continue;
 		size_t kl = strlen(k);
 		if (kl >= 2 && k[kl - 1] == '*') {
 			/* family: "hugetlb.*" matches "hugetlb.2MB" */

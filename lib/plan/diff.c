@@ -230,15 +230,17 @@ static int build_tree(bx_planner *pr, const bx_scope *scope, bx_error **err)
 	}
 	const bx_class **classes = NULL;
 	const bx_static_box **boxes = NULL;
-	if (bx_policy_sorted(p, &classes, &boxes, err) < 0)
+	size_t nclasses, nboxes;
+	if (bx_policy_sorted_in(p, scope ? scope->class_name : NULL, &classes, &nclasses, &boxes,
+				&nboxes, err) < 0)
 		return -1;
 	int r = 0;
-	for (size_t i = 0, b = 0; i < p->nclasses && r == 0; i++) {
+	for (size_t i = 0, b = 0; i < nclasses && r == 0; i++) {
 		const bx_class *c = classes[i];
-		while (b < p->nboxes && strcmp(boxes[b]->class_name, c->name) < 0)
+		while (b < nboxes && strcmp(boxes[b]->class_name, c->name) < 0)
 			b++;
 		size_t e = b;
-		while (e < p->nboxes && strcmp(boxes[e]->class_name, c->name) == 0)
+		while (e < nboxes && strcmp(boxes[e]->class_name, c->name) == 0)
 			e++;
 		if (!scope || !scope->class_name || strcmp(scope->class_name, c->name) == 0)
 			r = build_class(pr, c, parent, scope, boxes + b, e - b, err);
@@ -713,11 +715,12 @@ static int writes(bx_planner *pr, const bx_dnode *d, const char *cg, bx_error **
 		return 0;
 	}
 	/* What boxcg managed here before, when the tree keeps records (a
-	 * record equal to what the settings declare has nothing to reset:
-	 * the common case, not parsed). */
+	 * record listing the files the settings declare has nothing to
+	 * reset, whatever its own values: the common case, not parsed). */
 	bx_managed m = {0};
-	if (recorded(pr, d) && d->live->managed &&
-	    !bx_streq(d->live->managed, ws && ws->managed ? ws->managed : "") &&
+	const char *want_rec = ws && ws->managed ? ws->managed : "";
+	if (recorded(pr, d) && d->live->managed && !bx_streq(d->live->managed, want_rec) &&
+	    !bx_managed_same_files(d->live->managed, want_rec) &&
 	    bx_managed_parse(d->live->managed, &pr->st->facts, &m) < 0)
 		return bx_err(err, ENOMEM, "plan");
 	/* room for every setting, every reset (two more for the cpu trio)

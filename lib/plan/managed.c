@@ -253,6 +253,43 @@ char *bx_managed_canonical(const char *text, const bx_host_facts *facts)
 	return t;
 }
 
+/* The length of a record's files: up to its first own value (the token
+ * holding the first '='; no file token can hold one), without the space
+ * before it. */
+static size_t files_part(const char *t)
+{
+	const char *eq = strchr(t, '=');
+	if (!eq)
+		return strlen(t);
+	while (eq > t && eq[-1] != ' ')
+		eq--;
+	while (eq > t && eq[-1] == ' ')
+		eq--;
+	return (size_t)(eq - t);
+}
+
+/* Is every token from t on an own value (holds a '=')? */
+static bool only_own(const char *t)
+{
+	for (;;) {
+		t += strspn(t, " \t\n");
+		size_t n = strcspn(t, " \t\n");
+		if (!n)
+			return true;
+		if (!memchr(t, '=', n))
+			return false;
+		t += n;
+	}
+}
+
+bool bx_managed_same_files(const char *a, const char *b)
+{
+	if (!a || !b)
+		return false;
+	size_t na = files_part(a), nb = files_part(b);
+	return na == nb && memcmp(a, b, na) == 0 && only_own(a + na) && only_own(b + nb);
+}
+
 /* A token "file" or "file[key]" that token() accepts, without a copy
  * (facts unknown: any hugetlb size goes). */
 static bool token_ok(const char *t, size_t n)

@@ -65,4 +65,10 @@ char *bx_managed_canonical(const char *text, const bx_host_facts *facts);
  * valid)? For plans read from files. */
 bool bx_managed_valid(const char *text);
 
+/* Do two records list the same files, byte for byte, whatever their own
+ * values ("memory.max pids.max memory.max=1" and "memory.max pids.max
+ * memory.max=2")? Then what one manages the other does too: nothing to
+ * reset (a box update changes only values). False when unsure. */
+bool bx_managed_same_files(const char *a, const char *b);
+
 #endif

@@ -328,6 +328,39 @@ int bx_policy_sorted(const bx_policy *p, const bx_class ***classes,
 	return 0;
 }
 
+int bx_policy_sorted_in(const bx_policy *p, const char *class_name, const bx_class ***classes,
+			size_t *nc, const bx_static_box ***boxes, size_t *nb, bx_error **err)
+{
+	*nc = *nb = 0;
+	if (!class_name) {
+		if (bx_policy_sorted(p, classes, boxes, err) < 0)
+			return -1;
+		*nc = p->nclasses;
+		*nb = p->nboxes;
+		return 0;
+	}
+	const bx_class *c = bx_policy_class(p, class_name);
+	size_t n = 0;
+	for (size_t i = 0; c && i < p->nboxes; i++)
+		n += strcmp(p->boxes[i].class_name, c->name) == 0;
+	*classes = calloc(2, sizeof **classes);
+	*boxes = calloc(n + 1, sizeof **boxes);
+	if (!*classes || !*boxes) {
+		free(*classes), free(*boxes);
+		*classes = NULL, *boxes = NULL;
+		return bx_err(err, ENOMEM, "sort policy");
+	}
+	if (!c)
+		return 0;
+	(*classes)[0] = c;
+	*nc = 1;
+	for (size_t i = 0; i < p->nboxes; i++)
+		if (strcmp(p->boxes[i].class_name, c->name) == 0)
+			(*boxes)[(*nb)++] = &p->boxes[i];
+	qsort(*boxes, *nb, sizeof **boxes, cmp_box_id);
+	return 0;
+}
+
 static bool is_weight_file(const char *f)
 {
 	return strcmp(f, "cpu.weight") == 0 || strcmp(f, "cpu.weight.nice") == 0 ||
@@ -527,7 +560,9 @@ int bx_observe_with(const bx_obs_src *src, const bx_policy *p, const bx_scope *s
 	}
 	const bx_class **classes = NULL;
 	const bx_static_box **boxes = NULL;
-	if (bx_policy_sorted(p, &classes, &boxes, err) < 0)
+	size_t nclasses, nboxes;
+	if (bx_policy_sorted_in(p, whole ? NULL : scope->class_name, &classes, &nclasses, &boxes,
+				&nboxes, err) < 0)
 		return -1;
 	obs o = { .src = src, .st = state_for(src), .err = err };
 	int r = -1, root_exists;
@@ -538,12 +573,12 @@ int bx_observe_with(const bx_obs_src *src, const bx_policy *p, const bx_scope *s
 	if (obs_root(&o, p->root, BX_OBS_SUBTREE, one_box ? 0 : BX_OBS_CHILDREN, &root_exists) < 0)
 		goto out;
 	size_t root_idx = o.st->n - 1, b = 0;
-	for (size_t i = 0; i < p->nclasses; i++) {
+	for (size_t i = 0; i < nclasses; i++) {
 		const bx_class *c = classes[i];
-		while (b < p->nboxes && strcmp(boxes[b]->class_name, c->name) < 0)
+		while (b < nboxes && strcmp(boxes[b]->class_name, c->name) < 0)
 			b++;
 		size_t e = b;
-		while (e < p->nboxes && strcmp(boxes[e]->class_name, c->name) == 0)
+		while (e < nboxes && strcmp(boxes[e]->class_name, c->name) == 0)
 			e++;
 		if (whole || strcmp(c->name, scope->class_name) == 0)
 			if (obs_class(&o, c, p->root, root_exists, boxes + b, e - b, scope) < 0)

@@ -63,6 +63,11 @@ int bx_observe_tree_with(const bx_obs_src *src, const char *tree, bx_state **out
  * pointers into p; caller frees the arrays. */
 int bx_policy_sorted(const bx_policy *p, const bx_class ***classes,
 		     const bx_static_box ***boxes, bx_error **err);
+/* The same for the scope's class alone when class_name is given (box
+ * create and update: one class, its static boxes sorted by id, no sort of
+ * the whole policy); *nc and *nb get the lengths. */
+int bx_policy_sorted_in(const bx_policy *p, const char *class_name, const bx_class ***classes,
+			size_t *nc, const bx_static_box ***boxes, size_t *nb, bx_error **err);
 /* The kernel's name of a huge page size: 2097152 → "2MB". */
 char *bx_hugetlb_size_name(uint64_t bytes);
 

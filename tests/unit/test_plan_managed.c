@@ -777,6 +777,15 @@ START_TEST(record_check_agrees_with_the_canonical_text)
 		free(c);
 	}
 	ck_assert_uint_gt(valid, 1000); /* both answers were exercised */
+	/* the same files, whatever the own values */
+	ck_assert(bx_managed_same_files("memory.max pids.max memory.max=1", "memory.max pids.max memory.max=2"));
+	ck_assert(bx_managed_same_files("memory.max pids.max", "memory.max pids.max cpu.max=2"));
+	ck_assert(bx_managed_same_files("", "pids.max=3"));
+	ck_assert(!bx_managed_same_files("memory.max pids.max", "memory.max"));
+	ck_assert(!bx_managed_same_files("memory.max", "memory.max pids.max=2 pids.max"));
+	ck_assert(!bx_managed_same_files("io.max[8:0] memory.max=1", "io.max[8:16] memory.max=1"));
+	ck_assert(!bx_managed_same_files("memory.max\tpids.max", "memory.max pids.max"));
+	ck_assert(!bx_managed_same_files(NULL, ""));
 }
 END_TEST
 
