@@ -63,6 +63,10 @@ static bool is_text(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	for (size_t i = 0; i < n;) {
+		if (s[i] - 1u < 0x7Fu) { /* ASCII but NUL: paths and values mostly */
+			i++;
+			continue;
+		}
 		if (s[i] == 0)
 			return false;
 		size_t k = utf8_len(s + i, n - i);
