@@ -200,10 +200,11 @@ int bx_cgfs_cache_resume(bx_cgfs *fs, bool revive);
  * come from a directory removed behind the session's back. */
 void bx_cgfs_cache_flush(bx_cgfs *fs);
 
-/* Interface files kept open within a session (cgroup2 only): an
- * observation that reads a file the transaction is about to write (box
- * update) opens it O_RDWR and keeps it; the write then goes through that
- * descriptor and is read back through it, so the file is opened once.
+/* Interface files kept open within a session: an observation that reads
+ * a file the transaction is about to write (box update) opens it O_RDWR
+ * and keeps it; the write then goes through that descriptor and is read
+ * back through it, so the file is opened once. In directory mode the
+ * write still checks it (a plain file of one link) before writing.
  * keep takes fd (closed at once when there is no session, no room, or
  * the name is too long); take hands the caller the descriptor of cg/file,
  * or -1 when none is kept. The session's end, a flush and an rmdir of cg

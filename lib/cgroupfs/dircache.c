@@ -358,7 +358,7 @@ void bx_cgfs_keep_file(bx_cgfs *fs, const char *cg, const char *file, int fd)
 {
 	struct bx_cgfs_dircache *c = fs->cache;
 	kept_file *k = NULL;
-	for (size_t i = 0; c && !fs->dirmode && i < KEPT_FILES && !k; i++)
+	for (size_t i = 0; c && i < KEPT_FILES && !k; i++)
 		if (!c->kf[i].cg)
 			k = &c->kf[i];
 	size_t n = strlen(file);

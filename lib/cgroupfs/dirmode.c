@@ -110,17 +110,17 @@ static int store(bx_cgfs *fs, const char *cg, const char *file, const char *text
 	 * link (to a file outside the base) is refused. Then the new text
 	 * from offset 0, and a truncation only when the old one was longer. */
 	int mode = (back ? O_RDWR : O_WRONLY) | O_CREAT | O_NONBLOCK;
-	int fd = -1;
 	struct stat st = {0};
-	if (bx_dircache_fresh(fs, cg))
-		fd = bx_cgfs_resolve(fs, path, mode | O_EXCL, 0644);
 	int bad = 0;
-	if (fd < 0) {
-		fd = bx_cgfs_resolve(fs, path, mode, 0644);
-		if (fd < 0)
-			return bx_err(err, errno, "write %s", path);
+	/* the descriptor the observation read it through (box update) */
+	int fd = bx_cgfs_take_file(fs, cg, file);
+	bool checked = false;
+	if (fd < 0 && bx_dircache_fresh(fs, cg))
+		checked = (fd = bx_cgfs_resolve(fs, path, mode | O_EXCL, 0644)) >= 0;
+	if (fd < 0 && (fd = bx_cgfs_resolve(fs, path, mode, 0644)) < 0)
+		return bx_err(err, errno, "write %s", path);
+	if (!checked)
 		bad = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EINVAL : st.st_nlink > 1 ? EMLINK : 0;
-	}
 	if (bad) {
 		close(fd);
 		return bx_err(err, bad, "write %s%s", path,

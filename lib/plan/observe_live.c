@@ -53,9 +53,9 @@ static void live_close(void *ctx, void *h)
 
 /* A file that does not exist (its controller is not enabled) reads as
  * NULL; directory mode answers registry defaults for missing files.
- * With `keep` (cgroup2, in a session), the file is opened O_RDWR and
- * kept for the write that follows (bx_cgfs_keep_file); a file that may
- * not be opened for writing is read as usual, and the write opens it. */
+ * With `keep` (in a session), the file is opened O_RDWR and kept for the
+ * write that follows (bx_cgfs_keep_file); a file that may not be opened
+ * for writing is read as usual, and the write opens it. */
 static int read_file(bx_cgfs *fs, void *h, const char *cg, const char *file, char **raw,
 		     unsigned char *form, bool keep, bx_error **err)
 {
@@ -66,7 +66,7 @@ static int read_file(bx_cgfs *fs, void *h, const char *cg, const char *file, cha
 	*form = BX_FORM_UNKNOWN;
 	if (!bx_cgfile_valid(file))
 		return bx_err(err, EINVAL, "read %s/%s: unsafe interface file name", show(cg), file);
-	keep = keep && !fs->dirmode && fs->cache;
+	keep = keep && fs->cache;
 	/* Directory mode: O_NONBLOCK, and pread refuses what is not a plain
 	 * file (bx_not_plain), so a planted FIFO cannot hang or feed a read
 	 * (as bx_cgfs_read). */

@@ -187,6 +187,40 @@ START_TEST(directories_made_in_the_session_are_fresh)
 }
 END_TEST
 
+/* A file kept open by an observation (bx_cgfs_keep_file) is written
+ * through that descriptor, and still checked first in directory mode: a
+ * hard link to a file outside is refused, a longer old text is cut. */
+START_TEST(kept_files_are_checked_before_a_write)
+{
+	fs->no_openat2 = _i & 1;
+	cleanup_free char *a = cgfs_path(base, "a");
+	ck_assert_int_eq(mkdir(a, 0755), 0);
+	cgfs_put(base, "a/memory.max", "123456789\n");
+	cgfs_put(outside, "target", "precious\n");
+	cleanup_free char *target = cgfs_path(outside, "target");
+	cleanup_free char *hard = cgfs_path(base, "a/pids.max");
+	ck_assert_int_eq(link(target, hard), 0);
+	ck_assert_int_eq(bx_cgfs_cache_begin(fs), 0);
+	int baseline = open_fds();
+	cleanup_free char *mm = cgfs_path(base, "a/memory.max");
+	bx_cgfs_keep_file(fs, "a", "memory.max", open(mm, O_RDWR | O_CLOEXEC));
+	bx_cgfs_keep_file(fs, "a", "pids.max", open(hard, O_RDWR | O_CLOEXEC));
+	char *back = NULL;
+	CGFS_OK(bx_cgfs_write_read(fs, "a", "memory.max", "1", &back, err));
+	ck_assert_str_eq(back, "1");
+	free(back);
+	cleanup_free char *v = cgfs_get(base, "a/memory.max");
+	ck_assert_str_eq(v, "1\n");
+	CGFS_FAILS(bx_cgfs_write(fs, "a", "pids.max", "1", err), EMLINK);
+	cleanup_free char *t = cgfs_get(outside, "target");
+	ck_assert_str_eq(t, "precious\n");
+	ck_assert_int_eq(open_fds(), baseline); /* both taken and closed */
+	bx_cgfs_keep_file(fs, "a", "memory.max", open(mm, O_RDWR | O_CLOEXEC));
+	bx_cgfs_cache_end(fs);
+	ck_assert_int_le(open_fds(), baseline); /* what was kept is closed */
+}
+END_TEST
+
 /* More directories than the cache holds: every access right, the number
  * of descriptors bounded, all released at the end. */
 START_TEST(many_directories_bounded)
@@ -225,6 +259,7 @@ Suite *suite_cgfs_cache(void)
 	tcase_add_loop_test(t, mkdir_and_rmdir_through_the_fs_keep_it_right, 0, 2);
 	tcase_add_loop_test(t, many_directories_bounded, 0, 2);
 	tcase_add_loop_test(t, directories_made_in_the_session_are_fresh, 0, 2);
+	tcase_add_loop_test(t, kept_files_are_checked_before_a_write, 0, 2);
 	suite_add_tcase(s, t);
 	return s;
 }
