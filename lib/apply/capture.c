@@ -194,7 +194,7 @@ static int from_seen(bx_cgfs *fs, const bx_step *s, const bx_state *seen, bool f
 		if (!fs->dirmode)
 			continue;
 		/* the exact bytes, as bx_exact_capture would read them */
-		cleanup_free char *bytes = f->form == BX_FORM_NL ? bx_sprintf("%s\n", f->raw) : NULL;
+		cleanup_free char *bytes = f->form == BX_FORM_NL ? bx_concat(f->raw, "\n", NULL) : NULL;
 		const char *b = f->form == BX_FORM_NL ? bytes : f->form == BX_FORM_BARE ? f->raw : NULL;
 		if (f->form == BX_FORM_NL && !bytes)
 			return bx_err(err, ENOMEM, "capture");

@@ -212,35 +212,40 @@ static char *format(const bx_managed *m)
 		if (i)
 			bx_buf_puts(&b, " ");
 		bx_buf_puts(&b, m->v[i].file);
-		if (m->v[i].key)
-			bx_buf_printf(&b, "[%s]", m->v[i].key);
+		if (m->v[i].key) {
+			bx_buf_puts(&b, "[");
+			bx_buf_puts(&b, m->v[i].key);
+			bx_buf_puts(&b, "]");
+		}
 	}
-	for (size_t i = 0; i < m->nown; i++)
-		bx_buf_printf(&b, "%s%s", m->n || i ? " " : "", m->own[i]);
+	for (size_t i = 0; i < m->nown; i++) {
+		if (m->n || i)
+			bx_buf_puts(&b, " ");
+		bx_buf_puts(&b, m->own[i]);
+	}
 	return bx_buf_take(&b);
 }
 
 char *bx_managed_of_settings(const bx_settings *s)
 {
-	bx_managed m = {0};
-	size_t cap = 0;
-	for (size_t i = 0; s && i < s->n; i++) {
-		if (bx_grow(&m.v, &cap, m.n + 1, sizeof *m.v) < 0)
-			goto oom;
-		bx_managed_ent *e = &m.v[m.n];
-		e->file = strdup(s->v[i].file);
-		e->key = s->v[i].key ? strdup(s->v[i].key) : NULL;
-		m.n++;
-		if (!e->file || (s->v[i].key && !e->key))
-			goto oom;
-	}
-	settle(&m);
+	/* the entries point into the settings: sorted and formatted, not
+	 * copied (every plan makes this text for each settings list) */
+	size_t n = s ? s->n : 0;
+	bx_managed_ent *v = calloc(n + 1, sizeof *v);
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (bx_managed_ent){ .file = s->v[i].file, .key = s->v[i].key };
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp_ent);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!k || cmp_ent(&v[k - 1], &v[i]) != 0)
+			v[k++] = v[i];
+	bx_managed m = { .v = v, .n = k };
 	char *t = format(&m);
-	bx_managed_free(&m);
+	free(v);
 	return t;
-oom:
-	bx_managed_free(&m);
-	return NULL;
 }
 
 char *bx_managed_canonical(const char *text, const bx_host_facts *facts)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "knobs.h"
 #include "model.h"
 #include "policy/units.h"
@@ -89,11 +90,24 @@ int bx_own_cmp(const bx_own_val *a, const bx_own_val *b)
 }
 
 /* micro-CPUs as a decimal number: 2, 0.25 */
+/* s into buf (len bytes, NUL included), cut to fit. */
+static void put_str(const char *s, char *buf, size_t len)
+{
+	size_t n = strlen(s);
+	if (!len)
+		return;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
 static void fmt_cpus(int64_t micro, char *buf, size_t len)
 {
 	int64_t whole = micro / 1000000, frac = micro % 1000000;
 	if (!frac) {
-		snprintf(buf, len, "%" PRId64, whole);
+		char d[21];
+		put_str(bx_dec(whole, d), buf, len);
 		return;
 	}
 	char f[8];
@@ -105,12 +119,13 @@ static void fmt_cpus(int64_t micro, char *buf, size_t len)
 
 void bx_own_format(const bx_knob *k, const bx_own_val *v, bool human, char *buf, size_t len)
 {
+	char d[21];
 	if (v->max)
-		snprintf(buf, len, "max");
+		put_str("max", buf, len);
 	else if (k->type == BX_VT_CPUS)
 		fmt_cpus(v->n, buf, len);
 	else if (human && bx_own_is_size(k))
 		bx_fmt_bytes((uint64_t)v->n, buf, len);
 	else
-		snprintf(buf, len, "%" PRId64, v->n);
+		put_str(bx_dec(v->n, d), buf, len);
 }

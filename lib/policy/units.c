@@ -502,7 +502,6 @@ char *bx_mem_canon(uint64_t bytes, uint64_t page)
 	uint64_t pages = bytes / page, pcmax = (uint64_t)INT64_MAX / page;
 	if (pages >= pcmax)
 		return strdup("max");
-	char buf[24];
-	snprintf(buf, sizeof buf, "%" PRIu64, pages * page);
-	return strdup(buf);
+	char buf[21];
+	return strdup(bx_dec((int64_t)(pages * page), buf)); /* below INT64_MAX */
 }
