@@ -4,6 +4,7 @@
 #define BX_TEST_CGFS_H
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -74,6 +75,19 @@ static inline char *cgfs_path(const char *dir, const char *rel)
 	char *p = bx_sprintf("%s/%s", dir, rel);
 	ck_assert_ptr_nonnull(p);
 	return p;
+}
+
+/* Descriptors this process has open. */
+static inline int cgfs_open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	ck_assert_ptr_nonnull(d);
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n - 1; /* the DIR's own */
 }
 
 /* Write a plain file (relative to dir) directly, not through bx_cgfs. */

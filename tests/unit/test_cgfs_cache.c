@@ -31,42 +31,29 @@ static void teardown(void)
 	free(top), free(base), free(outside);
 }
 
-/* Descriptors this process has open. */
-static int open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	ck_assert_ptr_nonnull(d);
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n - 1; /* the DIR's own */
-}
-
 START_TEST(guarded_directories_are_kept_and_released)
 {
 	fs->no_openat2 = _i & 1;
 	CGFS_OK(bx_cgfs_mkdir(fs, "a", err));
 	CGFS_OK(bx_cgfs_mkdir(fs, "a/b", err));
-	int before = open_fds();
+	int before = cgfs_open_fds();
 	ck_assert_int_eq(bx_cgfs_cache_begin(fs), 0);
 	CGFS_OK(bx_cgfs_write(fs, "a/b", "memory.max", "4096", err));
 	CGFS_OK(bx_cgfs_write(fs, "a/b", "pids.max", "9", err));
 	CGFS_READS(fs, "a/b", "memory.max", "4096");
-	int during = open_fds();
+	int during = cgfs_open_fds();
 	ck_assert_int_eq(during, before + 2); /* a and a/b */
 	/* Nested: the inner end keeps them. */
 	ck_assert_int_eq(bx_cgfs_cache_begin(fs), 0);
 	CGFS_READS(fs, "a/b", "pids.max", "9");
 	bx_cgfs_cache_end(fs);
-	ck_assert_int_eq(open_fds(), during);
+	ck_assert_int_eq(cgfs_open_fds(), during);
 	bx_cgfs_cache_end(fs);
-	ck_assert_int_eq(open_fds(), before);
+	ck_assert_int_eq(cgfs_open_fds(), before);
 	ck_assert_ptr_null(fs->cache);
 	/* Without a session nothing is kept. */
 	CGFS_READS(fs, "a/b", "memory.max", "4096");
-	ck_assert_int_eq(open_fds(), before);
+	ck_assert_int_eq(cgfs_open_fds(), before);
 	cleanup_free char *v = cgfs_get(base, "a/b/memory.max");
 	ck_assert_str_eq(v, "4096\n");
 }
@@ -88,14 +75,14 @@ START_TEST(directories_others_could_move_are_not_kept)
 	cleanup_free char *c = cgfs_path(base, "c");
 	if (root)
 		ck_assert_int_eq(chown(c, 65534, 65534), 0);
-	int before = open_fds();
+	int before = cgfs_open_fds();
 	ck_assert_int_eq(bx_cgfs_cache_begin(fs), 0);
 	CGFS_OK(bx_cgfs_write(fs, "a/b", "memory.max", "4096", err));
 	/* "a" itself is kept (the base is ours); a/b is not. */
-	ck_assert_int_eq(open_fds(), before + 1);
+	ck_assert_int_eq(cgfs_open_fds(), before + 1);
 	if (root) {
 		CGFS_OK(bx_cgfs_write(fs, "c/d", "memory.max", "1", err));
-		ck_assert_int_eq(open_fds(), before + 2);
+		ck_assert_int_eq(cgfs_open_fds(), before + 2);
 	}
 	/* a/b moves out; a new a/b takes its place: the next write goes to
 	 * the new one, nothing lands outside. */
@@ -107,7 +94,7 @@ START_TEST(directories_others_could_move_are_not_kept)
 	ck_assert(cgfs_lexists(base, "a/b/pids.max"));
 	ck_assert(!cgfs_lexists(outside, "moved/pids.max"));
 	bx_cgfs_cache_end(fs);
-	ck_assert_int_eq(open_fds(), before);
+	ck_assert_int_eq(cgfs_open_fds(), before);
 }
 END_TEST
 
@@ -201,7 +188,7 @@ START_TEST(kept_files_are_checked_before_a_write)
 	cleanup_free char *hard = cgfs_path(base, "a/pids.max");
 	ck_assert_int_eq(link(target, hard), 0);
 	ck_assert_int_eq(bx_cgfs_cache_begin(fs), 0);
-	int baseline = open_fds();
+	int baseline = cgfs_open_fds();
 	cleanup_free char *mm = cgfs_path(base, "a/memory.max");
 	bx_cgfs_keep_file(fs, "a", "memory.max", open(mm, O_RDWR | O_CLOEXEC));
 	bx_cgfs_keep_file(fs, "a", "pids.max", open(hard, O_RDWR | O_CLOEXEC));
@@ -214,10 +201,10 @@ START_TEST(kept_files_are_checked_before_a_write)
 	CGFS_FAILS(bx_cgfs_write(fs, "a", "pids.max", "1", err), EMLINK);
 	cleanup_free char *t = cgfs_get(outside, "target");
 	ck_assert_str_eq(t, "precious\n");
-	ck_assert_int_eq(open_fds(), baseline); /* both taken and closed */
+	ck_assert_int_eq(cgfs_open_fds(), baseline); /* both taken and closed */
 	bx_cgfs_keep_file(fs, "a", "memory.max", open(mm, O_RDWR | O_CLOEXEC));
 	bx_cgfs_cache_end(fs);
-	ck_assert_int_le(open_fds(), baseline); /* what was kept is closed */
+	ck_assert_int_le(cgfs_open_fds(), baseline); /* what was kept is closed */
 }
 END_TEST
 
@@ -227,7 +214,7 @@ START_TEST(many_directories_bounded)
 {
 	fs->no_openat2 = _i & 1;
 	CGFS_OK(bx_cgfs_mkdir(fs, "s", err));
-	int before = open_fds();
+	int before = cgfs_open_fds();
 	ck_assert_int_eq(bx_cgfs_cache_begin(fs), 0);
 	for (int i = 0; i < 200; i++) {
 		char cg[32], val[16];
@@ -235,7 +222,7 @@ START_TEST(many_directories_bounded)
 		snprintf(val, sizeof val, "%d", 1000 + i);
 		CGFS_OK(bx_cgfs_mkdir(fs, cg, err));
 		CGFS_OK(bx_cgfs_write(fs, cg, "pids.max", val, err));
-		ck_assert_int_le(open_fds(), before + 32);
+		ck_assert_int_le(cgfs_open_fds(), before + 32);
 	}
 	for (int i = 199; i >= 0; i--) {
 		char cg[32], val[16];
@@ -244,7 +231,7 @@ START_TEST(many_directories_bounded)
 		CGFS_READS(fs, cg, "pids.max", val);
 	}
 	bx_cgfs_cache_end(fs);
-	ck_assert_int_eq(open_fds(), before);
+	ck_assert_int_eq(cgfs_open_fds(), before);
 }
 END_TEST
 

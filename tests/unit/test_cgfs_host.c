@@ -259,19 +259,6 @@ START_TEST(frame_second_try_on_real_cgroup2)
 }
 END_TEST
 
-/* Descriptors this process has open. */
-static int open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	ck_assert_ptr_nonnull(d);
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n - 1; /* the DIR's own */
-}
-
 /* box update on real cgroup2: the observation keeps the file it will
  * write open (bx_cgfs_keep_file), the write and its read-back go through
  * it, and nothing stays open after the transaction; a kept file is taken
@@ -311,8 +298,8 @@ START_TEST(kept_files_on_real_cgroup2)
 		ck_assert_int_eq(atoi(got), k);
 		/* the first leaves the frame's parked directories; then none grows */
 		if (k == 3)
-			fds = open_fds();
-		ck_assert_int_eq(open_fds(), fds);
+			fds = cgfs_open_fds();
+		ck_assert_int_eq(cgfs_open_fds(), fds);
 	}
 	/* a dry run reads the file and keeps nothing either */
 	boxcg_set up[] = { { "cgroup.max_depth", "9" } };
@@ -320,27 +307,27 @@ START_TEST(kept_files_on_real_cgroup2)
 	api_ok(boxcg_box_update(t, p, "vm", "v1", up, 1, BOXCG_UPDATE_DRY_RUN, &plan, &aerr), &aerr,
 	       "dry run");
 	boxcg_plan_free(plan);
-	ck_assert_int_eq(open_fds(), fds);
+	ck_assert_int_eq(cgfs_open_fds(), fds);
 	boxcg_policy_free(p);
 	boxcg_target_close(t);
 
 	/* the store itself */
 	bx_cgfs *fs = NULL;
 	CGFS_OK(bx_cgfs_open(base, &fs, err));
-	int baseline = open_fds();
+	int baseline = cgfs_open_fds();
 	int fd = open(depth, O_RDWR | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
 	bx_cgfs_keep_file(fs, "r/vm/v1", "cgroup.max.depth", fd); /* no session: closed */
 	ck_assert_int_eq(bx_cgfs_take_file(fs, "r/vm/v1", "cgroup.max.depth"), -1);
-	ck_assert_int_eq(open_fds(), baseline);
+	ck_assert_int_eq(cgfs_open_fds(), baseline);
 	ck_assert_int_eq(bx_cgfs_cache_begin(fs), 0);
-	int in_session = open_fds();
+	int in_session = cgfs_open_fds();
 	bx_cgfs_keep_file(fs, "r/vm/v1", "cgroup.max.depth", open(depth, O_RDWR | O_CLOEXEC));
 	char *back = NULL;
 	CGFS_OK(bx_cgfs_write_read(fs, "r/vm/v1", "cgroup.max.depth", "2", &back, err));
 	ck_assert_str_eq(back, "2");
 	free(back);
-	ck_assert_int_eq(open_fds(), in_session); /* taken, written, closed */
+	ck_assert_int_eq(cgfs_open_fds(), in_session); /* taken, written, closed */
 	ck_assert_int_eq(bx_cgfs_take_file(fs, "r/vm/v1", "cgroup.max.depth"), -1);
 	bx_cgfs_keep_file(fs, "r/vm/v1", "cgroup.max.depth", open(depth, O_RDWR | O_CLOEXEC));
 	CGFS_OK(bx_cgfs_rmdir(fs, "r/vm/v1", err)); /* forgets what is kept in it */
@@ -348,7 +335,7 @@ START_TEST(kept_files_on_real_cgroup2)
 	cleanup_free char *slice_depth = bx_sprintf("%s/r/vm/cgroup.max.depth", base);
 	bx_cgfs_keep_file(fs, "r/vm", "cgroup.max.depth", open(slice_depth, O_RDWR | O_CLOEXEC));
 	bx_cgfs_cache_end(fs);
-	ck_assert_int_eq(open_fds(), baseline);
+	ck_assert_int_eq(cgfs_open_fds(), baseline);
 	bx_cgfs_close(fs);
 	cleanup_free char *rm = bx_sprintf("rm -rf '%s'", state);
 	ck_assert_int_eq(system(rm), 0);
