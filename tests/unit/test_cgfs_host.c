@@ -283,7 +283,7 @@ START_TEST(kept_files_on_real_cgroup2)
 	int fds = 0;
 	cleanup_free char *depth = bx_sprintf("%s/r/vm/v1/cgroup.max.depth", base);
 	for (int k = 3; k < 8; k++) {
-		char v[8];
+		char v[16];
 		snprintf(v, sizeof v, "%d", k);
 		boxcg_set up[] = { { "cgroup.max_depth", v } };
 		boxcg_plan *plan = NULL;
