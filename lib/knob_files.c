@@ -98,6 +98,17 @@ static bool match_hugetlb(const char *name)
 /* Called for every read, write and normalization: one pass that compares
  * the first byte and the length before any string, and tries the hugetlb
  * pattern only for a name that matched nothing exactly. */
+const char *const bx_cpu_weight_files[BX_CPU_WEIGHT_NFILES] = { "cpu.idle", "cpu.weight.nice",
+								  "cpu.weight" };
+
+bool bx_is_cpu_weight_file(const char *file)
+{
+	for (size_t i = 0; i < BX_CPU_WEIGHT_NFILES; i++)
+		if (bx_streq(file, bx_cpu_weight_files[i]))
+			return true;
+	return false;
+}
+
 const bx_file_info *bx_file_lookup(const char *name)
 {
 	size_t n = strlen(name);

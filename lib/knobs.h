@@ -61,6 +61,14 @@ const bx_file_info *bx_file_lookup(const char *name);
 extern const bx_file_info bx_files[];
 extern const size_t bx_nfiles;
 
+/* The cpu weight family: cpu.idle, cpu.weight.nice and cpu.weight each
+ * rewrite the weight, so they are observed, planned, captured and undone
+ * together, in this order (idle first: a weight cannot be written to an
+ * idle cgroup). */
+#define BX_CPU_WEIGHT_NFILES 3
+extern const char *const bx_cpu_weight_files[BX_CPU_WEIGHT_NFILES];
+bool bx_is_cpu_weight_file(const char *file);
+
 typedef enum bx_vtype {
 	BX_VT_SIZE,      /* bytes or max: K/M/G/T/P, KiB…, Ki…; fractions */
 	BX_VT_MEMSIZE,   /* a size, or a percent (of memory.max / host RAM) */

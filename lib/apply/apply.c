@@ -186,7 +186,7 @@ static int run_steps(txn *t, bx_error **err)
 		t->res->phase = BX_PHASE_STEP;
 		t->res->failed_step = i;
 		if (t->batch || !needs_record(&t->created, s)) { /* journaled already, or needs none */
-			if (bx_step_run_ex(t->fs, &t->hooks, s, &t->untouched, err) < 0 ||
+			if (bx_step_run(t->fs, &t->hooks, s, &t->untouched, err) < 0 ||
 			    note_created(t, s, err) < 0)
 				goto step_failed;
 			t->res->steps_done++;
@@ -210,7 +210,7 @@ static int run_steps(txn *t, bx_error **err)
 			goto step_failed;
 		}
 		t->v[t->n++] = u;
-		if (bx_step_run_ex(t->fs, &t->hooks, s, &t->untouched, err) < 0 ||
+		if (bx_step_run(t->fs, &t->hooks, s, &t->untouched, err) < 0 ||
 		    note_created(t, s, err) < 0)
 			goto step_failed;
 		t->res->steps_done++;
@@ -363,7 +363,7 @@ int bx_apply(bx_cgfs *fs, const bx_plan *plan, const bx_apply_opts *o, bx_apply_
 		goto out;
 	}
 	t.batch = pre == 1;
-	if (bx_journal_begin_with(&t.j, t.dirfd, &t.hooks, &hdr, fs->dirmode, t.v, t.n, err) < 0) {
+	if (bx_journal_begin(&t.j, t.dirfd, &t.hooks, &hdr, fs->dirmode, t.v, t.n, err) < 0) {
 		res->failed = true;
 		res->journal_failed = true;
 		r = -1;

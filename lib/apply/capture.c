@@ -16,16 +16,6 @@
 
 #define SUBTREE "cgroup.subtree_control"
 
-static const char *const cpu_weight_files[] = { "cpu.idle", "cpu.weight.nice", "cpu.weight" };
-
-bool bx_is_cpu_weight_file(const char *file)
-{
-	for (size_t i = 0; i < BX_ARRAY_LEN(cpu_weight_files); i++)
-		if (bx_streq(file, cpu_weight_files[i]))
-			return true;
-	return false;
-}
-
 int bx_ctrl_tokens(const char *w, unsigned *plus, unsigned *minus)
 {
 	*plus = *minus = 0;
@@ -176,8 +166,8 @@ static int from_seen(bx_cgfs *fs, const bx_step *s, const bx_state *seen, bool f
 	const char *const *files = one;
 	size_t n = 1;
 	if (bx_is_cpu_weight_file(s->file)) {
-		files = cpu_weight_files;
-		n = BX_ARRAY_LEN(cpu_weight_files);
+		files = bx_cpu_weight_files;
+		n = BX_CPU_WEIGHT_NFILES;
 	}
 	for (size_t i = 0; i < n; i++) { /* all there, or read them all */
 		const bx_file_state *f = bx_cg_file(cg, files[i]);
@@ -269,9 +259,9 @@ int bx_capture(bx_cgfs *fs, const bx_step *s, long index, const bx_state *seen, 
 	}
 	case BX_OP_WRITE:
 		if (bx_is_cpu_weight_file(u->file)) {
-			for (size_t i = 0; r == 0 && i < BX_ARRAY_LEN(cpu_weight_files); i++)
-				r = take(fs, u, cpu_weight_files[i],
-					 !bx_streq(cpu_weight_files[i], u->file), err);
+			for (size_t i = 0; r == 0 && i < BX_CPU_WEIGHT_NFILES; i++)
+				r = take(fs, u, bx_cpu_weight_files[i],
+					 !bx_streq(bx_cpu_weight_files[i], u->file), err);
 		} else {
 			r = take(fs, u, u->file, false, err);
 		}

@@ -17,10 +17,6 @@
  * it enables and disables. -1 (EINVAL) on anything else. */
 int bx_ctrl_tokens(const char *write, unsigned *plus, unsigned *minus);
 
-/* cpu.idle, cpu.weight.nice and cpu.weight: each rewrites the weight, so
- * their undo records carry all three. */
-bool bx_is_cpu_weight_file(const char *file);
-
 /* seen: NULL, or what the plan was computed from, observed under the
  * same lock in this transaction (bx_apply_opts.seen). Then what it holds
  * is not read again: a cgroup to create that it saw missing, and, for the

@@ -59,13 +59,7 @@ static int append_line(bx_journal *j, int encoded, bool sync, const char *what, 
 }
 
 int bx_journal_begin(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_header *hdr,
-		     bool sync_records, bx_error **err)
-{
-	return bx_journal_begin_with(j, dirfd, h, hdr, sync_records, NULL, 0, err);
-}
-
-int bx_journal_begin_with(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_header *hdr,
-			  bool sync_records, const bx_undo *v, size_t n, bx_error **err)
+		     bool sync_records, const bx_undo *v, size_t n, bx_error **err)
 {
 	*j = (bx_journal){ .fd = -1, .dirfd = dirfd, .hooks = h, .sync_records = sync_records };
 	int fd = openat(dirfd, BX_JOURNAL_NAME,

@@ -48,17 +48,13 @@ int bx_journal_present(int dirfd, bool *present, bx_error **err);
 
 /* Create the journal (EEXIST when one is there already), write the header
  * and make it durable: three mutations (write, fsync, directory fsync).
- * sync_records: fsync every record appended later (see above). */
+ * sync_records: fsync every record appended later (see above). The undo
+ * records v[0..n) go in the header's write when they are all known
+ * before the first step (every capture came from the observation,
+ * apply/capture.h): still three mutations, whatever n. A record whose
+ * step never runs is harmless to undo (it holds what is there). */
 int bx_journal_begin(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_header *hdr,
-		     bool sync_records, bx_error **err);
-
-/* The same with the undo records v[0..n) written in the header's write
- * (they are all known before the first step: every capture came from
- * the observation, apply/capture.h): still three mutations, whatever n.
- * A record whose step never runs is harmless to undo (it holds what is
- * there). */
-int bx_journal_begin_with(bx_journal *j, int dirfd, bx_hooks *h, const bx_journal_header *hdr,
-			  bool sync_records, const bx_undo *v, size_t n, bx_error **err);
+		     bool sync_records, const bx_undo *v, size_t n, bx_error **err);
 
 /* Append one record: one mutation (the write), two with sync_records
  * (the write and its fsync). */

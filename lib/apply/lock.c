@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroupfs/cgfs.h"
 #include "core/util.h"
 
 #define POLL_NS (20 * 1000 * 1000L) /* between two flock attempts */
@@ -211,8 +212,9 @@ long bx_lock_holder_parse(const char *locks, dev_t dev, ino_t ino)
 #define LOCKS_MAX (8u << 20) /* of /proc/locks read: a bound, far above real tables */
 
 /* Who holds a flock on the file of fd, from the kernel's lock table;
- * 0 when it cannot tell (no /proc, no entry: released meanwhile). Only
- * on the failure path: nothing of this runs while the lock is free. */
+ * 0 when it cannot tell (no /proc, a table past LOCKS_MAX, no entry:
+ * released meanwhile). Only on the failure path: nothing of this runs
+ * while the lock is free. */
 static long lock_holder(int fd)
 {
 	struct stat st;
@@ -221,40 +223,10 @@ static long lock_holder(int fd)
 	int pf = open("/proc/locks", O_RDONLY | O_CLOEXEC);
 	if (pf < 0)
 		return 0;
-	size_t len = 0, cap = 0;
-	char *text = NULL;
-	bool full = false;
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			if (cap >= LOCKS_MAX) {
-				full = true;
-				break;
-			}
-			size_t ncap = cap ? cap * 2 : 16384;
-			char *t = realloc(text, ncap);
-			if (!t)
-				break;
-			text = t;
-			cap = ncap;
-		}
-		ssize_t r = read(pf, text + len, cap - len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
+	cleanup_free char *text = NULL;
+	int r = bx_read_fd_max(pf, LOCKS_MAX, &text);
 	close(pf);
-	if (!text)
-		return 0;
-	text[len] = '\0';
-	if (full) { /* cut at the last whole line */
-		char *nl = strrchr(text, '\n');
-		*(nl ? nl + 1 : text) = '\0';
-	}
-	long pid = bx_lock_holder_parse(text, st.st_dev, st.st_ino);
-	free(text);
-	return pid;
+	return r < 0 ? 0 : bx_lock_holder_parse(text, st.st_dev, st.st_ino);
 }
 
 static double now_seconds(void)

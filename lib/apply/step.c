@@ -80,15 +80,12 @@ static int check_value(const bx_step *s, const char *cur, bx_error **err)
 	return 0;
 }
 
-int bx_step_run(bx_cgfs *fs, bx_hooks *h, const bx_step *s, bx_error **err)
-{
-	bool untouched;
-	return bx_step_run_ex(fs, h, s, &untouched, err);
-}
-
-int bx_step_run_ex(bx_cgfs *fs, bx_hooks *h, const bx_step *s, bool *untouched, bx_error **err)
+int bx_step_run(bx_cgfs *fs, bx_hooks *h, const bx_step *s, bool *untouched, bx_error **err)
 {
 	const char *cg = s->cgroup ? s->cgroup : "";
+	bool ignored;
+	if (!untouched)
+		untouched = &ignored;
 	*untouched = false;
 	switch (s->op) {
 	case BX_OP_MKDIR: {

@@ -9,11 +9,11 @@
 #include "core/err.h"
 #include "plan/plan.h"
 
-int bx_step_run(bx_cgfs *fs, bx_hooks *h, const bx_step *s, bx_error **err);
-/* The same; on failure *untouched says the step changed nothing at all (a
- * mkdir that failed, EEXIST say: undoing it must not remove what was
- * there), so its undo record is left out of a rollback. */
-int bx_step_run_ex(bx_cgfs *fs, bx_hooks *h, const bx_step *s, bool *untouched, bx_error **err);
+/* Run one step and read its result back. On failure *untouched (when not
+ * NULL) says the step changed nothing at all (a mkdir that failed, EEXIST
+ * say: undoing it must not remove what was there), so its undo record is
+ * left out of a rollback. */
+int bx_step_run(bx_cgfs *fs, bx_hooks *h, const bx_step *s, bool *untouched, bx_error **err);
 
 /* One line describing the step: `write "50000 100000" to a/b/cpu.max`.
  * Caller frees. */

@@ -107,9 +107,9 @@ static int put_back_cpu_weight(bx_rollback *rb, const bx_undo *u, bx_error **err
 static int check_cpu_weight(bx_rollback *rb, const bx_undo *u, bool *eq, bx_error **err)
 {
 	const char *idle = oldval(u, "cpu.idle");
-	static const char *const files[] = { "cpu.idle", "cpu.weight.nice", "cpu.weight" };
+	const char *const *files = bx_cpu_weight_files;
 	*eq = true;
-	for (size_t i = 0; i < BX_ARRAY_LEN(files) && *eq; i++) {
+	for (size_t i = 0; i < BX_CPU_WEIGHT_NFILES && *eq; i++) {
 		const char *want = oldval(u, files[i]);
 		if (!want || (i > 0 && idle && is_one(idle)))
 			continue;

@@ -84,47 +84,38 @@ int bx_box_create(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		bx_settings_free(&set);
 		return -1;
 	}
-	int r = -1;
+	/* The other classes first (box ids are unique across classes); its
+	 * own class through the observation. */
 	const bx_class *in;
-	if (bx_box_find_other(fs, p, c, id, &in, err) < 0) {
-		r = bx_box_settle(&o->apply, lock, o->frame, -1, false, NULL, err);
-		goto out;
-	}
-	if (in) {
-		bx_err_said(err, EEXIST, "box %s already exists in class %s (box ids are unique "
-				    "across classes)",
-		       id, in->name);
-		r = bx_box_settle(&o->apply, lock, o->frame, -1, false, NULL, err);
-		goto out;
-	}
+	int r = bx_box_find_other(fs, p, c, id, &in, err);
+	if (r == 0 && in)
+		r = bx_err_said(err, EEXIST, "box %s already exists in class %s (box ids are unique "
+					    "across classes)",
+				id, in->name);
 	/* Under the lock nobody else changes the tree: one directory cache
 	 * for observe and apply, so each cgroup is opened once (begun after
 	 * the other classes were looked at). */
-	bool cached = bx_box_session_begin(fs, o->frame, lock);
-	r = plan_and_apply(fs, p, c->name, id, own, &set, o, lock, res, err);
-	bool pending;
+	bool ran = r == 0, cached = ran && bx_box_session_begin(fs, o->frame, lock), pending;
+	if (ran)
+		r = plan_and_apply(fs, p, c->name, id, own, &set, o, lock, res, err);
 	r = bx_box_settle(&o->apply, lock, o->frame, r, r == 0 && res->created, &pending, err);
 	if (cached)
 		bx_box_session_end(fs, o->frame, r >= 0);
-	if (pending)
-		goto out;
-	if (r == 1 && (!o->exist_ok || own)) {
+	if (!ran || pending) {
+		/* the other class's error, or the pending journal: as said */
+	} else if (r == 1 && (!o->exist_ok || own)) {
 		r = -1;
 		if (!o->exist_ok)
 			bx_err_said(err, EEXIST, "box %s already exists in class %s", id, c->name);
 		else
 			bx_err_said(err, EEXIST, "box %s already exists: --set sizes a box only when "
 						"it is created (`boxcg box update` changes them)", id);
-		goto out;
-	}
-	if (r == 1) {
+	} else if (r == 1) {
 		res->existed = true;
 		r = 0;
-		goto out;
-	}
-	if (r < 0)
+	} else if (r < 0) {
 		bx_err_wrap(err, "create box %s of class %s", id, c->name);
-out:
+	}
 	bx_lock_release(lock);
 	bx_settings_free(&set);
 	return r;

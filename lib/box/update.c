@@ -51,18 +51,14 @@ static int check_memory(bx_cgfs *fs, const char *cg, const char *id, const bx_se
 }
 
 /* The files whose value the new own values change (the class's other
- * settings stay as they are: `boxcg apply` reconciles drift). *files
- * points into `after`; never NULL. -1 out of memory. */
-static int changed_files(const bx_settings *before, const bx_settings *after, const char ***files,
-			 size_t *n)
+ * settings stay as they are: `boxcg apply` reconciles drift): a
+ * NULL-terminated array pointing into `after`, never NULL itself (an
+ * empty list still scopes the observation); NULL out of memory. */
+static const char **changed_files(const bx_settings *before, const bx_settings *after, size_t *n)
 {
-	static const char *none[1];
-	*files = none;
 	*n = 0;
 	const char **v = calloc(after->n + 1, sizeof *v);
-	if (!v)
-		return -1;
-	for (size_t i = 0; i < after->n; i++) {
+	for (size_t i = 0; v && i < after->n; i++) {
 		const bx_setting *a = &after->v[i];
 		bool same = false;
 		for (size_t j = 0; j < before->n && !same; j++) {
@@ -76,35 +72,38 @@ static int changed_files(const bx_settings *before, const bx_settings *after, co
 		if (!same && !listed)
 			v[(*n)++] = a->file;
 	}
-	if (*n)
-		*files = v;
-	else
-		free(v);
-	return 0;
+	return v;
 }
 
-static int plan_update(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const char *id,
-		       const char *cg, const char *own, const bx_settings *set,
-		       const bx_box_update_opts *o,
-		       const bx_lock *lock, const bx_record_seen *rec, const char *const *files,
-		       size_t nfiles, bool *used, bx_state **st, bx_plan **plan, bx_error **err)
+/* What one update's transaction works from, fixed before it starts. */
+typedef struct job {
+	bx_cgfs *fs;
+	const bx_policy *p;
+	const bx_class *c;
+	const char *id, *cg;
+	const bx_box_update_opts *o;
+	const bx_lock *lock;
+	const bx_settings *set;    /* the box's settings with its new values */
+	const bx_record_seen *rec; /* its record, read under the lock */
+	const char *const *files;  /* what the new values change */
+	size_t nfiles;
+} job;
+
+static int plan_update(const job *j, const char *own, bool *used, bx_state **st, bx_plan **plan,
+		       bx_error **err)
 {
-	bx_scope scope = { .class_name = c->name, .box_id = id, .files = files, .nfiles = nfiles,
-			   .box_record = rec };
-	bx_plan_opts po = { .scope = scope, .box_own = own, .box_set = set, .no_fingerprint = true };
-	int r = bx_box_observe(fs, p, &scope, cg, o->frame, lock, st, used, err);
+	bx_scope scope = { .class_name = j->c->name, .box_id = j->id, .files = j->files,
+			   .nfiles = j->nfiles, .box_record = j->rec };
+	bx_plan_opts po = { .scope = scope, .box_own = own, .box_set = j->set, .no_fingerprint = true };
+	int r = bx_box_observe(j->fs, j->p, &scope, j->cg, j->o->frame, j->lock, st, used, err);
 	if (r == 0)
-		r = bx_plan_compute(p, *st, &po, plan, err);
+		r = bx_plan_compute(j->p, *st, &po, plan, err);
 	return r;
 }
 
 /* Plan and apply the new values; once more against the live tree when a
  * stale frame may be why it failed. */
-static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const bx_class *c, const char *id,
-			  const char *cg, const bx_settings *set, const bx_box_update_opts *o,
-			  const bx_lock *lock,
-			  const bx_record_seen *rec, const char *const *files, size_t nfiles,
-			  bx_box_update_result *res, bx_error **err)
+static int plan_and_apply(const job *j, bx_box_update_result *res, bx_error **err)
 {
 	for (int attempt = 0;; attempt++) {
 		bool used = false;
@@ -112,16 +111,16 @@ static int plan_and_apply(bx_cgfs *fs, const bx_policy *p, const bx_class *c, co
 		bx_plan_free(res->plan);
 		res->plan = NULL;
 		bx_state *st = NULL;
-		int r = plan_update(fs, p, c, id, cg, res->own, set, o, lock, rec, files, nfiles, &used,
-				    &st, &res->plan, &e);
-		if (r == 0 && (o->dry_run || !res->plan->n)) {
+		int r = plan_update(j, res->own, &used, &st, &res->plan, &e);
+		if (r == 0 && (j->o->dry_run || !res->plan->n)) {
 			bx_state_free(st);
 			return 0;
 		}
 		if (r == 0)
-			r = bx_box_apply(fs, res->plan, &o->apply, lock, cg, st, &res->apply, &e);
+			r = bx_box_apply(j->fs, res->plan, &j->o->apply, j->lock, j->cg, st, &res->apply,
+					 &e);
 		bx_state_free(st);
-		if (bx_box_again(fs, o->frame, attempt, r, used, &e, &res->apply))
+		if (bx_box_again(j->fs, j->o->frame, attempt, r, used, &e, &res->apply))
 			continue;
 		return r < 0 ? bx_box_pass(err, e) : 0;
 	}
@@ -164,7 +163,7 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 	cleanup_free char *rec_text = NULL;
 	bx_record_seen rec = {0};
 	const char **files = NULL;
-	size_t nfiles = 0;
+	size_t nfiles;
 	/* Under the lock: one directory cache from here to the commit, so
 	 * the box and its ancestors are opened once. */
 	cached = bx_box_session_begin(fs, o->frame, lock);
@@ -189,11 +188,13 @@ int bx_box_update(bx_cgfs *fs, const bx_policy *p, const char *class_name, const
 		goto wrap;
 	if (check_memory(fs, cg, id, &s, o->force, err) < 0)
 		goto wrap;
-	if (changed_files(&before, &s, &files, &nfiles) < 0) {
+	if (!(files = changed_files(&before, &s, &nfiles))) {
 		bx_err(err, ENOMEM, "update box %s", id);
 		goto wrap;
 	}
-	r = plan_and_apply(fs, p, c, id, cg, &s, o, lock, &rec, files, nfiles, res, err);
+	job j = { .fs = fs, .p = p, .c = c, .id = id, .cg = cg, .o = o, .lock = lock, .set = &s,
+		  .rec = &rec, .files = files, .nfiles = nfiles };
+	r = plan_and_apply(&j, res, err);
 	if (r == 0)
 		goto out;
 wrap:
@@ -205,8 +206,7 @@ out:
 			  r == 0 && !o->dry_run && res->plan && res->plan->n, NULL, err);
 	if (cached)
 		bx_box_session_end(fs, o->frame, r == 0);
-	if (nfiles)
-		free(files);
+	free(files);
 	bx_settings_free(&s);
 	bx_settings_free(&before);
 	bx_owns_free(&ow);

@@ -165,6 +165,11 @@ int bx_cgfs_open_file(bx_cgfs *fs, const char *cg, const char *file, int flags, 
  * gets the bytes read, which a NUL in the file makes more than strlen. */
 int bx_pread_all(int fd, bool regular, char **out, size_t *len);
 
+/* A whole fd read to its end (read until 0) into a NUL-terminated
+ * string, failing EFBIG past `max` bytes; -1 with errno. For kernel
+ * tables (/proc) as for kernfs files. */
+int bx_read_fd_max(int fd, size_t max, char **out);
+
 /* Directory mode reads with pread and no fstat: what pread refuses to
  * read from offset 0 is not a plain file (a planted FIFO: ESPIPE; a
  * directory: EISDIR). Opened O_NONBLOCK, a FIFO cannot hang the open;

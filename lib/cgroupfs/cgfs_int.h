@@ -59,8 +59,6 @@ int bx_cgfs_injected(bx_cgfs *fs);
 /* Read a whole fd (or file beneath the base) into a NUL-terminated string.
  * -1 with errno. */
 int bx_read_fd(int fd, char **out);
-/* The same, failing EFBIG past `max` bytes. */
-int bx_read_fd_max(int fd, size_t max, char **out);
 
 /* Directory mode (cgroupfs/dirmode.c). */
 int bx_dirmode_read_missing(bx_cgfs *fs, const char *cg, const char *file, char **out,

@@ -1,9 +1,9 @@
 /* Numbers for people (human.h). */
 #include "core/human.h"
+#include "core/util.h"
 
 #include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
 
 static const char *const names[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
 
@@ -26,26 +26,6 @@ void bx_human_bytes_1(uint64_t v, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64 "B", v);
 	else
 		snprintf(buf, len, "%.1f%s", x, name);
-}
-
-char *bx_put_u64(char *p, uint64_t v)
-{
-	char t[20];
-	size_t n = 0;
-	do
-		t[n++] = (char)('0' + v % 10);
-	while ((v /= 10));
-	while (n)
-		*p++ = t[--n];
-	*p = '\0';
-	return p;
-}
-
-char *bx_put_str(char *p, const char *s)
-{
-	size_t n = strlen(s);
-	memcpy(p, s, n + 1);
-	return p + n;
 }
 
 bool bx_human_bytes(uint64_t v, char *buf, size_t len)

@@ -11,11 +11,6 @@
 #define BX_HUMAN_MAX 48 /* enough for every form below; bx_human_bytes and
                          * bx_human_cpus write nothing into a smaller buf */
 
-/* Write v in decimal (or s) at p, NUL-terminated; the end (the NUL). The
- * caller makes room: 21 bytes for a number. */
-char *bx_put_u64(char *p, uint64_t v);
-char *bx_put_str(char *p, const char *s);
-
 /* The largest binary unit not above v ("KiB" … "EiB"; "B" under 1024),
  * and v in that unit in *scaled. */
 const char *bx_human_unit(uint64_t v, uint64_t *unit, double *scaled);

@@ -59,18 +59,32 @@ long bx_pid(void)
 	return pid;
 }
 
+char *bx_put_u64(char *p, uint64_t v)
+{
+	char t[20];
+	size_t n = 0;
+	do
+		t[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (n)
+		*p++ = t[--n];
+	*p = '\0';
+	return p;
+}
+
+char *bx_put_str(char *p, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(p, s, n + 1);
+	return p + n;
+}
+
 char *bx_dec(int64_t v, char buf[static 21])
 {
-	char tmp[21], *p = tmp + sizeof tmp;
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
+	char *p = buf;
 	if (v < 0)
-		*--p = '-';
-	size_t n = (size_t)(tmp + sizeof tmp - p);
-	memcpy(buf, p, n);
-	buf[n] = '\0';
+		*p++ = '-';
+	bx_put_u64(p, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
 	return buf;
 }
 

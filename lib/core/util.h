@@ -37,7 +37,11 @@ char *bx_concat(const char *first, ...) __attribute__((sentinel));
  * every transaction. A child made by a raw clone() that skips the fork
  * handlers would see its parent's; such children exec, not transact. */
 long bx_pid(void);
-/* v in decimal into buf (room for 21 bytes); returns buf. */
+/* Write v in decimal (or s) at p, NUL-terminated; the end (the NUL). The
+ * caller makes room: 21 bytes for a number. */
+char *bx_put_u64(char *p, uint64_t v);
+char *bx_put_str(char *p, const char *s);
+/* v in decimal, a sign when negative, into buf; returns buf. */
 char *bx_dec(int64_t v, char buf[static 21]);
 
 /* Grow *v (element size `size`) to hold at least `want` elements.

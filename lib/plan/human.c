@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/human.h"
+#include "core/util.h"
 
 /* The files whose value is a byte count (or max). Called for every value
  * of a plan: the prefix first. */

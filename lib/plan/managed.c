@@ -55,25 +55,39 @@ static bool own_ok(const char *t, size_t n)
 	return bx_own_openable(bx_knob_lookup(key));
 }
 
-/* One token "file" or "file[key]": 1 and the entry when valid, 0 when
- * not, -1 out of memory. */
-static int token(const char *t, size_t n, const bx_host_facts *facts, bx_managed_ent *e)
+/* Is t[0..n) a valid token "file" or "file[key]": a file boxcg manages,
+ * keyed exactly when its file is (any hugetlb size: the host's facts are
+ * checked by token()). Nothing copied. */
+static bool token_ok(const char *t, size_t n)
 {
-	*e = (bx_managed_ent){0};
 	const char *br = memchr(t, '[', n);
 	size_t fl = br ? (size_t)(br - t) : n;
 	if (br && (n < fl + 3 || t[n - 1] != ']' || !key_ok(br + 1, n - fl - 2)))
-		return 0;
+		return false;
 	if (fl == 0 || fl > 64)
+		return false;
+	char file[65];
+	memcpy(file, t, fl);
+	file[fl] = '\0';
+	if (!bx_cgfile_valid(file))
+		return false;
+	const bx_file_info *fi = bx_file_lookup(file);
+	return fi && (fi->shape == BX_SHAPE_KEYED) == (br != NULL);
+}
+
+/* One token "file" or "file[key]": 1 and the entry when valid (and, for
+ * a hugetlb file, of a size this host has), 0 when not, -1 out of
+ * memory. */
+static int token(const char *t, size_t n, const bx_host_facts *facts, bx_managed_ent *e)
+{
+	*e = (bx_managed_ent){0};
+	if (!token_ok(t, n))
 		return 0;
+	const char *br = memchr(t, '[', n);
+	size_t fl = br ? (size_t)(br - t) : n;
 	cleanup_free char *file = strndup(t, fl);
 	if (!file)
 		return -1;
-	if (!bx_cgfile_valid(file))
-		return 0;
-	const bx_file_info *fi = bx_file_lookup(file);
-	if (!fi || (fi->shape == BX_SHAPE_KEYED) != (br != NULL))
-		return 0;
 	if (strncmp(file, "hugetlb.", 8) == 0 && !host_has_hugetlb(file, facts))
 		return 0;
 	e->key = br ? strndup(br + 1, n - fl - 2) : NULL;
@@ -138,24 +152,33 @@ static bool same_key(const char *a, const char *b)
 	return strncmp(a, b, n + 1) == 0;
 }
 
+/* Sort the entries as their text reads and drop repeats (freed when the
+ * entries own their strings); the count left. */
+static size_t sort_unique(bx_managed_ent *v, size_t n, bool owned)
+{
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp_ent);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (k && cmp_ent(&v[k - 1], &v[i]) == 0) {
+			if (owned) {
+				free(v[i].file);
+				free(v[i].key);
+			}
+			continue;
+		}
+		v[k++] = v[i];
+	}
+	return k;
+}
+
 /* Sort and drop duplicates. */
 static void settle(bx_managed *m)
 {
-	if (m->n > 1)
-		qsort(m->v, m->n, sizeof *m->v, cmp_ent);
-	size_t k = 0;
-	for (size_t i = 0; i < m->n; i++) {
-		if (k && cmp_ent(&m->v[k - 1], &m->v[i]) == 0) {
-			free(m->v[i].file);
-			free(m->v[i].key);
-			continue;
-		}
-		m->v[k++] = m->v[i];
-	}
-	m->n = k;
+	m->n = sort_unique(m->v, m->n, true);
 	if (m->nown > 1)
 		qsort(m->own, m->nown, sizeof *m->own, cmp_own);
-	k = 0;
+	size_t k = 0;
 	for (size_t i = 0; i < m->nown; i++) {
 		if (k && same_key(m->own[k - 1], m->own[i])) {
 			free(m->own[i]);
@@ -236,13 +259,7 @@ char *bx_managed_of_settings(const bx_settings *s)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
 		v[i] = (bx_managed_ent){ .file = s->v[i].file, .key = s->v[i].key };
-	if (n > 1)
-		qsort(v, n, sizeof *v, cmp_ent);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!k || cmp_ent(&v[k - 1], &v[i]) != 0)
-			v[k++] = v[i];
-	bx_managed m = { .v = v, .n = k };
+	bx_managed m = { .v = v, .n = sort_unique(v, n, false) };
 	char *t = format(&m);
 	free(v);
 	return t;
@@ -293,25 +310,6 @@ bool bx_managed_same_files(const char *a, const char *b)
 		return false;
 	size_t na = files_part(a), nb = files_part(b);
 	return na == nb && memcmp(a, b, na) == 0 && only_own(a + na) && only_own(b + nb);
-}
-
-/* A token "file" or "file[key]" that token() accepts, without a copy
- * (facts unknown: any hugetlb size goes). */
-static bool token_ok(const char *t, size_t n)
-{
-	const char *br = memchr(t, '[', n);
-	size_t fl = br ? (size_t)(br - t) : n;
-	if (br && (n < fl + 3 || t[n - 1] != ']' || !key_ok(br + 1, n - fl - 2)))
-		return false;
-	if (fl == 0 || fl > 64)
-		return false;
-	char file[65];
-	memcpy(file, t, fl);
-	file[fl] = '\0';
-	if (!bx_cgfile_valid(file))
-		return false;
-	const bx_file_info *fi = bx_file_lookup(file);
-	return fi && (fi->shape == BX_SHAPE_KEYED) == (br != NULL);
 }
 
 /* Two tokens compared as their text reads (cmp_ent, cmp_own). */

@@ -17,6 +17,7 @@
 #include "plan/managed.h"
 #include "plan/normalize.h"
 #include "plan/observe_src.h"
+#include "knobs.h"
 
 /* obs_cg: with BX_OBS_STATIC, also read events and children when the
  * mark is there. Never stored. */
@@ -136,11 +137,9 @@ static int read_recorded(obs *o, void *h, size_t idx, const char *const *files, 
 	int r = 0;
 	for (size_t i = 0; i < m.n && r == 0; i++) {
 		const char *f = m.v[i].file;
-		if (strcmp(f, "cpu.weight") == 0 || strcmp(f, "cpu.weight.nice") == 0 ||
-		    strcmp(f, "cpu.idle") == 0) {
-			static const char *const trio[] = { "cpu.idle", "cpu.weight.nice", "cpu.weight" };
-			for (size_t k = 0; k < 3 && r == 0; k++)
-				r = fileset_add(&more, trio[k], o->err);
+		if (bx_is_cpu_weight_file(f)) {
+			for (size_t k = 0; k < BX_CPU_WEIGHT_NFILES && r == 0; k++)
+				r = fileset_add(&more, bx_cpu_weight_files[k], o->err);
 			continue;
 		}
 		r = fileset_add(&more, f, o->err);
@@ -361,12 +360,6 @@ int bx_policy_sorted_in(const bx_policy *p, const char *class_name, const bx_cla
 	return 0;
 }
 
-static bool is_weight_file(const char *f)
-{
-	return strcmp(f, "cpu.weight") == 0 || strcmp(f, "cpu.weight.nice") == 0 ||
-	       strcmp(f, "cpu.idle") == 0;
-}
-
 static bool named(const bx_scope *scope, const char *f)
 {
 	for (size_t i = 0; i < scope->nfiles; i++)
@@ -382,18 +375,17 @@ static int narrow(fileset *bf, const bx_scope *scope, bx_error **err)
 {
 	bool weights = false;
 	for (size_t i = 0; i < scope->nfiles; i++)
-		weights |= is_weight_file(scope->files[i]);
+		weights |= bx_is_cpu_weight_file(scope->files[i]);
 	size_t k = 0;
 	for (size_t i = 0; i < bf->n; i++)
-		if (named(scope, bf->v[i]) || (weights && is_weight_file(bf->v[i])))
+		if (named(scope, bf->v[i]) || (weights && bx_is_cpu_weight_file(bf->v[i])))
 			bf->v[k++] = bf->v[i];
 	bf->n = k;
 	if (!named(scope, "pids.max"))
 		bf->want_pids = NULL;
-	if (weights && (fileset_add(bf, "cpu.idle", err) < 0 ||
-			fileset_add(bf, "cpu.weight.nice", err) < 0 ||
-			fileset_add(bf, "cpu.weight", err) < 0))
-		return -1;
+	for (size_t i = 0; weights && i < BX_CPU_WEIGHT_NFILES; i++)
+		if (fileset_add(bf, bx_cpu_weight_files[i], err) < 0)
+			return -1;
 	return 0;
 }
 
@@ -694,7 +686,8 @@ char *bx_hugetlb_size_name(uint64_t bytes)
 	while (u + 1 < BX_ARRAY_LEN(unit) && bytes >= 1024 && bytes % 1024 == 0)
 		bytes /= 1024, u++;
 	char d[21];
-	return bx_concat(bx_dec((int64_t)bytes, d), unit[u], NULL);
+	bx_put_u64(d, bytes);
+	return bx_concat(d, unit[u], NULL);
 }
 
 /* Every interface file boxcg manages, with this host's huge page sizes. */

@@ -503,5 +503,6 @@ char *bx_mem_canon(uint64_t bytes, uint64_t page)
 	if (pages >= pcmax)
 		return strdup("max");
 	char buf[21];
-	return strdup(bx_dec((int64_t)(pages * page), buf)); /* below INT64_MAX */
+	bx_put_u64(buf, pages * page);
+	return strdup(buf);
 }

@@ -82,5 +82,26 @@ assert_contains() {
 	esac
 }
 
+# fault_each MAX ARGS…: boxcg -v ARGS with a failure (EIO) injected at
+# each of its mutations in turn (at most MAX), each time exit 1, the tree
+# byte-for-byte as before and no journal, until it runs through; then $k
+# is one past the last fault point and $OUT holds the run that went.
+fault_each() {
+	local max=$1
+	shift
+	remember_tree
+	k=0
+	while :; do
+		k=$((k + 1))
+		[ $k -le "$max" ] || fail "no end in sight"
+		run env BOXCG_TEST_FAULT_AT=$k,EIO "$BOXCG" -v --root "$ROOT" --state-dir "$STATE" "$@"
+		[ "$STATUS" = 0 ] && break
+		[ "$STATUS" = 1 ] || { show; fail "k=$k: exit $STATUS, want 1"; }
+		assert_contains "Input/output error" "$ERR" "k=$k stderr"
+		assert_same_tree "fault at mutation $k"
+		assert_no_journal "fault at mutation $k"
+	done
+}
+
 # The number of mutations a successful apply made, from `-v` output.
 mutations_of() { sed -n 's/.*steps, \([0-9]*\) mutations.*/\1/p' <<<"$1"; }

@@ -178,7 +178,7 @@ START_TEST(semantic_undo_restores_every_value)
 		for (size_t i = 0; i < m; i++) {
 			ck_assert_msg(bx_capture(f.fs, &f.b.v[i], (long)i, NULL, false, &v[i], &e) == 0,
 				      "%s", e->msg);
-			ck_assert_msg(bx_step_run(f.fs, &h, &f.b.v[i], &e) == 0, "step %zu: %s", i + 1,
+			ck_assert_msg(bx_step_run(f.fs, &h, &f.b.v[i], NULL, &e) == 0, "step %zu: %s", i + 1,
 				      e->msg);
 		}
 		bx_rollback rb = { .fs = f.fs, .hooks = &h, .exact = false };
@@ -250,7 +250,7 @@ START_TEST(a_value_that_reads_back_differently_fails_the_step)
 	ta_step(&p, BX_OP_WRITE, FX_B1, "memory.max", NULL, "1000000", "999424");
 	bx_hooks h = {0};
 	bx_error *e = NULL;
-	ck_assert_int_eq(bx_step_run(f.fs, &h, &p.v[0], &e), -1);
+	ck_assert_int_eq(bx_step_run(f.fs, &h, &p.v[0], NULL, &e), -1);
 	ck_assert_ptr_nonnull(strstr(e->msg, "reads back \"1000000\", not \"999424\""));
 	ck_assert_int_eq(e->errnum, 0);
 	bx_error_free(e);

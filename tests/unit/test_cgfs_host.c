@@ -199,14 +199,39 @@ static void api_ok(int rc, boxcg_error **err, const char *what)
 	ck_assert_msg(rc == 0, "%s: %s", what, *err ? boxcg_error_message(*err) : "?");
 }
 
+/* A scratch cgroup "<scratch>-i" made as a base, and a state directory
+ * from the template `state` (mkdtemp): the base's path. */
+static char *scratch_base(int i, char *state)
+{
+	char *base = bx_sprintf("%s/%s-%d", mount, scratch, i);
+	ck_assert_ptr_nonnull(base);
+	ck_assert_int_eq(mkdir(base, 0755), 0);
+	ck_assert_ptr_nonnull(mkdtemp(state));
+	return base;
+}
+
+/* A target on base with the policy `yaml` loaded. */
+static void api_open(const char *base, const char *state, const char *yaml, boxcg_target **t,
+		     boxcg_policy **p)
+{
+	boxcg_error *err = NULL;
+	api_ok(boxcg_target_open(base, state, t, &err), &err, "open");
+	api_ok(boxcg_policy_load_buffer(*t, "p.yaml", yaml, strlen(yaml), p, NULL, &err), &err,
+	       "load");
+}
+
+static void remove_state(const char *state)
+{
+	cleanup_free char *rm = bx_sprintf("rm -rf '%s'", state);
+	ck_assert_int_eq(system(rm), 0);
+}
+
 START_TEST(frame_second_try_on_real_cgroup2)
 {
 	if (skipped())
 		return;
-	cleanup_free char *base = bx_sprintf("%s/%s-3", mount, scratch);
-	ck_assert_int_eq(mkdir(base, 0755), 0);
 	char state[] = "/tmp/boxcg-frame-state-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(state));
+	cleanup_free char *base = scratch_base(3, state);
 	cleanup_free char *ctrls_path = bx_sprintf("%s/cgroup.controllers", base);
 	char ctrls[256] = "";
 	FILE *fp = fopen(ctrls_path, "r");
@@ -223,8 +248,7 @@ START_TEST(frame_second_try_on_real_cgroup2)
 	boxcg_target *t = NULL;
 	boxcg_policy *p = NULL;
 	boxcg_error *err = NULL;
-	api_ok(boxcg_target_open(base, state, &t, &err), &err, "open");
-	api_ok(boxcg_policy_load_buffer(t, "p.yaml", yaml, strlen(yaml), &p, NULL, &err), &err, "load");
+	api_open(base, state, yaml, &t, &p);
 	api_ok(boxcg_box_create(t, p, "vm", "v1", 0, &err), &err, "create v1");
 	api_ok(boxcg_box_create(t, p, "vm", "v2", 0, &err), &err, "create v2");
 	ck_assert_ptr_nonnull(t->frame.memo);
@@ -254,8 +278,7 @@ START_TEST(frame_second_try_on_real_cgroup2)
 	}
 	boxcg_policy_free(p);
 	boxcg_target_close(t);
-	cleanup_free char *rm = bx_sprintf("rm -rf '%s'", state);
-	ck_assert_int_eq(system(rm), 0);
+	remove_state(state);
 }
 END_TEST
 
@@ -267,18 +290,15 @@ START_TEST(kept_files_on_real_cgroup2)
 {
 	if (skipped())
 		return;
-	cleanup_free char *base = bx_sprintf("%s/%s-4", mount, scratch);
-	ck_assert_int_eq(mkdir(base, 0755), 0);
 	char state[] = "/tmp/boxcg-kept-state-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(state));
+	cleanup_free char *base = scratch_base(4, state);
 	const char *yaml = "version: 1\nroot: r\nclasses:\n  vm:\n    box:\n"
 			   "      cgroup: { max_depth: 2 }\n"
 			   "    sizes:\n      cgroup.max_depth: { min: 1, max: 100 }\n";
 	boxcg_target *t = NULL;
 	boxcg_policy *p = NULL;
 	boxcg_error *aerr = NULL;
-	api_ok(boxcg_target_open(base, state, &t, &aerr), &aerr, "open");
-	api_ok(boxcg_policy_load_buffer(t, "p.yaml", yaml, strlen(yaml), &p, NULL, &aerr), &aerr, "load");
+	api_open(base, state, yaml, &t, &p);
 	api_ok(boxcg_box_create(t, p, "vm", "v1", 0, &aerr), &aerr, "create v1");
 	int fds = 0;
 	cleanup_free char *depth = bx_sprintf("%s/r/vm/v1/cgroup.max.depth", base);
@@ -337,8 +357,7 @@ START_TEST(kept_files_on_real_cgroup2)
 	bx_cgfs_cache_end(fs);
 	ck_assert_int_eq(cgfs_open_fds(), baseline);
 	bx_cgfs_close(fs);
-	cleanup_free char *rm = bx_sprintf("rm -rf '%s'", state);
-	ck_assert_int_eq(system(rm), 0);
+	remove_state(state);
 }
 END_TEST
 

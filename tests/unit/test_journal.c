@@ -352,7 +352,7 @@ START_TEST(begin_append_load_remove)
 	bool present = true;
 	ck_assert_int_eq(bx_journal_present(dfd, &present, &e), 0);
 	ck_assert(!present);
-	ck_assert_int_eq(bx_journal_begin(&j, dfd, &h, &hdr, true, &e), 0);
+	ck_assert_int_eq(bx_journal_begin(&j, dfd, &h, &hdr, true, NULL, 0, &e), 0);
 	ck_assert_int_eq(h.count, 3); /* write, fsync, directory fsync */
 	bx_undo u = make_write("a", "pids.max", "10");
 	ck_assert_int_eq(bx_journal_append(&j, &u, &e), 0);
@@ -360,7 +360,7 @@ START_TEST(begin_append_load_remove)
 	bx_undo_free(&u);
 	/* A second transaction cannot start beside it. */
 	bx_journal j2;
-	ck_assert_int_eq(bx_journal_begin(&j2, dfd, &h, &hdr, true, &e), -1);
+	ck_assert_int_eq(bx_journal_begin(&j2, dfd, &h, &hdr, true, NULL, 0, &e), -1);
 	ck_assert_int_eq(e->errnum, EEXIST);
 	ck_assert_ptr_nonnull(strstr(e->msg, "boxcg recover"));
 	bx_error_free(e);
@@ -391,7 +391,7 @@ START_TEST(begin_append_load_remove)
 	 * a boot id still load. */
 	bx_hooks h2 = {0};
 	hdr.boot_id = NULL;
-	ck_assert_int_eq(bx_journal_begin(&j, dfd, &h2, &hdr, false, &e), 0);
+	ck_assert_int_eq(bx_journal_begin(&j, dfd, &h2, &hdr, false, NULL, 0, &e), 0);
 	ck_assert_int_eq(h2.count, 3);
 	for (int i = 0; i < 3; i++) {
 		u = make_write("a", "pids.max", "10");
@@ -433,7 +433,7 @@ START_TEST(hooks_fail_the_chosen_journal_mutation)
 		bool sync = k <= 5;
 		bx_hooks h = { .fault_at = sync ? k : k - 5, .fault_errno = ENOSPC };
 		bx_journal j;
-		int r = bx_journal_begin(&j, dfd, &h, &hdr, sync, &e);
+		int r = bx_journal_begin(&j, dfd, &h, &hdr, sync, NULL, 0, &e);
 		if (r == 0) {
 			bx_undo u = make_write("a", "pids.max", "1");
 			r = bx_journal_append(&j, &u, &e);

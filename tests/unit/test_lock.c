@@ -107,6 +107,26 @@ END_TEST
 
 /* A second applier waits, then fails naming the holder's pid: the
  * kernel's lock table names the process that took the flock. */
+/* A lock refused (EWOULDBLOCK) with a message naming the holder's pid. */
+static void refused_naming(bx_error **e, pid_t holder)
+{
+	ck_assert_int_eq((*e)->errnum, EWOULDBLOCK);
+	char want[40];
+	snprintf(want, sizeof want, "(pid %ld)", (long)holder);
+	ck_assert_msg(strstr((*e)->msg, want), "message '%s' names no '%s'", (*e)->msg, want);
+	bx_error_free(*e);
+	*e = NULL;
+}
+
+/* Tell the holding child to let go, and see it exit cleanly. */
+static void let_go(int done, pid_t holder)
+{
+	ck_assert_int_eq(write(done, "x", 1), 1);
+	int status;
+	ck_assert_int_eq(waitpid(holder, &status, 0), holder);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 START_TEST(second_locker_times_out_naming_the_holder)
 {
 	char *tmp = ta_tmpdir("lock");
@@ -133,20 +153,12 @@ START_TEST(second_locker_times_out_naming_the_holder)
 	bx_lock *l = NULL;
 	bx_error *e = NULL;
 	ck_assert_int_eq(bx_lock_acquire(tmp, 0.1, &l, &e), -1);
-	ck_assert_int_eq(e->errnum, EWOULDBLOCK);
-	char *want = bx_sprintf("pid %ld", (long)child);
-	ck_assert_msg(strstr(e->msg, want), "message '%s' names no '%s'", e->msg, want);
-	bx_error_free(e);
-	e = NULL;
+	refused_naming(&e, child);
 	/* Once the holder lets go, the lock is ours. */
-	ck_assert_int_eq(write(done[1], "x", 1), 1);
-	int status;
-	ck_assert_int_eq(waitpid(child, &status, 0), child);
-	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	let_go(done[1], child);
 	ck_assert_int_eq(bx_lock_acquire(tmp, 5, &l, &e), 0);
 	bx_lock_release(l);
 	ta_rmtree(tmp);
-	free(want);
 	free(tmp);
 }
 END_TEST
@@ -208,15 +220,8 @@ START_TEST(a_foreign_flock_holder_is_named)
 	bx_lock *l = NULL;
 	bx_error *e = NULL;
 	ck_assert_int_eq(bx_lock_acquire_kept(&k, tmp, 0, &l, &e), -1);
-	ck_assert_int_eq(e->errnum, EWOULDBLOCK);
-	char *want = bx_sprintf("(pid %ld)", (long)child);
-	ck_assert_msg(strstr(e->msg, want), "message '%s' names no '%s'", e->msg, want);
-	bx_error_free(e);
-	e = NULL;
-	ck_assert_int_eq(write(done[1], "x", 1), 1);
-	int status;
-	ck_assert_int_eq(waitpid(child, &status, 0), child);
-	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	refused_naming(&e, child);
+	let_go(done[1], child);
 	ck_assert_int_eq(bx_lock_acquire_kept(&k, tmp, 5, &l, &e), 0);
 	bx_lock_release(l);
 	bx_lock_keep_close(&k);
@@ -224,7 +229,6 @@ START_TEST(a_foreign_flock_holder_is_named)
 	ck_assert_int_eq(stat(p, &st), 0);
 	ck_assert_int_eq(st.st_size, 0);
 	ta_rmtree(tmp);
-	free(want);
 	free(p);
 	free(tmp);
 }
